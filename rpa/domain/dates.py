@@ -1,0 +1,89 @@
+"""Dates as Vietnamese forms write them: dd/MM/yyyy, and birth dates that may be a year only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, GetCoreSchemaHandler, PlainSerializer
+from pydantic_core import PydanticCustomError, core_schema
+
+__all__ = ["BirthDate", "VnDate", "format_vn_date", "parse_vn_date"]
+
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def parse_vn_date(value: Any) -> date:
+    """Parse ``dd/MM/yyyy`` (or an ISO date, or a ``date``) into a ``date``.
+
+    Raises:
+        PydanticCustomError: with a Vietnamese message when the text is not a real date.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("vn_date", "phải là ngày theo dạng dd/MM/yyyy")
+    match = _DMY.match(value)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError(
+            "vn_date", "ngày {value} không tồn tại hoặc sai dạng dd/MM/yyyy", {"value": value}
+        ) from None
+
+
+def format_vn_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+VnDate = Annotated[date, BeforeValidator(parse_vn_date), PlainSerializer(format_vn_date, return_type=str)]
+"""A date read from and written as ``dd/MM/yyyy``."""
+
+
+@dataclass(frozen=True, order=True)
+class BirthDate:
+    """A birth date that may be only a year (``1975``) or a full ``dd/MM/yyyy`` date."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> BirthDate:
+        if isinstance(value, BirthDate):
+            return value
+        if isinstance(value, int):
+            return cls(value)
+        if isinstance(value, str) and _YEAR.match(value):
+            return cls(int(value))
+        full = parse_vn_date(value)
+        return cls(full.year, full.month, full.day)
+
+    @property
+    def is_year_only(self) -> bool:
+        return self.day is None
+
+    def earliest(self) -> date:
+        """The earliest day this birth date can mean (1 January for a year-only date)."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        if self.day is None or self.month is None:
+            return f"{self.year:04d}"
+        return f"{self.day:02d}/{self.month:02d}/{self.year:04d}"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str, return_schema=core_schema.str_schema()),
+            json_schema_input_schema=core_schema.str_schema(),
+        )

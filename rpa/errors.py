@@ -1,0 +1,83 @@
+"""The project's exception hierarchy.
+
+    RpaError
+    ├── BusinessError          the dossier itself is wrong: route to a clerk, never retry
+    │   └── InvalidDossier     one or more field problems, all listed at once
+    ├── PortalError            the portal misbehaved (timeout, 5xx, expired session): retry, then alert
+    │   └── SelectorDrift      a logical element matched nothing: the portal changed
+    ├── HumanNeeded            a CAPTCHA, an OTP or an approval: wait for a person
+    └── ConfigError            a missing or wrong setting (engineer-facing)
+
+Business errors carry Vietnamese messages for clerks; everything else carries English for engineers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "BusinessError",
+    "ConfigError",
+    "HumanNeeded",
+    "InvalidDossier",
+    "PortalError",
+    "Problem",
+    "RpaError",
+    "SelectorDrift",
+]
+
+
+class RpaError(Exception):
+    """Base of every error this project raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a dossier, told to a clerk.
+
+    Attributes:
+        field: dotted path of the field, e.g. ``applicant.identity.number``.
+        label: the field's Vietnamese label, e.g. ``Số định danh cá nhân``.
+        message: what is wrong, in Vietnamese, e.g. ``phải gồm đúng 12 chữ số``.
+    """
+
+    field: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+class BusinessError(RpaError):
+    """The dossier is wrong or incomplete; a clerk must act. Never retried."""
+
+
+class InvalidDossier(BusinessError):
+    """A dossier failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem], dossier_code: str | None = None) -> None:
+        self.problems = problems
+        self.dossier_code = dossier_code
+        head = f"Hồ sơ {dossier_code} không hợp lệ" if dossier_code else "Hồ sơ không hợp lệ"
+        super().__init__(head + ":\n" + "\n".join(f"- {p}" for p in problems))
+
+
+class PortalError(RpaError):
+    """The portal misbehaved (timeout, 5xx, maintenance, expired session). Retryable."""
+
+
+class SelectorDrift(PortalError):
+    """A logical element matched nothing, or several things: the portal's UI changed."""
+
+    def __init__(self, names: list[str], detail: str = "") -> None:
+        self.names = names
+        super().__init__(f"selectors failed: {', '.join(names)}" + (f" ({detail})" if detail else ""))
+
+
+class HumanNeeded(RpaError):
+    """A person must act first (CAPTCHA, OTP, approval)."""
+
+
+class ConfigError(RpaError):
+    """A setting is missing or wrong."""
