@@ -6,7 +6,9 @@ import typer
 
 from rpa.sandbox.cli import sandbox_app
 
-app = typer.Typer(no_args_is_help=True, help="motcua-rpa: bots between the one-stop system and ministry portals.")
+app = typer.Typer(
+    no_args_is_help=True, help="motcua-rpa: bots between the one-stop system and ministry portals."
+)
 app.add_typer(sandbox_app, name="sandbox")
 
 

@@ -1,0 +1,112 @@
+"""Configuration: a TOML file plus ``RPA_*`` environment variables (pydantic-settings).
+
+Precedence, highest first: environment variables (``RPA_PORTALS__MOJ_LLTP__PASSWORD``...), the TOML file
+(``--config FILE`` or ``RPA_CONFIG``), defaults. A file that holds a password must be readable by its owner
+only, as SSH insists for private keys, because it grants access to a ministry account.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from rpa.errors import ConfigError
+
+__all__ = ["Account", "PortalSettings", "Settings", "SourceSettings", "load_settings", "write_config"]
+
+
+class Account(BaseModel):
+    username: str
+    password: SecretStr
+
+
+class SourceSettings(BaseModel):
+    """How to read the provincial one-stop system."""
+
+    kind: Literal["api", "web"] = "api"
+    base_url: str
+    account: Account
+
+
+class PortalSettings(BaseModel):
+    """One ministry portal and the account the bot uses on it."""
+
+    base_url: str
+    account: Account
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RPA_", env_nested_delimiter="__", extra="forbid")
+
+    provincial: SourceSettings
+    portals: dict[str, PortalSettings] = Field(default_factory=dict)
+    ledger_url: str = "sqlite:///rpa-ledger.sqlite"
+    recordings_dir: Path = Path("recordings")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = settings_cls.model_config.get("toml_file")
+        sources: tuple[PydanticBaseSettingsSource, ...] = (init_settings, env_settings)
+        if toml_file:
+            sources += (TomlConfigSettingsSource(settings_cls, toml_file=toml_file),)
+        return sources
+
+
+def _check_private(path: Path) -> None:
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO) and "password" in path.read_text(encoding="utf-8"):
+        raise ConfigError(
+            f"{path} holds a password but is readable by others (mode {stat.filemode(mode)}); "
+            f"run: chmod 600 {path}"
+        )
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Load settings from ``path`` (or ``$RPA_CONFIG``) and the environment.
+
+    Raises:
+        ConfigError: the file is missing, unreadable, too open, or a setting is missing or invalid.
+    """
+    if path is None and os.environ.get("RPA_CONFIG"):
+        path = Path(os.environ["RPA_CONFIG"])
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"configuration file not found: {path}")
+        _check_private(path)
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=path)
+
+    try:
+        return _FromFile()
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError(f"invalid configuration ({path or 'environment'}):\n" + "\n".join(lines)) from None
+
+
+def write_config(path: Path, tables: dict[str, Any]) -> None:
+    """Write ``tables`` as TOML to ``path``, readable by its owner only (it may hold passwords)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(b"# motcua-rpa configuration; holds passwords, keep it private (chmod 600).\n")
+        tomli_w.dump(tables, fh)
+    os.chmod(path, 0o600)

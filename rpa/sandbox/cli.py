@@ -1,0 +1,136 @@
+"""``rpa sandbox ...``: serve and seed the local copies of the provincial system and ministry portals."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+
+from rpa.config import write_config
+from rpa.sandbox.serving import RunningSandbox, start_sandbox
+
+sandbox_app = typer.Typer(
+    no_args_is_help=True, help="Local sandbox copies of the provincial system and portals."
+)
+
+DEFAULT_DATA_DIR = Path("sandbox-data")
+DataDir = Annotated[Path, typer.Option("--data-dir", help="Where each system keeps its SQLite file.")]
+Seed = Annotated[
+    int, typer.Option("--seed", help="Seed of the dossier generator (same seed, same dossiers).")
+]
+
+
+def seed_store(data_dir: Path, seed: int, count: int) -> list[str]:
+    """Generate ``count`` dossiers and add them to the provincial store in ``data_dir``."""
+    from rpa.sandbox.provincial.store import ProvincialStore
+    from rpa.sandbox.seed import generate
+
+    return ProvincialStore(data_dir).add_dossiers(generate(seed, count))
+
+
+def _store_is_empty(data_dir: Path) -> bool:
+    from rpa.sandbox.provincial.store import ProvincialStore
+
+    return ProvincialStore(data_dir).count_dossiers() == 0
+
+
+def sandbox_accounts(running: RunningSandbox) -> dict[str, dict[str, str]]:
+    """The first account of each running system, read from its control API."""
+    accounts: dict[str, dict[str, str]] = {}
+    for name, url in running.urls.items():
+        listed = httpx.get(f"{url}/_sandbox/accounts", timeout=10).raise_for_status().json()
+        first = listed["accounts"][0]
+        accounts[name] = {"username": first["username"], "password": first["password"]}
+    return accounts
+
+
+def bot_config(running: RunningSandbox) -> dict[str, Any]:
+    """A configuration that points the bots at the running sandbox."""
+    accounts = sandbox_accounts(running)
+    data_dir = running.data_dir.resolve()
+    return {
+        "ledger_url": f"sqlite:///{data_dir / 'rpa-ledger.sqlite'}",
+        "recordings_dir": str(Path("recordings").resolve()),
+        "provincial": {
+            "kind": "api",
+            "base_url": running.urls["provincial"],
+            "account": accounts["provincial"],
+        },
+        "portals": {
+            name: {"base_url": url, "account": accounts[name]}
+            for name, url in running.urls.items()
+            if name != "provincial"
+        },
+    }
+
+
+@sandbox_app.command("serve")
+def serve(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    seed: Seed = 1,
+    dossiers: Annotated[
+        int, typer.Option("--dossiers", help="Dossiers to seed when the store is empty.")
+    ] = 20,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="First port (next system on port+1); 0: any free.")] = 0,
+    write_config_to: Annotated[
+        Path | None, typer.Option("--write-config", help="Write a bot configuration for these URLs.")
+    ] = None,
+) -> None:
+    """Serve both sandbox systems until interrupted.
+
+    The first line on stdout is one JSON object mapping each system name to its base URL.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if dossiers > 0 and _store_is_empty(data_dir):
+        seed_store(data_dir, seed, dossiers)
+    running = start_sandbox(data_dir, host, port)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        print(json.dumps(running.urls), flush=True)
+        if write_config_to is not None:
+            write_config(write_config_to, bot_config(running))
+            typer.echo(f"Configuration written to {write_config_to}", err=True)
+        for name, url in running.urls.items():
+            typer.echo(f"{name}: {url}/", err=True)
+        typer.echo(f"Data in {data_dir.resolve()}. Ctrl+C to stop.", err=True)
+        stop.wait()
+    finally:
+        running.stop()
+
+
+@sandbox_app.command("seed")
+def seed_command(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Base URL of a running provincial sandbox instead of --data-dir."),
+    ] = None,
+    seed: Seed = 1,
+    dossiers: Annotated[int, typer.Option("--dossiers", help="How many dossiers to add.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new dossier codes as JSON.")] = False,
+) -> None:
+    """Add generated dossiers to a stored (or, with --url, a running) provincial sandbox."""
+    if url:
+        response = httpx.post(
+            f"{url.rstrip('/')}/_sandbox/seed", json={"seed": seed, "dossiers": dossiers}, timeout=60
+        )
+        if response.is_error:
+            typer.echo(f"seeding failed: HTTP {response.status_code} {response.text}", err=True)
+            raise typer.Exit(1)
+        codes = list(response.json()["codes"])
+    else:
+        codes = seed_store(data_dir, seed, dossiers)
+    if as_json:
+        json.dump({"codes": codes}, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        typer.echo(f"{len(codes)} dossiers added: " + ", ".join(codes))

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: install, lint, type-check, then pytest in real headless Chromium.
+# pytest exits 5 when it collects no test; with `set -e` that fails the run instead of passing silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/ruff check rpa flows tests
+.venv/bin/ruff format --check rpa flows tests
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"
