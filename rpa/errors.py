@@ -2,7 +2,8 @@
 
     RpaError
     ├── BusinessError          the dossier itself is wrong: route to a clerk, never retry
-    │   └── InvalidDossier     one or more field problems, all listed at once
+    │   ├── InvalidDossier     one or more field problems, all listed at once
+    │   └── AddressNotConvertible  a legacy address has no match among the post-2025 units
     ├── PortalError            the portal misbehaved (timeout, 5xx, expired session): retry, then alert
     │   └── SelectorDrift      a logical element matched nothing: the portal changed
     ├── HumanNeeded            a CAPTCHA, an OTP or an approval: wait for a person
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AddressNotConvertible",
     "BusinessError",
     "ConfigError",
     "HumanNeeded",
@@ -61,6 +63,20 @@ class InvalidDossier(BusinessError):
         self.dossier_code = dossier_code
         head = f"Hồ sơ {dossier_code} không hợp lệ" if dossier_code else "Hồ sơ không hợp lệ"
         super().__init__(head + ":\n" + "\n".join(f"- {p}" for p in problems))
+
+
+class AddressNotConvertible(BusinessError):
+    """A legacy (three-level) address could not be converted to the post-2025 units.
+
+    Attributes:
+        address: the address as written, e.g. ``Xã Nghĩa Dõng, Huyện Tư Nghĩa, Tỉnh Quảng Ngãi``.
+        reason: why, in Vietnamese, e.g. ``không tìm thấy xã/phường "Xã Nghĩa Dõng" thuộc Huyện Tư Nghĩa``.
+    """
+
+    def __init__(self, address: str, reason: str) -> None:
+        self.address = address
+        self.reason = reason
+        super().__init__(f"Không chuyển được địa chỉ “{address}” sang đơn vị hành chính mới: {reason}")
 
 
 class PortalError(RpaError):

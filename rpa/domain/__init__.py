@@ -1,8 +1,13 @@
-"""Domain model: what a dossier is, and the rules it must satisfy."""
+"""Domain model: what a dossier is, and the rules it must satisfy.
+
+``parse_dossier`` is the one entry point from raw (JSON-shaped) data; it raises ``InvalidDossier``
+listing every problem in Vietnamese. ``check`` runs the cross-field rules on a typed ``Dossier``.
+"""
 
 from rpa.domain.dates import BirthDate, VnDate, format_vn_date, parse_vn_date
 from rpa.domain.dossier import Attachment, Channel, Dossier, DossierStatus
 from rpa.domain.judicial_record import (
+    MAX_COPIES,
     PROCEDURE_CODE,
     AuthorisedPerson,
     CertificateType,
@@ -11,9 +16,21 @@ from rpa.domain.judicial_record import (
     JudicialRecordRequest,
     ResidencePeriod,
 )
-from rpa.domain.person import Address, Applicant, IdentityDocument, IdentityKind, Relative, Sex
+from rpa.domain.labels import label_for
+from rpa.domain.person import (
+    LIMITS,
+    Address,
+    Applicant,
+    IdentityDocument,
+    IdentityKind,
+    Relative,
+    Sex,
+)
+from rpa.domain.validation import check, parse_dossier
 
 __all__ = [
+    "LIMITS",
+    "MAX_COPIES",
     "PROCEDURE_CODE",
     "Address",
     "Applicant",
@@ -33,6 +50,9 @@ __all__ = [
     "ResidencePeriod",
     "Sex",
     "VnDate",
+    "check",
     "format_vn_date",
+    "label_for",
+    "parse_dossier",
     "parse_vn_date",
 ]

@@ -14,6 +14,23 @@ __all__ = ["BirthDate", "VnDate", "format_vn_date", "parse_vn_date"]
 
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
+EARLIEST_YEAR = 1900
+"""No date on a dossier (birth, issue, residence) can be older: earlier years are typing errors."""
+
+
+def _plausible_year(year: int) -> int:
+    if year < EARLIEST_YEAR:
+        raise PydanticCustomError(
+            "vn_date_year",
+            "năm {year} không hợp lý (trước {earliest})",
+            {"year": year, "earliest": EARLIEST_YEAR},
+        )
+    return year
+
+
+def _plausible(value: date) -> date:
+    _plausible_year(value.year)
+    return value
 
 
 def parse_vn_date(value: Any) -> date:
@@ -23,21 +40,23 @@ def parse_vn_date(value: Any) -> date:
         PydanticCustomError: with a Vietnamese message when the text is not a real date.
     """
     if isinstance(value, datetime):
-        return value.date()
+        return _plausible(value.date())
     if isinstance(value, date):
-        return value
+        return _plausible(value)
     if not isinstance(value, str):
         raise PydanticCustomError("vn_date", "phải là ngày theo dạng dd/MM/yyyy")
     match = _DMY.match(value)
     try:
         if match:
             day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(value.strip())
+            parsed = date(year, month, day)
+        else:
+            parsed = date.fromisoformat(value.strip())
     except ValueError:
         raise PydanticCustomError(
             "vn_date", "ngày {value} không tồn tại hoặc sai dạng dd/MM/yyyy", {"value": value}
         ) from None
+    return _plausible(parsed)
 
 
 def format_vn_date(value: date) -> str:
@@ -58,12 +77,17 @@ class BirthDate:
 
     @classmethod
     def parse(cls, value: Any) -> BirthDate:
+        """Read ``"1975"``, ``1975`` or ``"05/03/1975"``; years before 1900 are refused.
+
+        Raises:
+            PydanticCustomError: with a Vietnamese message.
+        """
         if isinstance(value, BirthDate):
             return value
-        if isinstance(value, int):
-            return cls(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         if isinstance(value, str) and _YEAR.match(value):
-            return cls(int(value))
+            return cls(_plausible_year(int(value)))
         full = parse_vn_date(value)
         return cls(full.year, full.month, full.day)
 
@@ -75,15 +99,31 @@ class BirthDate:
         """The earliest day this birth date can mean (1 January for a year-only date)."""
         return date(self.year, self.month or 1, self.day or 1)
 
+    def anniversary(self, years: int) -> date:
+        """The day the person turns ``years`` old.
+
+        A year-only birth counts from 1 January. Someone born on 29 February turns a year older on
+        1 March in common years (the day after 28 February ends).
+        """
+        born = self.earliest()
+        try:
+            return born.replace(year=born.year + years)
+        except ValueError:
+            return date(born.year + years, 3, 1)
+
     def __str__(self) -> str:
         if self.day is None or self.month is None:
             return f"{self.year:04d}"
         return f"{self.day:02d}/{self.month:02d}/{self.year:04d}"
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
             cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(str, return_schema=core_schema.str_schema()),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                str, return_schema=core_schema.str_schema()
+            ),
             json_schema_input_schema=core_schema.str_schema(),
         )

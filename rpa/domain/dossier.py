@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from rpa.domain.judicial_record import JudicialRecordRequest
-from rpa.domain.person import Applicant, DomainModel
+from rpa.domain.person import Applicant, Code, DomainModel, Text
 
 __all__ = ["Attachment", "Channel", "Dossier", "DossierStatus"]
 
@@ -55,26 +60,62 @@ class Channel(StrEnum):
         return {"direct": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính"}[self.value]
 
 
+_DOSSIER_CODE = re.compile(r"(?P<agency>[0-9A-Za-z][0-9A-Za-z.]*)-(?P<day>\d{6})-(?P<seq>\d{4})")
+
+
+def _dossier_code(value: Any) -> Any:
+    """Check ``{agency}-{yyMMdd}-{NNNN}``: the middle part must be a real day."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    match = _DOSSIER_CODE.fullmatch(value)
+    if match:
+        day = match["day"]
+        try:
+            date(2000 + int(day[:2]), int(day[2:4]), int(day[4:]))
+            return value
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "dossier_code",
+        "“{value}” không đúng dạng mã cơ quan-yyMMdd-NNNN (ví dụ 000.00.01.H55-251103-0007)",
+        {"value": value},
+    )
+
+
+def _sha256(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{64}", value.strip()):
+        return value.strip().lower()
+    if value is None:
+        return value
+    raise PydanticCustomError("sha256", "phải gồm đúng 64 ký tự thập lục phân (0-9, a-f)")
+
+
+DossierCode = Annotated[str, BeforeValidator(_dossier_code)]
+Sha256 = Annotated[str, BeforeValidator(_sha256)]
+MediaType = Annotated[Code, StringConstraints(pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")]
+
+
 class Attachment(DomainModel):
     """A file attached to the dossier (identity-card scan, authorisation letter...)."""
 
-    name: str
-    media_type: str
-    size: int
-    sha256: str
+    name: Text
+    media_type: MediaType
+    size: Annotated[int, Field(gt=0)]
+    sha256: Sha256  # lower-case hex
     file: Path | None = None  # where the bytes are stored locally, once downloaded
 
 
 class Dossier(DomainModel):
     """One dossier. ``code`` is ``{agency}-{yyMMdd}-{NNNN}``, e.g. ``000.00.01.H55-251103-0007``."""
 
-    code: str
-    procedure_code: str
-    procedure_name: str
+    code: DossierCode
+    procedure_code: Code
+    procedure_name: Text
     received_at: datetime
     due_at: datetime
     status: DossierStatus
     channel: Channel
     applicant: Applicant
-    attachments: list[Attachment] = []
+    attachments: list[Attachment] = Field(default_factory=list)
     payload: JudicialRecordRequest

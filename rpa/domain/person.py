@@ -1,20 +1,137 @@
-"""People and places: the applicant, identity documents, relatives and addresses."""
+"""People and places: the applicant, identity documents, relatives and addresses.
+
+Also the shared building blocks of every model: ``DomainModel`` and the annotated string types that
+clean and check text as it enters (NFC, legacy encodings, control characters, emoji, markup, length).
+Their errors carry Vietnamese messages that ``rpa.domain.validation`` shows to clerks as they are.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
+from rpa import adminunits
 from rpa.domain.dates import BirthDate, VnDate
+from rpa.text import has_control_chars, has_emoji, legacy_encoding, looks_like_html, nfc
 
-__all__ = ["Address", "Applicant", "IdentityDocument", "IdentityKind", "Relative", "Sex"]
+__all__ = [
+    "LIMITS",
+    "Address",
+    "Applicant",
+    "Code",
+    "DomainModel",
+    "Email",
+    "IdentityDocument",
+    "IdentityKind",
+    "LongText",
+    "Name",
+    "Phone",
+    "Relative",
+    "Sex",
+    "Text",
+    "UnitCode",
+]
+
+LIMITS: dict[str, int] = {
+    "name": 100,  # họ tên, tên gọi khác, quan hệ
+    "text": 255,  # addresses, places, occupations, file names
+    "long": 500,  # mục đích yêu cầu
+    "code": 50,  # codes, identity numbers, media types
+}
+"""Maximum lengths in characters (after NFC), by kind of text. One table, so the form limits of a
+portal can be checked against it in one place."""
+
+_NAME_CHARS = re.compile(r"[^\W\d_]|[ '’.\-]")
+
+
+def _clean(kind: str, value: Any) -> Any:
+    """NFC-normalise and refuse text no ministry form should receive; non-strings pass to pydantic."""
+    if not isinstance(value, str):
+        return value
+    value = nfc(value).strip()
+    found = legacy_encoding(value)
+    if found:
+        raise PydanticCustomError(
+            "legacy_encoding",
+            "có vẻ là mã {encoding} (phông chữ cũ), có thể là: {suggestion}; cần gõ lại bằng Unicode",
+            {"encoding": found[0], "suggestion": found[1]},
+        )
+    if has_control_chars(value, allow_newlines=kind == "long"):
+        raise PydanticCustomError("control_chars", "chứa ký tự điều khiển hoặc ký tự ẩn")
+    if has_emoji(value):
+        raise PydanticCustomError("emoji", "không được chứa biểu tượng cảm xúc (emoji)")
+    if looks_like_html(value):
+        raise PydanticCustomError("html", "không được chứa mã HTML hoặc script")
+    if kind == "name" and not all(_NAME_CHARS.fullmatch(c) for c in value):
+        raise PydanticCustomError("name_chars", "chỉ được gồm chữ cái, dấu cách và các dấu ' - .")
+    return value
+
+
+def _text(kind: str) -> Callable[[Any], Any]:
+    return lambda value: _clean(kind, value)
+
+
+Name = Annotated[str, BeforeValidator(_text("name")), StringConstraints(max_length=LIMITS["name"])]
+"""A person's name: letters, spaces and ' - . only."""
+Text = Annotated[str, BeforeValidator(_text("text")), StringConstraints(max_length=LIMITS["text"])]
+"""One line of free text (an address, a place, an occupation)."""
+LongText = Annotated[str, BeforeValidator(_text("long")), StringConstraints(max_length=LIMITS["long"])]
+"""Free text that may span lines (a purpose)."""
+Code = Annotated[str, BeforeValidator(_text("code")), StringConstraints(max_length=LIMITS["code"])]
+"""A code or number typed by a clerk."""
+UnitCode = Annotated[str, BeforeValidator(_text("code")), StringConstraints(pattern=r"^\d{2,5}$")]
+"""An administrative-unit code: 2 (province), 3 (district) or 5 (commune) digits."""
+
+
+def _phone(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    digits = re.sub(r"[\s.\-()]", "", value)
+    if re.fullmatch(r"\+84\d{9}", digits):
+        digits = "0" + digits[3:]
+    if not re.fullmatch(r"0\d{9}", digits):
+        raise PydanticCustomError(
+            "phone",
+            "“{value}” không phải số điện thoại hợp lệ (10 chữ số bắt đầu bằng 0, hoặc +84 và 9 chữ số)",
+            {"value": value},
+        )
+    return digits
+
+
+def _email(value: Any) -> Any:
+    value = _clean("text", value)
+    if isinstance(value, str) and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        message = "“{value}” không phải địa chỉ thư điện tử hợp lệ"
+        raise PydanticCustomError("email", message, {"value": value})
+    return value
+
+
+Phone = Annotated[str, BeforeValidator(_phone)]
+"""A Vietnamese phone number, normalised to 10 digits starting with 0."""
+Email = Annotated[str, BeforeValidator(_email), StringConstraints(max_length=LIMITS["text"])]
+"""An e-mail address (shape only)."""
 
 
 class DomainModel(BaseModel):
-    """Base of every domain model: unknown keys are refused and models are immutable."""
+    """Base of every domain model: unknown keys are refused and models are immutable.
+
+    Blank strings become None before validation, so an optional field left blank is simply absent
+    and a required one left blank reports "không được để trống" like a missing one.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_none(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: None if isinstance(v, str) and not v.strip() else v for k, v in data.items()}
+        return data
 
 
 class Sex(StrEnum):
@@ -33,14 +150,21 @@ class IdentityKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"cccd": "Căn cước công dân", "cmnd": "Chứng minh nhân dân", "passport": "Hộ chiếu"}[self.value]
+        labels = {"cccd": "Căn cước công dân", "cmnd": "Chứng minh nhân dân", "passport": "Hộ chiếu"}
+        return labels[self.value]
+
+    @property
+    def short(self) -> str:
+        return {"cccd": "CCCD", "cmnd": "CMND", "passport": "hộ chiếu"}[self.value]
 
 
 class IdentityDocument(DomainModel):
+    """An identity document; the number's shape per kind is checked by ``rpa.domain.validation``."""
+
     kind: IdentityKind
-    number: str
+    number: Code
     issue_date: VnDate | None = None
-    issue_place: str | None = None
+    issue_place: Text | None = None
 
 
 class Address(DomainModel):
@@ -51,17 +175,47 @@ class Address(DomainModel):
     5-digit commune) when known.
     """
 
-    street: str | None = None
-    commune: str
-    commune_code: str | None = None
-    district: str | None = None
-    district_code: str | None = None
-    province: str
-    province_code: str | None = None
+    street: Text | None = None
+    commune: Text
+    commune_code: UnitCode | None = None
+    district: Text | None = None
+    district_code: UnitCode | None = None
+    province: Text
+    province_code: UnitCode | None = None
 
     @property
     def is_legacy(self) -> bool:
         return self.district is not None
+
+    def to_current(self) -> Address:
+        """This address in the post-2025 two-level scheme; a current address is returned as is.
+
+        The street is kept as written; names and codes come from the official mapping.
+
+        Raises:
+            AddressNotConvertible: the commune was not found under the district and province written.
+        """
+        if self.district is None:
+            return self
+        province, commune = adminunits.convert_legacy(self.commune, self.district, self.province)
+        return Address(
+            street=self.street,
+            commune=commune.name,
+            commune_code=commune.code,
+            province=province.name,
+            province_code=province.code,
+        )
+
+    def code_mismatches(self) -> dict[str, str]:
+        """Unit codes that do not match the names written, as ``{field: Vietnamese message}``."""
+        return adminunits.code_mismatches(
+            self.province,
+            self.province_code,
+            self.commune,
+            self.commune_code,
+            self.district,
+            self.district_code,
+        )
 
     def __str__(self) -> str:
         parts = [self.street, self.commune, self.district, self.province]
@@ -71,22 +225,25 @@ class Address(DomainModel):
 class Relative(DomainModel):
     """A parent or spouse as section B of the judicial-record form asks for them."""
 
-    full_name: str
+    full_name: Name
     birth_date: BirthDate | None = None
 
 
 class Applicant(DomainModel):
-    """The person the dossier is about (section A of the judicial-record form)."""
+    """The person the dossier is about (section A of the judicial-record form).
 
-    full_name: str
-    other_name: str | None = None
+    ``phone`` is stored as 10 digits starting with 0 whatever the citizen typed (spaces, dots, +84).
+    """
+
+    full_name: Name
+    other_name: Name | None = None
     sex: Sex
     birth_date: BirthDate
-    birth_place: str
-    nationality: str = "VN"  # ISO 3166-1 alpha-2
-    ethnicity: str | None = "01"  # national ethnic code list, 01 = Kinh
+    birth_place: Text
+    nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "VN"  # ISO 3166-1 alpha-2
+    ethnicity: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = "01"  # 01 = Kinh
     identity: IdentityDocument
     permanent_address: Address
     temporary_address: Address | None = None
-    phone: str | None = None
-    email: str | None = None
+    phone: Phone | None = None
+    email: Email | None = None

@@ -1,0 +1,197 @@
+"""Vietnamese labels of every dossier field, by path, as a clerk knows them from the forms, and the
+Vietnamese wording of pydantic's own errors (our validators already raise Vietnamese messages).
+
+Paths are pydantic locations (``("payload", "residence_history", 2, "from_date")``) or their dotted
+form; list indexes are shown 1-based ("dòng 3").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic_core import ErrorDetails
+
+from rpa.errors import Problem
+
+__all__ = ["EMPTY", "LABELS", "label_for", "translate"]
+
+EMPTY = "không được để trống"
+
+_ADDRESS = {
+    "street": "số nhà, đường phố",
+    "commune": "xã/phường",
+    "commune_code": "mã xã/phường",
+    "district": "quận/huyện",
+    "district_code": "mã quận/huyện",
+    "province": "tỉnh/thành phố",
+    "province_code": "mã tỉnh/thành phố",
+}
+_IDENTITY = {
+    "": "Giấy tờ tùy thân",
+    "kind": "Loại giấy tờ tùy thân",
+    "number": "Số giấy tờ tùy thân",
+    "issue_date": "Ngày cấp giấy tờ tùy thân",
+    "issue_place": "Nơi cấp giấy tờ tùy thân",
+}
+_RELATIVES = {"father": "cha", "mother": "mẹ", "spouse": "vợ/chồng"}
+
+
+def _build() -> dict[str, str]:
+    labels = {
+        "code": "Mã hồ sơ",
+        "procedure_code": "Mã thủ tục",
+        "procedure_name": "Tên thủ tục",
+        "received_at": "Ngày tiếp nhận",
+        "due_at": "Ngày hẹn trả kết quả",
+        "status": "Trạng thái hồ sơ",
+        "channel": "Hình thức nộp hồ sơ",
+        "applicant": "Thông tin người yêu cầu",
+        "applicant.full_name": "Họ và tên người yêu cầu",
+        "applicant.other_name": "Tên gọi khác",
+        "applicant.sex": "Giới tính",
+        "applicant.birth_date": "Ngày sinh",
+        "applicant.birth_place": "Nơi sinh",
+        "applicant.nationality": "Quốc tịch",
+        "applicant.ethnicity": "Dân tộc",
+        "applicant.phone": "Số điện thoại",
+        "applicant.email": "Thư điện tử",
+        "attachments": "Tệp đính kèm",
+        "attachments.*": "Tệp đính kèm {n}",
+        "attachments.*.name": "Tệp đính kèm {n} – tên tệp",
+        "attachments.*.media_type": "Tệp đính kèm {n} – loại tệp",
+        "attachments.*.size": "Tệp đính kèm {n} – dung lượng",
+        "attachments.*.sha256": "Tệp đính kèm {n} – mã SHA-256",
+        "attachments.*.file": "Tệp đính kèm {n} – tệp đã lưu",
+        "payload": "Nội dung yêu cầu",
+        "payload.kind": "Loại thủ tục",
+        "payload.residence_history": "Quá trình cư trú",
+        "payload.residence_history.*": "Quá trình cư trú, dòng {n}",
+        "payload.residence_history.*.from_date": "Quá trình cư trú, dòng {n} – từ ngày",
+        "payload.residence_history.*.to_date": "Quá trình cư trú, dòng {n} – đến ngày",
+        "payload.residence_history.*.address": "Quá trình cư trú, dòng {n} – nơi cư trú",
+        "payload.residence_history.*.occupation": "Quá trình cư trú, dòng {n} – nghề nghiệp",
+        "payload.residence_history.*.workplace": "Quá trình cư trú, dòng {n} – nơi làm việc",
+        "payload.certificate_type": "Loại phiếu lý lịch tư pháp",
+        "payload.confirm_court_ban": (
+            "Yêu cầu xác nhận cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp"
+        ),
+        "payload.purpose": "Mục đích yêu cầu",
+        "payload.copies": "Số lượng phiếu",
+        "payload.delivery": "Nhận kết quả",
+        "payload.delivery.method": "Hình thức nhận kết quả",
+        "payload.authorised_person": "Người được ủy quyền",
+        "payload.authorised_person.full_name": "Họ và tên người được ủy quyền",
+        "payload.authorised_person.relationship": "Quan hệ giữa người được ủy quyền và người ủy quyền",
+        "payload.authorised_person.authorisation_date": "Ngày ủy quyền",
+    }
+    for prefix, name in (
+        ("applicant.permanent_address", "Nơi thường trú"),
+        ("applicant.temporary_address", "Nơi tạm trú"),
+        ("payload.delivery.address", "Địa chỉ nhận kết quả qua bưu chính"),
+    ):
+        labels[prefix] = name
+        labels.update({f"{prefix}.{field}": f"{name} – {label}" for field, label in _ADDRESS.items()})
+    for prefix, whose in (
+        ("applicant.identity", ""),
+        ("payload.authorised_person.identity", " của người được ủy quyền"),
+    ):
+        labels.update({f"{prefix}.{field}".rstrip("."): label + whose for field, label in _IDENTITY.items()})
+    for key, who in _RELATIVES.items():
+        labels[f"payload.{key}"] = f"Thông tin {who}"
+        labels[f"payload.{key}.full_name"] = f"Họ và tên {who}"
+        labels[f"payload.{key}.birth_date"] = f"Ngày sinh của {who}"
+    return labels
+
+
+LABELS: dict[str, str] = _build()
+"""Label by path pattern; ``*`` stands for a list index and ``{n}`` in a label for its 1-based value."""
+
+
+def label_for(path: str | Sequence[str | int]) -> str:
+    """The Vietnamese label of a field path; unknown tails are appended to the nearest known label."""
+    parts: list[str | int] = (
+        [int(p) if p.isdigit() else p for p in path.split(".")] if isinstance(path, str) else list(path)
+    )
+    numbers = [p + 1 for p in parts if isinstance(p, int)]
+    pattern = ["*" if isinstance(p, int) else p for p in parts]
+    for cut in range(len(pattern), 0, -1):
+        label = LABELS.get(".".join(pattern[:cut]))
+        if label is not None:
+            shown = numbers[: label.count("{n}")]
+            for n in shown:
+                label = label.replace("{n}", str(n), 1)
+            tail = ".".join(str(p) for p in parts[cut:])
+            return f"{label} ({tail})" if tail else label
+    return ".".join(str(p) for p in parts)
+
+
+_PATTERN_HINTS = {
+    "nationality": "phải là mã quốc gia gồm 2 chữ cái in hoa (ví dụ VN)",
+    "ethnicity": "phải là mã dân tộc gồm 2 chữ số (ví dụ 01 là Kinh)",
+    "media_type": "phải có dạng loại/kiểu, ví dụ application/pdf",
+}
+_SIMPLE = {
+    "string_type": "phải là chuỗi ký tự",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "bool_type": "phải là có hoặc không (true/false)",
+    "bool_parsing": "phải là có hoặc không (true/false)",
+    "datetime_type": "phải là thời điểm dạng ISO 8601, ví dụ 2025-11-03T08:30:00+07:00",
+    "datetime_parsing": "phải là thời điểm dạng ISO 8601, ví dụ 2025-11-03T08:30:00+07:00",
+    "datetime_from_date_parsing": "phải là thời điểm dạng ISO 8601, ví dụ 2025-11-03T08:30:00+07:00",
+    "model_type": "phải là một nhóm thông tin",
+    "model_attributes_type": "phải là một nhóm thông tin",
+    "dict_type": "phải là một nhóm thông tin",
+    "list_type": "phải là danh sách",
+    "path_type": "phải là đường dẫn tệp",
+    "extra_forbidden": "không phải trường của hồ sơ",
+}
+
+
+def translate(error: ErrorDetails) -> Problem:
+    """One pydantic error as a ``Problem`` for a clerk: the field's label and a Vietnamese message."""
+    loc = [p for p in error["loc"] if isinstance(p, (str, int))]
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    if kind in {"missing", "string_too_short"} or (value is None and kind != "extra_forbidden"):
+        message = EMPTY
+    elif kind in _SIMPLE:
+        message = _SIMPLE[kind]
+    elif kind in {"string_too_long", "too_long"}:
+        message = f"không được dài quá {ctx['max_length']} ký tự (đang có {len(str(value))})"
+    elif kind == "string_pattern_mismatch":
+        last = str(loc[-1]) if loc else ""
+        default = "phải gồm 2 đến 5 chữ số" if last.endswith("_code") else "sai định dạng"
+        hint = _PATTERN_HINTS.get(last, default)
+        message = f"“{value}” {hint}"
+    elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        bound = next(iter(ctx.values()))
+        words = {
+            "greater_than": "phải lớn hơn",
+            "greater_than_equal": "không được nhỏ hơn",
+            "less_than": "phải nhỏ hơn",
+            "less_than_equal": "không được lớn hơn",
+        }
+        message = f"{words[kind]} {bound} (đang là {value})"
+    elif kind in {"enum", "literal_error"}:
+        expected = str(ctx.get("expected", "")).replace(" or ", " hoặc ")
+        message = f"“{value}” không hợp lệ; phải là một trong: {expected}"
+    elif "vn_" in kind or kind in _OWN_ERRORS or kind == "value_error":
+        message = error["msg"]  # our validators already speak Vietnamese
+    else:
+        message = f"giá trị không hợp lệ ({kind})"
+    path = ".".join(str(p) for p in loc)
+    return Problem(path, label_for(loc), message)
+
+
+_OWN_ERRORS = {
+    "legacy_encoding",
+    "control_chars",
+    "emoji",
+    "html",
+    "name_chars",
+    "phone",
+    "email",
+    "dossier_code",
+    "sha256",
+}

@@ -1,0 +1,191 @@
+"""Vietnamese text helpers: normalisation, comparison keys, and detection of text a form must refuse.
+
+Every string that reaches a ministry form must be Unicode NFC, free of control characters, emoji
+and markup, and must not be mojibake from the legacy 8-bit font encodings (TCVN3/ABC, VNI) that old
+Excel files still use. Detection of legacy encodings works by decoding the text and asking whether
+the result is *more Vietnamese* than the original (more tokens that are valid Vietnamese
+syllables), so legitimate names, which are already valid syllables, can never be flagged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "canonical",
+    "decode_legacy",
+    "fold",
+    "has_control_chars",
+    "has_emoji",
+    "is_vietnamese_syllable",
+    "legacy_encoding",
+    "looks_like_html",
+    "looks_like_legacy_encoding",
+    "nfc",
+]
+
+# Combining marks for the five tones; circumflex, breve and horn are letter marks, not tones.
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def nfc(s: str) -> str:
+    """The NFC form of ``s`` (macOS and some keyboards produce NFD)."""
+    return unicodedata.normalize("NFC", s)
+
+
+def fold(s: str) -> str:
+    """Remove every diacritic, mapping đ/Đ explicitly (they have no Unicode decomposition)."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+def _split_tone(word: str) -> tuple[str, str]:
+    """``word`` (lower case) without its tone mark, and the tone mark ('' for the level tone)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [c for c in decomposed if c in _TONES]
+    base = "".join(c for c in decomposed if c not in _TONES)
+    return nfc(base), (tones[0] if tones else "")
+
+
+def canonical(s: str) -> str:
+    """A comparison key: NFC, lower case, whitespace collapsed, tone mark placement unified.
+
+    "Hoà" and "Hòa", "Thuỷ" and "Thủy" give the same key. The key moves each word's tone mark to its
+    end, so it is for comparing only: never show it or type it in place of what the citizen wrote.
+    """
+    words = nfc(s).lower().split()
+    return " ".join(base + tone for base, tone in map(_split_tone, words))
+
+
+# --- Vietnamese syllables -------------------------------------------------------------------------
+_INITIALS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
+# Vowel nuclei, longest first so the regex prefers "uyê" over "u".
+_NUCLEI = (
+    "uyê|uya|uyu|iêu|yêu|oai|oao|oay|oeo|uây|uôi|ươi|ươu|"
+    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ôô|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|"
+    "a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
+)
+_FINALS = "ng|nh|ch|c|m|n|p|t"
+_SYLLABLE = re.compile(f"(?:{_INITIALS})?(?:{_NUCLEI})(?:{_FINALS})?")
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether ``word`` has the shape of one Vietnamese syllable (initial, vowel nucleus, final)."""
+    if sum(c in _TONES for c in unicodedata.normalize("NFD", word)) > 1:
+        return False  # a syllable carries one tone mark at most
+    base, _tone = _split_tone(word.lower())
+    return _SYLLABLE.fullmatch(base) is not None
+
+
+def _syllable_count(s: str) -> int:
+    return sum(is_vietnamese_syllable(w.strip(".,;:()\"'-")) for w in s.split())
+
+
+# --- Legacy 8-bit encodings -----------------------------------------------------------------------
+# TCVN3 (ABC): each Vietnamese letter is one byte, read back as a Latin-1 character.
+_TCVN3_SRC = "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ¡¢§£¤¥¦"
+_TCVN3_DST = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ"
+_TCVN3 = str.maketrans(_TCVN3_SRC, _TCVN3_DST)
+
+# VNI: a base letter followed by a modifier byte (tone, circumflex + tone, breve + tone).
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+_VNI_TONE = {"ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT}
+_VNI_CIRCUMFLEX = {"â": "", "á": _ACUTE, "à": _GRAVE, "å": _HOOK, "ã": _TILDE, "ä": _DOT}
+_VNI_BREVE = {"ê": "", "é": _ACUTE, "è": _GRAVE, "ú": _HOOK, "ü": _TILDE, "ë": _DOT}
+_VNI_SINGLE = {"ô": "ơ", "ö": "ư", "ñ": "đ", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ"}
+
+
+def _decode_vni(s: str) -> str:
+    out: list[str] = []
+    for c in s:
+        low = c.lower()
+        prev = unicodedata.normalize("NFD", out[-1]) if out else ""
+        base = prev[:1].lower()
+        has_tone = any(m in _TONES for m in prev)
+        if prev and base in "aeo" and len(prev) == 1 and low in _VNI_CIRCUMFLEX:
+            out[-1] = nfc(prev + "\u0302" + _VNI_CIRCUMFLEX[low])
+        elif prev and base == "a" and len(prev) == 1 and low in _VNI_BREVE:
+            out[-1] = nfc(prev + "\u0306" + _VNI_BREVE[low])
+        elif prev and base in "aeiouy" and not has_tone and low in _VNI_TONE:
+            out[-1] = nfc(prev + _VNI_TONE[low])
+        elif low in _VNI_SINGLE:
+            single = _VNI_SINGLE[low]
+            out.append(single.upper() if c.isupper() else single)
+        else:
+            out.append(c)
+    return nfc("".join(out))
+
+
+def _decode_tcvn3(s: str) -> str:
+    # .VnTimeH (the capitals font) reuses the lower-case codes, so a word typed in capitals decodes
+    # with lower-case accented letters: restore the capitals for such words.
+    words = []
+    for word in s.translate(_TCVN3).split(" "):
+        ascii_letters = [c for c in word if c.isascii() and c.isalpha()]
+        capitals = len(ascii_letters) > 1 and all(c.isupper() for c in ascii_letters)
+        words.append(word.upper() if capitals else word)
+    return " ".join(words)
+
+
+_DECODERS = (("TCVN3", _decode_tcvn3), ("VNI", _decode_vni))
+
+
+def legacy_encoding(s: str) -> tuple[str, str] | None:
+    """``(encoding, decoded)`` if ``s`` looks like TCVN3 or VNI mojibake, else None.
+
+    Only text with Latin-1 letters or symbols can be mojibake; it is flagged when a decoding yields
+    strictly more valid Vietnamese syllables than the text as written.
+    """
+    if not any("\u00a0" <= c <= "\u00ff" for c in s):
+        return None
+    best: tuple[str, str] | None = None
+    best_count = _syllable_count(s)
+    for name, decode in _DECODERS:
+        decoded = decode(s)
+        count = _syllable_count(decoded)
+        if decoded != s and count > best_count:
+            best, best_count = (name, decoded), count
+    return best
+
+
+def looks_like_legacy_encoding(s: str) -> bool:
+    """Whether ``s`` looks like TCVN3/ABC or VNI mojibake ("B¸o c¸o", "Baùo caùo")."""
+    return legacy_encoding(s) is not None
+
+
+def decode_legacy(s: str) -> str | None:
+    """The text ``s`` most likely meant, when it is legacy-encoded mojibake; else None."""
+    found = legacy_encoding(s)
+    return found[1] if found else None
+
+
+# --- Characters a form must never receive ---------------------------------------------------------
+_ALLOWED_CONTROLS = frozenset("\n\t\r")
+
+
+def has_control_chars(s: str, *, allow_newlines: bool = False) -> bool:
+    """Control, format (zero-width, bidi override), private-use or unassigned characters."""
+    for c in s:
+        if allow_newlines and c in _ALLOWED_CONTROLS:
+            continue
+        if unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs", "Cn"}:
+            return True
+    return False
+
+
+def has_emoji(s: str) -> bool:
+    """Pictographs, dingbats, flags, and the emoji variation selector."""
+    for c in s:
+        cp = ord(c)
+        if 0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF or cp == 0xFE0F:
+            return True
+    return False
+
+
+_HTML = re.compile(r"<\s*[/!?]?\s*[a-z]|&#?\w+;|javascript\s*:|\bon\w+\s*=", re.IGNORECASE)
+
+
+def looks_like_html(s: str) -> bool:
+    """Tags, character entities, ``javascript:`` URLs or inline event handlers."""
+    return _HTML.search(s) is not None
