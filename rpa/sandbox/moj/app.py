@@ -1,0 +1,63 @@
+"""The sandbox Ministry of Justice judicial-record portal ("moj-lltp") as a FastAPI app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from rpa import adminunits
+from rpa.sandbox.moj import control, routes_auth, routes_lookup, routes_units, routes_wizard
+from rpa.sandbox.moj.captcha import CaptchaStore
+from rpa.sandbox.moj.forms import ADDRESS_PARTS, RESIDENCE_PARTS, address_name, element_id, residence_name
+from rpa.sandbox.moj.knobs import KnobsState, apply_knobs
+from rpa.sandbox.moj.portal import TEMPLATES_DIR, Portal
+from rpa.sandbox.moj.sessions import LoginRequired, SessionStore
+from rpa.sandbox.moj.store import Store
+
+__all__ = ["create_app"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _vn_datetime(value: str) -> str:
+    return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+
+
+def create_app(data_dir: Path) -> FastAPI:
+    """Build the portal; its SQLite store is ``data_dir/moj-lltp.sqlite`` (created if missing)."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.globals.update(
+        element_id=element_id,
+        address_name=address_name,
+        residence_name=residence_name,
+        ADDRESS_PARTS=ADDRESS_PARTS,
+        RESIDENCE_PARTS=RESIDENCE_PARTS,
+        adminunits=adminunits,
+    )
+    templates.env.filters["vn_datetime"] = _vn_datetime
+    store = Store(data_dir / "moj-lltp.sqlite")
+    portal = Portal(data_dir, store, KnobsState(), SessionStore(), CaptchaStore(), templates)
+    app = FastAPI(
+        title="Sandbox: Cổng cấp Phiếu lý lịch tư pháp trực tuyến",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.portal = portal
+    app.middleware("http")(apply_knobs(portal.knobs, templates))
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(_request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(exc.location, status_code=303)
+
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    for module in (routes_auth, routes_wizard, routes_lookup, routes_units, control):
+        app.include_router(module.router)
+    return app
