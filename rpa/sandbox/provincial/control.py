@@ -1,0 +1,137 @@
+"""Control and inspection API under ``/_sandbox/`` (JSON, not linked from the UI, no login)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from rpa.sandbox.provincial.auth import accounts_json
+from rpa.sandbox.provincial.store import DEFAULT_AGENCY, ProvincialStore
+from rpa.sandbox.provincial.views import SearchFilters, StoreError
+from rpa.sandbox.records import SeededDossier, SeedFile
+
+__all__ = ["RawDossierIn", "router"]
+
+router = APIRouter(prefix="/_sandbox", tags=["sandbox"], include_in_schema=False)
+
+
+def _store(request: Request) -> ProvincialStore:
+    store: ProvincialStore = request.app.state.store
+    return store
+
+
+Store = Annotated[ProvincialStore, Depends(_store)]
+
+
+class FileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    media_type: str = "application/octet-stream"
+    content_base64: str
+
+
+class RawDossierIn(BaseModel):
+    """One raw dossier to add as it is (flawed values welcome)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data: dict[str, Any]
+    files: list[FileIn] = []
+    flaw: str | None = None
+    tricky: str | None = None
+
+
+class AddDossiersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dossiers: list[RawDossierIn]
+    agency: str = DEFAULT_AGENCY
+
+
+class SeedIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int
+    dossiers: int = Field(ge=0, le=2000)
+    today: date | None = None
+    agency: str = DEFAULT_AGENCY
+
+
+def _decode(item: FileIn) -> SeedFile:
+    try:
+        content = base64.b64decode(item.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise StoreError(f"Tệp {item.name}: content_base64 không phải base64 hợp lệ") from None
+    return SeedFile(item.name, item.media_type, content)
+
+
+def _identity_number(data: dict[str, Any]) -> Any:
+    applicant = data.get("applicant")
+    identity = applicant.get("identity") if isinstance(applicant, dict) else None
+    return identity.get("number") if isinstance(identity, dict) else None
+
+
+@router.get("/accounts")
+def accounts() -> dict[str, Any]:
+    """The clerk and service accounts, first one for the bots."""
+    return {"accounts": accounts_json()}
+
+
+@router.get("/dossiers")
+def dossiers(store: Store) -> list[dict[str, Any]]:
+    """Every dossier with status, receipt codes and, for seeded ones, the deliberate flaw (or null)."""
+    views, _ = store.search(SearchFilters(), size=None, newest_first=False)
+    return [
+        {
+            "code": view.code,
+            "status": view.status,
+            "receipt_codes": view.receipt_codes,
+            "flaw": view.flaw,
+            "tricky": view.tricky,
+            "procedure_code": view.data.get("procedure_code"),
+            "identity_number": _identity_number(view.data),
+            "data": view.data,
+        }
+        for view in views
+    ]
+
+
+@router.post("/dossiers")
+def add_dossiers(body: AddDossiersIn, store: Store) -> dict[str, Any]:
+    """Add raw dossier dicts; the store assigns their codes."""
+    seeded = [
+        SeededDossier(item.data, [_decode(f) for f in item.files], item.flaw, item.tricky)
+        for item in body.dossiers
+    ]
+    return {"codes": store.add_dossiers(seeded, body.agency)}
+
+
+@router.post("/seed")
+def seed(body: SeedIn, store: Store) -> dict[str, Any]:
+    """Generate dossiers with :func:`rpa.sandbox.seed.generate` and add them."""
+    from rpa.sandbox.seed import generate
+
+    return {"codes": store.add_dossiers(generate(body.seed, body.dossiers, body.today), body.agency)}
+
+
+@router.post("/reset")
+def reset(store: Store) -> dict[str, Any]:
+    store.reset()
+    return {"reset": True}
+
+
+@router.get("/sms")
+def sms(store: Store, code: str | None = None) -> list[dict[str, Any]]:
+    """The SMS outbox, oldest first; ``?code=`` keeps one dossier's messages."""
+    return store.sms_outbox(code)
+
+
+@router.get("/ratings")
+def ratings(store: Store) -> list[dict[str, Any]]:
+    return store.ratings()
