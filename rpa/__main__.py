@@ -1,0 +1,3 @@
+from rpa.cli import app
+
+app()
