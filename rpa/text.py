@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 __all__ = [
     "canonical",
@@ -131,6 +132,23 @@ def _decode_tcvn3(s: str) -> str:
 _DECODERS = (("TCVN3", _decode_tcvn3), ("VNI", _decode_vni))
 
 
+def _has_mojibake_marks(s: str) -> bool:
+    """A soft hyphen (TCVN3's "ư") or a Latin-1 capital inside a lower-case word ("BÝch", TCVN3's "Bích").
+
+    Such words can still spell valid syllables when read as written ("Vò BÝch CÈm" reads as three
+    syllables), so the syllable count alone misses them; no correctly typed Vietnamese word has them.
+    """
+    if "\u00ad" in s:
+        return True
+    for word in s.split():
+        if word.isupper():
+            continue
+        for before, c in pairwise(word):
+            if "\u00c0" <= c <= "\u00de" and before.isalpha():
+                return True
+    return False
+
+
 def legacy_encoding(s: str) -> tuple[str, str] | None:
     """``(encoding, decoded)`` if ``s`` looks like TCVN3 or VNI mojibake, else None.
 
@@ -141,10 +159,11 @@ def legacy_encoding(s: str) -> tuple[str, str] | None:
         return None
     best: tuple[str, str] | None = None
     best_count = _syllable_count(s)
+    marked = _has_mojibake_marks(s)
     for name, decode in _DECODERS:
         decoded = decode(s)
         count = _syllable_count(decoded)
-        if decoded != s and count > best_count:
+        if decoded != s and (count > best_count or (marked and best is None and count >= best_count)):
             best, best_count = (name, decoded), count
     return best
 

@@ -140,3 +140,16 @@ def test_html_is_detected(text: str) -> None:
 @pytest.mark.parametrize("text", ["Số 12 < 15", "Thôn 3 & 4", "Nguyễn Văn A", "Tổ 7, Thôn Đông"])
 def test_ordinary_text_is_not_html(text: str) -> None:
     assert not looks_like_html(text)
+
+
+@pytest.mark.parametrize(
+    ("garbled", "meant"),
+    [("Vò BÝch CÈm", "Vũ Bích Cẩm"), ("Siu Bl\u00adn", "Siu Blưn"), ("TrÇn ThÞ", "Trần Thị")],
+)
+def test_tcvn3_words_that_also_read_as_syllables_are_caught(garbled: str, meant: str) -> None:
+    assert legacy_encoding(garbled) == ("TCVN3", meant)
+
+
+@pytest.mark.parametrize("name", ["d'Ávila", "ÁNH", "Ánh Dương", "Lê Thị Ẩn"])
+def test_capitals_at_word_start_are_not_mojibake(name: str) -> None:
+    assert legacy_encoding(name) is None
