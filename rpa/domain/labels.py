@@ -195,3 +195,8 @@ _OWN_ERRORS = {
     "dossier_code",
     "sha256",
 }
+
+
+def problem(path: str, message: str, label: str | None = None) -> Problem:
+    """A problem on ``path``, labelled with the field's Vietnamese label unless ``label`` is given."""
+    return Problem(path, label or label_for(path), message)
