@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("RPA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-]
+from rpa.browser import CHROMIUM_ARGS, BrowserSettings
+
+CHROMIUM = str(BrowserSettings().executable_path)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from rpa.browser import BrowserSettings, new_context, open_browser, save_login_state
+
+
+def _chromium_processes() -> int:
+    out = subprocess.run(["pgrep", "-c", "-f", "chromium.*--headless"], capture_output=True, text=True)
+    return int(out.stdout.strip() or 0)
+
+
+def test_context_per_dossier_saved_login_and_no_process_left(tmp_path: Path) -> None:
+    before = _chromium_processes()
+    settings = BrowserSettings(state_dir=tmp_path / "state")
+    with open_browser(settings) as browser:
+        with new_context(browser, settings, "moj-lltp", "canbo") as context:
+            context.add_cookies([{"name": "MOJSESSID", "value": "abc", "url": "http://127.0.0.1:9"}])
+            saved = save_login_state(context, settings, "moj-lltp", "canbo")
+        assert saved.stat().st_mode & 0o777 == 0o600
+        with new_context(browser, settings, "moj-lltp", "canbo") as context:
+            assert [c["value"] for c in context.cookies("http://127.0.0.1:9")] == ["abc"]
+        with new_context(browser, settings, "moj-lltp", "other") as context:
+            assert context.cookies("http://127.0.0.1:9") == []
+    assert _chromium_processes() == before
