@@ -64,6 +64,7 @@ def normalise(draft: dict[str, Any]) -> dict[str, Any]:
         "otherName": _text(draft.get("otherName")),
         "genderId": draft.get("genderId"),
         "birthDateStr": _date(draft.get("birthDateStr", "")),
+        "birthYearOnly": bool(draft.get("birthYearOnly")),
         "birthPlace": _text(draft.get("birthPlace")),
         "nationalityId": draft.get("nationalityId"),
         "ethnicId": draft.get("ethnicId") or None,

@@ -51,6 +51,15 @@ def _date_error(text: str, label: str) -> str | None:
     return None
 
 
+def birth_year(values: dict[str, Any]) -> int | None:
+    """The applicant's birth year, from a full date or, with "Chỉ có năm sinh", a bare year."""
+    text = clean(values.get("birthDateStr", ""))
+    if _YEAR.match(text):
+        return int(text)
+    born = parse_date(text)
+    return born.year if born else None
+
+
 def _dob_error(text: str, label: str) -> str | None:
     if _YEAR.match(text):
         return None if 1880 <= int(text) <= vn_now().year else f"{label} không hợp lệ."
@@ -67,11 +76,11 @@ def _id_error(kind: str, number: str, label: str) -> str | None:
 
 
 def _cccd_consistency(values: dict[str, Any]) -> str | None:
-    number, born = values.get("idNumber", ""), parse_date(values.get("birthDateStr", ""))
+    number, born = values.get("idNumber", ""), birth_year(values)
     if values.get("idTypeId") != "1" or len(number) != 12 or born is None:
         return None
     century, female = divmod(int(number[3]), 2)
-    if 1900 + 100 * century + int(number[4:6]) != born.year or female != (values.get("genderId") == "2"):
+    if 1900 + 100 * century + int(number[4:6]) != born or female != (values.get("genderId") == "2"):
         return "Số căn cước không khớp với giới tính hoặc năm sinh đã khai."
     return None
 
@@ -105,6 +114,10 @@ def _field_error(spec: FieldSpec, values: dict[str, Any]) -> str | None:
             template = CHOOSE if spec.kind in ("select", "radio", "combobox") else REQUIRED
             return template.format(label=spec.label)
         return None
+    if spec.key == "birthDateStr" and values.get("birthYearOnly"):
+        if not _YEAR.match(text):
+            return f"{spec.label}: khi chỉ có năm sinh, nhập 4 chữ số của năm (yyyy)."
+        return _dob_error(text, spec.label)
     if spec.kind == "date":
         return _date_error(text, spec.label)
     if spec.kind == "dob":
@@ -167,8 +180,8 @@ def validate_step(step: str, values: dict[str, Any]) -> Errors:
         elif (message := _field_error(spec, values)) is not None:
             errors[spec.key] = message
     if step == "a" and not errors:
-        issued, born = parse_date(values["idIssueDateStr"]), parse_date(values["birthDateStr"])
-        if issued and born and issued < born:
+        issued, born = parse_date(values["idIssueDateStr"]), birth_year(values)
+        if issued and born and issued.year < born:
             errors["idIssueDateStr"] = "Ngày cấp phải sau ngày sinh."
         elif message := _cccd_consistency(values):
             errors["idNumber"] = message

@@ -19,6 +19,7 @@ STORED_KEYS = {
     "otherName",
     "genderId",
     "birthDateStr",
+    "birthYearOnly",
     "birthPlace",
     "nationalityId",
     "ethnicId",
@@ -301,3 +302,23 @@ def test_session_expires_mid_wizard(
     expect(page.get_by_label("Họ và tên", exact=True)).to_have_value(
         ""
     )  # the draft is lost, as on the real portal
+
+
+def test_year_only_birth_date(page: Page, moj: MojSandbox, login: Callable[..., None]) -> None:
+    moj.knobs(captcha=False)
+    login("/ho-so/moi")
+    birth = page.get_by_label("Ngày sinh", exact=True)
+    birth.press_sequentially("1968")
+    expect(birth).to_have_value("19/68/")  # the mask expects a full date...
+    page.get_by_label("Chỉ có năm sinh").check()
+    expect(birth).to_have_value("")  # ...until "Chỉ có năm sinh" turns it into a year field
+    birth.press_sequentially("1968")
+    expect(birth).to_have_value("1968")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.get_by_role("alert")).to_contain_text("Vui lòng nhập Họ và tên.")
+    expect(page.get_by_role("alert")).not_to_contain_text("Ngày sinh")
+    expect(page.get_by_label("Chỉ có năm sinh")).to_be_checked()
+    expect(page.get_by_label("Ngày sinh", exact=True)).to_have_value("1968")
+    page.get_by_label("Ngày sinh", exact=True).fill("68")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.get_by_role("alert")).to_contain_text("khi chỉ có năm sinh, nhập 4 chữ số của năm (yyyy)")

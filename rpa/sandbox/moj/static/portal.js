@@ -169,6 +169,19 @@
     });
   }
 
+  /* ---- "Chỉ có năm sinh": the birth date field takes a bare year, without the date mask ---- */
+  function updateYearOnly(clear) {
+    var box = document.querySelector("input[data-year-only]");
+    var input = document.querySelector("input[data-birth]");
+    if (!box || !input) { return; }
+    if (box.checked) {
+      input.removeAttribute("data-mask"); input.maxLength = 4; input.placeholder = "yyyy";
+    } else {
+      input.setAttribute("data-mask", "date"); input.maxLength = 10; input.placeholder = "dd/mm/yyyy";
+    }
+    if (clear) { input.value = ""; }
+  }
+
   /* ---- confirmation modal ---- */
   function initModals() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-open-modal]"), function (button) {
@@ -192,6 +205,10 @@
       document.addEventListener("change", function (ev) { if (ev.target.hasAttribute("data-switch")) { updateSections(); } });
       updateSections();
     }
+    updateYearOnly(false);
+    document.addEventListener("change", function (ev) {
+      if (ev.target.hasAttribute && ev.target.hasAttribute("data-year-only")) { updateYearOnly(true); }
+    });
     initModals();
   });
 })();
