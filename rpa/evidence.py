@@ -1,0 +1,282 @@
+"""Evidence of one attempt at transferring one dossier: screenshots, a Playwright trace, a manifest.
+
+Layout (see ``recordings/README.md``), under a configurable root (``Settings.recordings_dir``)::
+
+    <root>/YYYY/MM/DD/<dossier-code>/<attempt>/
+        01-step-a.png ... NN-receipt.png   full-page screenshots, numbered in the order taken
+        trace.zip                          Playwright trace (screenshots + DOM snapshots), when kept
+        manifest.json                      SHA-256 and size of every file above, and the values typed
+
+The day is the day the attempt started in Vietnam time (Asia/Ho_Chi_Minh). Attempts are numbered
+1, 2, ... per dossier across days (:func:`next_attempt`), so "attempt 3" names one folder only.
+
+Evidence is sensitive personal data: every folder this module creates has mode 0o700 and every file
+0o600, whatever the umask. Files are created with those modes from the start (never widened later),
+and the manifest is replaced atomically, so a reader never sees a half-written one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import BrowserContext, Page
+
+from rpa.text import fold
+
+__all__ = [
+    "DIR_MODE",
+    "FILE_MODE",
+    "MANIFEST",
+    "TRACE",
+    "VN_TZ",
+    "AttemptEvidence",
+    "attempt_folder",
+    "next_attempt",
+    "sha256_of",
+]
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+MANIFEST = "manifest.json"
+TRACE = "trace.zip"
+_SAFE_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+
+
+def _vn_time(moment: datetime | None) -> datetime:
+    """``moment`` in Vietnam time (now when None); a naive datetime is taken to be Vietnam time."""
+    if moment is None:
+        return datetime.now(VN_TZ)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=VN_TZ)
+    return moment.astimezone(VN_TZ)
+
+
+def _check_code(dossier_code: str) -> str:
+    """A dossier code is used as a folder name: refuse anything that could escape or glob."""
+    if not _SAFE_CODE.fullmatch(dossier_code) or ".." in dossier_code:
+        raise ValueError(f"not a usable dossier code for an evidence folder: {dossier_code!r}")
+    return dossier_code
+
+
+def attempt_folder(root: Path, dossier_code: str, attempt: int, started: datetime | None = None) -> Path:
+    """``root/YYYY/MM/DD/<dossier-code>/<attempt>`` for an attempt started at ``started`` (default now)."""
+    if attempt < 1:
+        raise ValueError(f"attempts are numbered from 1, got {attempt}")
+    day = _vn_time(started)
+    return root / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / _check_code(dossier_code) / str(attempt)
+
+
+def next_attempt(root: Path, dossier_code: str) -> int:
+    """The number of the next attempt at ``dossier_code``: one more than any found under any day.
+
+    Numbering runs across days (an attempt on Tuesday after two on Monday is attempt 3), so a number
+    identifies one attempt. Only folders named by a number count; 1 when there are none.
+    """
+    pattern = f"[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/{_check_code(dossier_code)}/*"
+    numbers = [int(p.name) for p in root.glob(pattern) if p.is_dir() and p.name.isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks, as lower-case hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _make_dirs(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with mode 0o700; the last level must be new."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for level in reversed(missing):
+        level.mkdir(mode=DIR_MODE, exist_ok=level != folder)
+        os.chmod(level, DIR_MODE)  # mkdir's mode is narrowed by the umask, never widened: set it exactly
+    if not missing:
+        raise FileExistsError(f"evidence folder already exists: {folder}")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable by its owner only from the first byte."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as stream:
+            fd = -1
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    finally:
+        if fd != -1:
+            os.close(fd)
+
+
+def _slug(label: str) -> str:
+    """A label fit for a file name: ASCII, lower case, words joined by dashes (``Bước A`` → ``buoc-a``)."""
+    slug = re.sub(r"[^0-9a-z]+", "-", fold(label).lower()).strip("-")
+    return slug[:60].rstrip("-") or "page"
+
+
+def _json_value(value: object) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return str(value)
+
+
+class AttemptEvidence:
+    """The evidence folder of one attempt; creates it (mode 0o700) on construction.
+
+    Args:
+        root: the evidence root (``Settings.recordings_dir``).
+        dossier_code: e.g. ``000.00.01.H55-261120-0007``; letters, digits, ``.``, ``-`` and ``_`` only.
+        attempt: 1, 2, ... (see :func:`next_attempt`).
+        started: when the attempt started (default now); picks the day folder, in Vietnam time.
+
+    Raises:
+        FileExistsError: the attempt's folder exists already (evidence is never overwritten).
+        ValueError: a dossier code that cannot be a folder name, or an attempt below 1.
+    """
+
+    def __init__(
+        self, root: Path, dossier_code: str, attempt: int, *, started: datetime | None = None
+    ) -> None:
+        self.root = root
+        self.dossier_code = dossier_code
+        self.attempt = attempt
+        self.started = _vn_time(started)
+        self.folder = attempt_folder(root, dossier_code, attempt, self.started)
+        _make_dirs(self.folder)
+        self._shots = 0
+        self._typed: dict[str, Any] = {}
+
+    @classmethod
+    def begin(cls, root: Path, dossier_code: str, *, started: datetime | None = None) -> AttemptEvidence:
+        """The evidence of the next attempt at ``dossier_code`` (numbered by :func:`next_attempt`).
+
+        Two processes starting the same dossier at once both compute the same number; the loser's
+        folder creation fails and it takes the following number.
+        """
+        while True:
+            try:
+                return cls(root, dossier_code, next_attempt(root, dossier_code), started=started)
+            except FileExistsError:
+                continue
+
+    # ---- files ------------------------------------------------------------------------------------
+    def screenshot(self, page: Page, label: str) -> Path:
+        """A full-page PNG of ``page`` named ``NN-<label>.png`` (01, 02, ... in the order taken)."""
+        self._shots += 1
+        path = self.folder / f"{self._shots:02d}-{_slug(label)}.png"
+        _write_private(path, page.screenshot(full_page=True, type="png"))
+        return path
+
+    def typed(self, name: str, value: object) -> None:
+        """Record the value typed or chosen in field ``name``; a field typed again keeps the last value."""
+        self._typed[name] = _json_value(value)
+
+    def add_file(self, path: Path) -> Path:
+        """Include ``path`` in the evidence: a file outside the folder is copied in (mode 0o600).
+
+        Returns the file's path inside the folder.
+
+        Raises:
+            FileExistsError: a different file of that name is already in the folder.
+        """
+        path = Path(path)
+        if path.resolve().parent == self.folder.resolve():
+            os.chmod(path, FILE_MODE)
+            return path
+        target = self.folder / path.name
+        if target.name == MANIFEST:
+            raise ValueError(f"{MANIFEST} is written by write_manifest, not added")
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(fd, "wb") as out, path.open("rb") as source:
+            os.fchmod(out.fileno(), FILE_MODE)
+            shutil.copyfileobj(source, out)
+        return target
+
+    # ---- trace ------------------------------------------------------------------------------------
+    def start_trace(self, context: BrowserContext) -> None:
+        """Start Playwright tracing on ``context``, with screenshots and DOM snapshots."""
+        context.tracing.start(
+            name=f"{self.dossier_code}-{self.attempt}",
+            title=f"{self.dossier_code}, attempt {self.attempt}",
+            screenshots=True,
+            snapshots=True,
+        )
+
+    def stop_trace(self, context: BrowserContext, keep: bool) -> Path | None:
+        """Stop tracing; save ``trace.zip`` (mode 0o600) only when ``keep``, and return its path.
+
+        Keep it when the attempt failed, or always when configured so. Open it with
+        ``playwright show-trace trace.zip``.
+        """
+        if not keep:
+            context.tracing.stop()
+            return None
+        path = self.folder / TRACE
+        context.tracing.stop(path=path)  # inside a 0o700 folder, so private before the chmod too
+        os.chmod(path, FILE_MODE)
+        return path
+
+    # ---- manifest ---------------------------------------------------------------------------------
+    def files(self) -> list[dict[str, Any]]:
+        """``{name, sha256, size}`` of every file in the folder but the manifest, by name."""
+        entries = []
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+            name = path.relative_to(self.folder).as_posix()
+            if name == MANIFEST or name.startswith(f".{MANIFEST}"):
+                continue
+            entries.append({"name": name, "sha256": sha256_of(path), "size": path.stat().st_size})
+        return entries
+
+    def write_manifest(
+        self, *, outcome: str | None = None, finished: datetime | None = None, **extra: Any
+    ) -> Path:
+        """Write ``manifest.json`` atomically (mode 0o600); it may be rewritten as the attempt goes on.
+
+        Args:
+            outcome: how the attempt ended, e.g. ``submitted``, ``portal_error``, ``invalid``.
+            finished: when (default now).
+            extra: more JSON-serialisable facts, e.g. ``receipt="51-LLTP-2611-000042"``.
+
+        The manifest holds: ``dossier_code``, ``attempt``, ``started``, ``finished`` (ISO 8601, Vietnam
+        time), ``outcome``, ``files`` (``[{name, sha256, size}]`` of every other file in the folder),
+        ``typed`` (``{field: value}`` in the order typed) and ``extra``.
+        """
+        manifest = {
+            "dossier_code": self.dossier_code,
+            "attempt": self.attempt,
+            "started": self.started.isoformat(),
+            "finished": _vn_time(finished).isoformat(),
+            "outcome": outcome,
+            "files": self.files(),
+            "typed": self._typed,
+            "extra": extra,
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_value)
+        data = text.encode("utf-8") + b"\n"
+        target = self.folder / MANIFEST
+        temporary = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"
+        temporary.unlink(missing_ok=True)
+        try:
+            _write_private(temporary, data)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return target
