@@ -1,20 +1,22 @@
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+import psutil
 
 from rpa.browser import BrowserSettings, new_context, open_browser, save_login_state
 
 
 def _chromium_processes() -> int:
-    out = subprocess.run(["pgrep", "-c", "-f", "chromium.*--headless"], capture_output=True, text=True)
-    return int(out.stdout.strip() or 0)
+    """Chromium processes started by this test process (other tests' browsers run elsewhere)."""
+    return sum("chromium" in p.name() for p in psutil.Process().children(recursive=True))
 
 
 def test_context_per_dossier_saved_login_and_no_process_left(tmp_path: Path) -> None:
-    before = _chromium_processes()
+    before = _chromium_processes()  # pytest-playwright's own session browser may be running
     settings = BrowserSettings(state_dir=tmp_path / "state")
     with open_browser(settings) as browser:
+        assert _chromium_processes() > before
         with new_context(browser, settings, "moj-lltp", "canbo") as context:
             context.add_cookies([{"name": "MOJSESSID", "value": "abc", "url": "http://127.0.0.1:9"}])
             saved = save_login_state(context, settings, "moj-lltp", "canbo")
