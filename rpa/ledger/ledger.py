@@ -1,0 +1,265 @@
+"""The :class:`Ledger`: durable bookkeeping of transfers, their leases and their audit trail.
+
+Every method runs in its own database transaction and commits before it returns, so a caller that got
+a result back knows it is on disk: a worker may click "submit" once ``transition(..., SUBMITTING)`` has
+returned, and not before.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import TypedDict
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from typing_extensions import Unpack
+
+from rpa.ledger import rows, states
+from rpa.ledger.engine import WRITE, make_engine, upgrade
+from rpa.ledger.errors import LeaseLost, UnknownTransfer
+from rpa.ledger.models import Event, EventRow, Transfer, TransferRow
+from rpa.ledger.states import LEASED, TransferState
+
+__all__ = ["DEFAULT_LEASE_S", "Clock", "Ledger", "TransferFields", "utcnow"]
+
+S = TransferState
+Clock = Callable[[], datetime]
+
+DEFAULT_LEASE_S = 300.0
+"""Lease given when ``transition()`` moves an unleased transfer into a leased state on a worker's behalf."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TransferFields(TypedDict, total=False):
+    """Facts a transition may record on the transfer together with the new state."""
+
+    attempts: int
+    next_attempt_at: datetime | None
+    receipt_code: str | None
+    ministry_status: str | None
+    certificate_number: str | None
+    last_error: str | None
+    business_reasons: builtins.list[str]
+
+
+class Ledger:
+    """Transfers of dossiers to ministry portals, in a SQLite file or a PostgreSQL database.
+
+    Args:
+        url: a SQLAlchemy URL, e.g. ``sqlite:///rpa-ledger.sqlite`` or
+            ``postgresql+psycopg://user@host/db``. The schema is migrated to the newest revision on open.
+        clock: the source of "now" (UTC, timezone-aware); tests pass a fake one.
+    """
+
+    def __init__(self, url: str, *, clock: Clock = utcnow) -> None:
+        self.url = url
+        self._clock = clock
+        self._engine = make_engine(url)
+        self.upgrade()
+
+    def upgrade(self) -> None:
+        """Run the Alembic migrations up to head (a no-op when the schema is current)."""
+        upgrade(self._engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[Session]:
+        with self._engine.connect() as connection:
+            connection.execution_options(**{WRITE: write})
+            with Session(connection) as session, session.begin():
+                yield session
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def get(self, transfer_id: int) -> Transfer:
+        """The transfer with this id; raises :class:`UnknownTransfer` when there is none."""
+        with self._session(write=False) as session:
+            row = session.get(TransferRow, transfer_id)
+            if row is None:
+                raise UnknownTransfer(transfer_id)
+            return Transfer.from_row(row)
+
+    def find(self, dossier_code: str, flow: str) -> Transfer | None:
+        """The transfer of this dossier through this flow, if it was ever enqueued."""
+        with self._session(write=False) as session:
+            row = session.scalar(select(TransferRow).filter_by(dossier_code=dossier_code, flow=flow))
+            return Transfer.from_row(row) if row is not None else None
+
+    def list(
+        self,
+        states: Iterable[TransferState | str] | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        flow: str | None = None,
+    ) -> builtins.list[Transfer]:
+        """Transfers most recently changed first, optionally only those in ``states`` or changed ``since``."""
+        query = (
+            select(TransferRow).order_by(TransferRow.updated_at.desc(), TransferRow.id.desc()).limit(limit)
+        )
+        if states is not None:
+            query = query.where(TransferRow.state.in_([TransferState(s).value for s in states]))
+        if since is not None:
+            query = query.where(TransferRow.updated_at >= since)
+        if flow is not None:
+            query = query.where(TransferRow.flow == flow)
+        with self._session(write=False) as session:
+            return [Transfer.from_row(row) for row in session.scalars(query)]
+
+    def events(self, transfer_id: int) -> builtins.list[Event]:
+        """The audit trail of one transfer, oldest first."""
+        query = select(EventRow).where(EventRow.transfer_id == transfer_id).order_by(EventRow.id)
+        with self._session(write=False) as session:
+            return [Event.from_row(row) for row in session.scalars(query)]
+
+    # -- writing ---------------------------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        dossier_code: str,
+        flow: str,
+        *,
+        actor: str,
+        payload_hash: str | None = None,
+        identity_last4: str | None = None,
+    ) -> Transfer:
+        """Queue a dossier for a flow; a dossier × flow already known is returned unchanged."""
+        now = self._clock()
+        try:
+            with self._session(write=True) as session:
+                existing = session.scalar(select(TransferRow).filter_by(dossier_code=dossier_code, flow=flow))
+                if existing is not None:
+                    return Transfer.from_row(existing)
+                row = TransferRow(
+                    dossier_code=dossier_code,
+                    flow=flow,
+                    state=S.QUEUED.value,
+                    attempts=0,
+                    payload_hash=payload_hash,
+                    identity_last4=identity_last4,
+                    business_reasons=[],
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(row)
+                session.flush()
+                rows.log(session, row.id, None, S.QUEUED, actor, "enqueued", (), now)
+                return Transfer.from_row(row)
+        except IntegrityError:  # another process enqueued the same dossier × flow a moment earlier
+            found = self.find(dossier_code, flow)
+            if found is None:
+                raise
+            return found
+
+    def transition(
+        self,
+        transfer_id: int,
+        to: TransferState | str,
+        *,
+        actor: str,
+        reason: str = "",
+        evidence: Iterable[str | os.PathLike[str]] = (),
+        worker_id: str | None = None,
+        **fields: Unpack[TransferFields],
+    ) -> Transfer:
+        """Move a transfer to ``to``, record ``fields`` and append the event in one committed transaction.
+
+        Args:
+            to: the new state; :data:`rpa.ledger.states.TRANSITIONS` must allow it.
+            actor: ``scheduler``, ``system``, ``worker:<id>`` or ``clerk:<name>``.
+            reason: why, for the people who read the trail.
+            evidence: paths of screenshots, traces and manifests backing the change.
+            worker_id: the worker acting under its lease; when the transfer is in a leased state, the
+                worker must still be its lease owner. Moving into a leased state hands the lease to it.
+            fields: facts to record (receipt code, ministry status, error, attempts...).
+
+        Raises:
+            IllegalTransition: the move is not in the table, or needs a clerk.
+            LeaseLost: ``worker_id`` no longer holds the transfer.
+            UnknownTransfer: no transfer has this id.
+        """
+        unknown = set(fields) - set(TransferFields.__annotations__)
+        if unknown:
+            raise TypeError(f"transition() got unknown transfer fields: {', '.join(sorted(unknown))}")
+        next_attempt_at = fields.get("next_attempt_at")
+        if next_attempt_at is not None and next_attempt_at.tzinfo is None:
+            raise ValueError("next_attempt_at must be timezone-aware (the ledger stores UTC)")
+        now = self._clock()
+        with self._session(write=True) as session:
+            row = rows.lock(session, transfer_id)
+            current = TransferState(row.state)
+            target = states.transition(current, to, actor=actor)
+            if worker_id is not None and current in LEASED and row.lease_owner != worker_id:
+                raise LeaseLost(transfer_id, worker_id, row.lease_owner)
+            values: dict[str, object] = {"state": target.value, "updated_at": now, **fields}
+            if target not in LEASED:
+                values.update(lease_owner=None, lease_expires_at=None)
+            elif worker_id is not None and current not in LEASED:
+                values.update(
+                    lease_owner=worker_id, lease_expires_at=now + timedelta(seconds=DEFAULT_LEASE_S)
+                )
+            rows.compare_and_set(session, row, values)
+            rows.log(session, transfer_id, current, target, actor, reason, evidence, now)
+            return rows.snapshot(session, transfer_id)
+
+    def claim(
+        self, worker_id: str, *, lease_s: float, flow: str | None = None, now: datetime | None = None
+    ) -> Transfer | None:
+        """Take one transfer to work on, oldest first, under a lease of ``lease_s`` seconds.
+
+        Candidates: ``queued`` ones that are due (``next_attempt_at``), and leased ones whose lease
+        expired. An abandoned ``filling`` or ``waiting_human`` goes back to ``queued`` and is taken
+        (nothing was submitted). An abandoned ``submitting`` becomes ``uncertain``; an ``uncertain`` one
+        is returned as it is: both come back with ``needs_lookup`` set and must be resolved by
+        ``lookup``, never filled again.
+
+        Returns:
+            The claimed transfer, or ``None`` when nothing is claimable now (or a rival won the race).
+        """
+        now = now or self._clock()
+        query = (
+            select(TransferRow).where(rows.claimable(now)).order_by(TransferRow.created_at, TransferRow.id)
+        )
+        if flow is not None:
+            query = query.where(TransferRow.flow == flow)
+        with self._session(write=True) as session:
+            row = session.scalar(query.limit(1).with_for_update(skip_locked=True))
+            return rows.take(session, row, worker_id, now, lease_s) if row is not None else None
+
+    def renew(self, transfer_id: int, worker_id: str, lease_s: float) -> Transfer:
+        """Extend the worker's lease to ``lease_s`` seconds from now; :class:`LeaseLost` if it lost it."""
+        now = self._clock()
+        with self._session(write=True) as session:
+            row = rows.lock(session, transfer_id)
+            if row.state not in LEASED or row.lease_owner != worker_id:
+                raise LeaseLost(transfer_id, worker_id, row.lease_owner)
+            rows.compare_and_set(session, row, {"lease_expires_at": now + timedelta(seconds=lease_s)})
+            return rows.snapshot(session, transfer_id)
+
+    def recover_expired(self, now: datetime | None = None) -> builtins.list[Transfer]:
+        """Settle every transfer whose worker's lease expired, e.g. after a crash.
+
+        ``submitting`` becomes ``uncertain`` (the click may have happened: only ``lookup`` can tell);
+        ``filling`` and ``waiting_human`` go back to ``queued`` (nothing was submitted). The lease is
+        cleared, so any worker may claim them next.
+        """
+        now = now or self._clock()
+        query = select(TransferRow).where(rows.expired(now)).order_by(TransferRow.id)
+        with self._session(write=True) as session:
+            found = session.scalars(query.with_for_update(skip_locked=True)).all()
+            return [rows.expire(session, row, now) for row in found]
