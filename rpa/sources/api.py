@@ -1,0 +1,43 @@
+"""Reading the provincial system through its JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rpa.provincial import ProvincialClient
+from rpa.sources.base import Source, SourceRecord, assemble
+
+__all__ = ["ApiSource"]
+
+
+class ApiSource(Source):
+    """A :class:`Source` over :class:`~rpa.provincial.ProvincialClient` (which it closes)."""
+
+    def __init__(self, client: ProvincialClient) -> None:
+        self.client = client
+
+    def list_codes(
+        self, procedure_code: str, statuses: Sequence[int] = (), since: date | None = None
+    ) -> list[str]:
+        found = self.client.search(
+            procedure=procedure_code,
+            statuses=tuple(statuses),
+            received_since=since.isoformat() if since else None,
+        )
+        return sorted({item["code"] for item in found})
+
+    def read(self, code: str, attachments_dir: Path, *, today: date | None = None) -> SourceRecord:
+        api_dict = self.client.get(code)
+        attachments = api_dict.get("attachments")
+        metas: list[Any] = attachments if isinstance(attachments, list) else []
+
+        def download(index: int, url: str, dest: Path) -> Path:
+            return self.client.download(url, dest, index=index, meta=metas[index], code=code)
+
+        return assemble(code, api_dict, download, attachments_dir, today)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,74 @@
+"""Write-back: the ministry's receipt code and later status changes, into the provincial system.
+
+The provincial system then texts the citizen and offers its look-up and rating pages, as for any
+other procedure. Each write is done once even if retried: the dossier's processing log is read
+first, and the provincial API's status change is idempotent on its own as a second guard.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rpa.domain import DossierStatus
+from rpa.errors import PortalError
+from rpa.provincial import ProvincialClient
+
+__all__ = ["FORWARDED_NOTE", "already_written", "write_back_receipt", "write_back_status"]
+
+FORWARDED_NOTE = "Đã chuyển Bộ Tư pháp, mã hồ sơ {receipt}"
+"""The processing-log note of the write-back of a ministry receipt code."""
+
+
+def already_written(dossier: dict[str, Any], status: int, receipt_code: str | None) -> bool:
+    """Whether the dossier's processing log holds an entry to ``status`` with ``receipt_code``.
+
+    Without a receipt code, the latest entry must be that status (and the dossier still in it).
+    """
+    log = dossier.get("processing_log")
+    if not isinstance(log, list):
+        raise PortalError(f"dossier {dossier.get('code')} came without its processing_log")
+    entries = [e for e in log if isinstance(e, dict)]
+    if receipt_code:
+        return any(e.get("status_to") == status and e.get("receipt_code") == receipt_code for e in entries)
+    return bool(entries) and entries[-1].get("status_to") == status and dossier.get("status") == status
+
+
+def write_back_receipt(
+    client: ProvincialClient, dossier_code: str, receipt_code: str, *, actor: str = "rpa"
+) -> bool:
+    """Record that the dossier went to the Ministry of Justice under ``receipt_code``.
+
+    Sets the status to 4 (Đang xử lý) with the note ``Đã chuyển Bộ Tư pháp, mã hồ sơ <receipt>``
+    and the receipt code; the provincial system logs it and texts the citizen (once, on the status
+    change). Returns whether anything was written (False when it was written before).
+
+    Raises:
+        PortalError: the provincial system failed (retry: nothing is written twice).
+        ProvincialRefused: it refused the change, e.g. the result was already returned.
+    """
+    receipt_code = receipt_code.strip()
+    if not receipt_code:
+        raise ValueError("receipt_code must not be empty")
+    note = FORWARDED_NOTE.format(receipt=receipt_code)
+    return write_back_status(client, dossier_code, DossierStatus.PROCESSING, note, receipt_code, actor=actor)
+
+
+def write_back_status(
+    client: ProvincialClient,
+    dossier_code: str,
+    national_status: int,
+    note: str,
+    receipt_code: str | None,
+    *,
+    actor: str = "rpa",
+) -> bool:
+    """Set the dossier's status (1-10, the national codes) with a log note, once.
+
+    Returns whether anything was written: False when the log already shows this status with this
+    receipt code (or, without one, when the dossier already is in it after such an entry).
+    """
+    status = int(DossierStatus(national_status))
+    if already_written(client.get(dossier_code), status, receipt_code):
+        return False
+    result = client.set_status(dossier_code, status, note, receipt_code, actor)
+    return not result["duplicate"]
