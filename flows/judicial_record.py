@@ -1,0 +1,242 @@
+"""Judicial-record certificate (Phiếu lý lịch tư pháp) on the Ministry of Justice portal.
+
+Three things a worker does with the portal, each a plain list of steps:
+
+- :func:`login`: sign in with the province's account (never solves a CAPTCHA: a person must).
+- :func:`submit`: type a :class:`JudicialRecordForm` through wizard steps A-D and submit it.
+- :func:`lookup` and :func:`read_status`: find an application again and read how far it has got.
+
+Element names (``applicant.full_name``...) are looked up in ``selectors/moj-lltp.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
+from rpa.errors import BusinessError, ConfigError, HumanNeeded, PortalError
+from rpa.steps import Steps
+
+__all__ = ["PORTAL", "CaptchaRequired", "PortalStatus", "Receipt", "login", "lookup", "read_status", "submit"]
+
+PORTAL = "moj-lltp"
+
+STATUS_BY_LABEL = {
+    "Đã tiếp nhận": "received",
+    "Đang xử lý": "processing",
+    "Yêu cầu bổ sung": "supplement_requested",
+    "Đã có kết quả": "finished",
+    "Đã trả kết quả": "result_returned",
+}
+_RECEIPT_ROW = re.compile(r"(\d+-LLTP-\d{4}-\d{6}).*?(\d{2}/\d{2}/\d{4} \d{2}:\d{2})", re.S)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The portal's acknowledgement: "Mã hồ sơ" and "Ngày nộp" (dd/mm/yyyy HH:MM, Vietnam time)."""
+
+    code: str
+    submitted_at: str
+
+
+@dataclass(frozen=True)
+class PortalStatus:
+    """Where an application stands: ``status`` is received, processing, supplement_requested,
+    finished or result_returned; ``label`` is the portal's Vietnamese wording."""
+
+    status: str
+    label: str
+    certificate_number: str | None = None
+    supplement_reason: str | None = None
+
+
+class CaptchaRequired(HumanNeeded):
+    """The login page shows an image CAPTCHA; ``image`` holds it (PNG) for the person who will read it."""
+
+    def __init__(self, image: bytes) -> None:
+        self.image = image
+        super().__init__("the portal asks for a CAPTCHA: a person must log in")
+
+
+def login(steps: Steps, username: str, password: str) -> None:
+    """Sign in.
+
+    Raises:
+        CaptchaRequired: the login page shows a CAPTCHA.
+        ConfigError: the portal rejected the account (wrong user name or password).
+        PortalError: the portal is under maintenance or failing.
+    """
+    steps.open("login")
+    if steps.exists("login.captcha_image"):
+        raise CaptchaRequired(steps.locate("login.captcha_image").screenshot())
+    steps.fill("login.username", username)
+    steps.fill("login.password", password, secret=True)
+    steps.click("login.submit")
+    if steps.on_page("login"):
+        message = steps.read_text("login.error") if steps.exists("login.error") else "no message"
+        raise ConfigError(f"the portal rejected account {username!r}: {message}")
+
+
+def submit(
+    steps: Steps,
+    form: JudicialRecordForm,
+    *,
+    dry_run: bool = False,
+    before_final_click: Callable[[], None] | None = None,
+) -> Receipt | None:
+    """Fill steps A-D, check the review page and submit; the receipt (None on a dry run).
+
+    ``before_final_click`` runs right before "Đồng ý": the ledger commits ``submitting`` there.
+    """
+    steps.open("new_application")
+    _ensure_session(steps)
+    _fill_applicant(steps, form)
+    _next_step(steps, "a-applicant")
+    _fill_family(steps, form)
+    _next_step(steps, "b-family")
+    _fill_residences(steps, form.residences)
+    _next_step(steps, "c-residences")
+    _fill_request(steps, form)
+    _next_step(steps, "d-request")
+    if not steps.on_page("review"):
+        raise PortalError(f"expected the review page, got {steps.page.url}")
+    steps.screenshot("review")
+    if dry_run:
+        return None
+    steps.click("review.submit")
+    steps.wait("confirm.dialog")
+    if before_final_click is not None:
+        before_final_click()
+    steps.click("confirm.accept")
+    _ensure_session(steps)
+    receipt = Receipt(steps.read_text("receipt.code"), steps.read_text("receipt.date"))
+    steps.screenshot("receipt")
+    return receipt
+
+
+def lookup(steps: Steps, id_number: str, date_from: str, date_to: str) -> list[Receipt]:
+    """Applications filed for ``id_number`` between two dates (dd/mm/yyyy, inclusive)."""
+    steps.open("lookup")
+    _ensure_session(steps)
+    steps.fill("lookup.id_number", id_number)
+    steps.pick_date("lookup.date_from", date_from)
+    steps.pick_date("lookup.date_to", date_to)
+    steps.click("lookup.search")
+    if steps.exists("lookup.empty"):
+        return []
+    rows = steps.read_all("lookup.result_rows")
+    found = [_RECEIPT_ROW.search(row) for row in rows]
+    return [Receipt(match.group(1), match.group(2)) for match in found if match]
+
+
+def read_status(steps: Steps, receipt: Receipt | str) -> PortalStatus:
+    """The current status of one application."""
+    code = receipt.code if isinstance(receipt, Receipt) else receipt
+    steps.open("status", receipt=code)
+    _ensure_session(steps)
+    if steps.exists("status.error"):
+        raise PortalError(f"status of {code}: {steps.read_text('status.error')}")
+    label = steps.read_text("status.label")
+    if label not in STATUS_BY_LABEL:
+        raise PortalError(f"status of {code}: unknown status label {label!r}")
+    certificate = reason = None
+    if steps.exists("status.certificate_number"):
+        certificate = steps.read_text("status.certificate_number") or None
+    if steps.exists("status.supplement_reason"):
+        reason = steps.read_text("status.supplement_reason") or None
+    return PortalStatus(STATUS_BY_LABEL[label], label, certificate, reason)
+
+
+# ---- wizard steps -------------------------------------------------------------------------------------
+def _fill_applicant(steps: Steps, form: JudicialRecordForm) -> None:
+    steps.fill("applicant.full_name", form.fullName)
+    steps.fill("applicant.other_name", form.otherName or "")
+    steps.choose("applicant.gender", form.genderId)
+    steps.pick_date("applicant.birth_date", form.birthDateStr)
+    steps.fill("applicant.birth_place", form.birthPlace)
+    steps.choose("applicant.nationality", form.nationalityId)
+    if form.ethnicId:
+        steps.choose("applicant.ethnicity", form.ethnicId)
+    steps.choose("applicant.id_type", form.idTypeId)
+    steps.fill("applicant.id_number", form.idNumber)
+    if form.idIssueDateStr:
+        steps.pick_date("applicant.id_issue_date", form.idIssueDateStr)
+    steps.fill("applicant.id_issue_place", form.idIssuePlace or "")
+    _fill_address(steps, form.permanentAddress, group="address.permanent")
+    if form.temporaryAddress:
+        _fill_address(steps, form.temporaryAddress, group="address.temporary")
+    steps.fill("applicant.phone", form.phone or "")
+    steps.fill("applicant.email", form.email or "")
+
+
+def _fill_family(steps: Steps, form: JudicialRecordForm) -> None:
+    steps.fill("family.father_name", form.fatherName or "")
+    steps.fill("family.father_birth", form.fatherBirthDateStr or "")
+    steps.fill("family.mother_name", form.motherName)
+    steps.fill("family.mother_birth", form.motherBirthDateStr or "")
+    steps.fill("family.spouse_name", form.spouseName or "")
+    steps.fill("family.spouse_birth", form.spouseBirthDateStr or "")
+
+
+def _fill_residences(steps: Steps, rows: list[ResidenceRow]) -> None:
+    for n, row in enumerate(rows, start=1):
+        if n > steps.count("residence.rows"):
+            steps.add_row("residence.add", "residence.rows")
+        steps.pick_date("residence.from", row.fromDateStr, n=n)
+        if row.toPresent:
+            steps.check("residence.to_present", True, n=n)
+        else:
+            steps.check("residence.to_present", False, n=n)
+            steps.pick_date("residence.to", row.toDateStr or "", n=n)
+        steps.fill("residence.address", row.address, n=n)
+        steps.fill("residence.occupation", row.occupation or "", n=n)
+        steps.fill("residence.workplace", row.workplace or "", n=n)
+
+
+def _fill_request(steps: Steps, form: JudicialRecordForm) -> None:
+    steps.check("request.form_type", True, n=form.formType)
+    steps.check("request.ban_position", form.isBanPosition)
+    steps.fill("request.purpose", form.purpose)
+    steps.fill("request.copies", str(form.copies))
+    if form.deliveryMethod == "post":
+        steps.check("request.delivery_post", True)
+        if form.deliveryAddress is None:
+            raise BusinessError("Nhận kết quả qua bưu chính nhưng thiếu địa chỉ nhận kết quả")
+        _fill_address(steps, form.deliveryAddress, group="address.delivery")
+    else:
+        steps.check("request.delivery_at_agency", True)
+    steps.check("request.authorised", form.hasAuthorised)
+    if form.hasAuthorised:
+        steps.fill("authorised.name", form.authName or "")
+        steps.choose("authorised.id_type", form.authIdTypeId or "")
+        steps.fill("authorised.id_number", form.authIdNumber or "")
+        steps.fill("authorised.relationship", form.authRelationship or "")
+        steps.pick_date("authorised.date", form.authDateStr or "")
+    if form.idCardFile is not None:
+        steps.upload("request.id_card_file", form.idCardFile)
+
+
+def _fill_address(steps: Steps, address: FormAddress, *, group: str) -> None:
+    steps.check("address.legacy", address.legacy, group=group)
+    steps.choose("address.province", address.provinceId, group=group)
+    if address.legacy:
+        steps.choose("address.district", address.districtId or "", group=group)
+    steps.choose("address.ward", address.wardId, group=group)
+    steps.fill("address.street", address.street or "", group=group)
+
+
+def _next_step(steps: Steps, label: str) -> None:
+    """Screenshot the filled step, press "Tiếp tục", and make sure the portal accepted it."""
+    steps.screenshot(label)
+    before = steps.page.url
+    steps.click("wizard.next")
+    _ensure_session(steps)
+    if steps.page.url == before and steps.exists("wizard.errors"):
+        raise BusinessError(f"Cổng Bộ Tư pháp không chấp nhận hồ sơ: {steps.read_text('wizard.errors')}")
+
+
+def _ensure_session(steps: Steps) -> None:
+    if steps.on_page("login"):
+        raise PortalError("session expired: the portal sent the browser back to the login page")

@@ -1,0 +1,300 @@
+"""The step API of flows: every element is a logical name resolved through a :class:`SelectorMap`.
+
+Each step is logged with its duration (values masked, secrets never shown) and runs under a hard
+Playwright timeout. No fixed sleeps: resolution waits for the page load, probes the candidates and
+auto-waits on the primary only when none matched. Landing on an HTTP 5xx page raises PortalError.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from rpa.errors import PortalError, SelectorDrift
+from rpa.selectors import Locator as CandidateLocator
+from rpa.selectors import SelectorMap, load_maps, pick_map
+from rpa.text import nfc
+
+__all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "Steps", "mask", "open_portal"]
+
+DEFAULT_TIMEOUT_MS = 15_000
+_DRIFT_WARNED: set[tuple[str, int, str]] = set()
+
+
+class Evidence(Protocol):
+    """What the steps hand to the attempt's evidence recorder (``rpa.evidence.AttemptEvidence``)."""
+
+    def screenshot(self, page: Page, label: str) -> Path: ...
+
+    def typed(self, name: str, value: str) -> None: ...
+
+
+def mask(value: str) -> str:
+    """``value`` fit for a log: runs of seven digits or more (identity numbers, phones) keep the last four."""
+    return re.sub(r"\d{7,}", lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], value)
+
+
+def _show(name: str, fmt: dict[str, Any]) -> str:
+    """``name`` with its parameters, e.g. ``residence.from[n=2]``."""
+    return name + "".join(f"[{key}={value}]" for key, value in fmt.items())
+
+
+class Steps:
+    """Drive one page through one selector map."""
+
+    def __init__(
+        self,
+        page: Page,
+        selector_map: SelectorMap,
+        *,
+        base_url: str = "",
+        timeout_ms: float = DEFAULT_TIMEOUT_MS,
+        evidence: Evidence | None = None,
+        log: Any = logger,
+    ) -> None:
+        self.page = page
+        self.map = selector_map
+        self.base_url = base_url.rstrip("/")
+        self.timeout_ms = timeout_ms
+        self.evidence = evidence
+        self.log = log
+        self._document_status = 0
+        page.set_default_timeout(timeout_ms)
+        page.on("response", self._on_response)
+
+    def locate(self, name: str, **fmt: Any) -> Locator:
+        """The one element ``name`` denotes: the first candidate matching exactly one element.
+
+        Raises:
+            SelectorDrift: no candidate matched exactly one element within the step timeout.
+        """
+        found = self._find(name, fmt, wait=True)
+        assert found is not None
+        return found
+
+    def _find(self, name: str, fmt: dict[str, Any], *, wait: bool) -> Locator | None:
+        candidates = self.map.candidates(name)
+        self.page.wait_for_load_state()
+        built = [self._build(candidate, fmt) for candidate in candidates]
+        counts = [locator.count() for locator in built]
+        if 1 not in counts and wait:
+            with suppress(PlaywrightTimeout):
+                built[0].first.wait_for(state="attached", timeout=self.timeout_ms)
+            counts = [locator.count() for locator in built]
+        if 1 not in counts:
+            if not wait:
+                return None
+            seen = ", ".join(f"{c.describe()}: {n}" for c, n in zip(candidates, counts, strict=True))
+            raise SelectorDrift([name], f"{self.map.portal} v{self.map.version} on {self.page.url}: {seen}")
+        index = counts.index(1)
+        if index > 0:
+            self._warn_drift(name, index)
+        return built[index]
+
+    def _build(self, candidate: CandidateLocator, fmt: dict[str, Any]) -> Locator:
+        root: Page | Locator = self.page
+        if candidate.within:
+            root = self.locate(candidate.within.format(**fmt), **fmt)
+        return candidate.build(root, fmt)
+
+    def _warn_drift(self, name: str, index: int) -> None:
+        key = (self.map.portal, self.map.version, name)
+        if key not in _DRIFT_WARNED:
+            _DRIFT_WARNED.add(key)
+            self.log.warning(f"selector drift: {self.map.portal} {name} resolved by fallback #{index}")
+
+    def _collection(self, name: str, fmt: dict[str, Any]) -> Locator:
+        """The first candidate matching one element or more (for rows and result lists)."""
+        self.page.wait_for_load_state()
+        candidates = self.map.candidates(name)
+        for index, candidate in enumerate(candidates):
+            built = self._build(candidate, fmt)
+            if built.count() > 0:
+                if index > 0:
+                    self._warn_drift(name, index)
+                return built
+        return self._build(candidates[0], fmt)
+
+    def _on_response(self, response: Response) -> None:
+        request = response.request
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self._document_status = response.status
+
+    @contextmanager
+    def _step(self, step: str, name: str, value: str | None = None) -> Iterator[None]:
+        started = time.perf_counter()
+        shown = "" if value is None else f" = {value}"
+        try:
+            yield
+        except PlaywrightTimeout as exc:
+            raise PortalError(f"{step} {name}: timed out after {self.timeout_ms:.0f} ms") from exc
+        except PlaywrightError as exc:
+            raise PortalError(f"{step} {name}: {exc.message}") from exc
+        finally:
+            duration = round((time.perf_counter() - started) * 1000)
+            bound = self.log.bind(step=step, name=name, duration_ms=duration)
+            bound.info(f"{step} {name}{shown} ({duration} ms)")
+        if self._document_status >= 500:
+            status, self._document_status = self._document_status, 0
+            raise PortalError(f"the portal answered HTTP {status} ({self.page.title()}) after {step} {name}")
+
+    def _typed(self, name: str, value: str) -> None:
+        if self.evidence is not None:
+            self.evidence.typed(name, value)
+
+    def open(self, page_name: str, **params: Any) -> None:
+        """Go to one of the map's pages, e.g. ``open("status", receipt="51-LLTP-2611-000042")``."""
+        with self._step("open", page_name):
+            self.page.goto(self.base_url + self.map.page_url(page_name, **params))
+
+    def on_page(self, page_name: str) -> bool:
+        return urlsplit(self.page.url).path == urlsplit(self.map.pages.get(page_name, "\0")).path
+
+    def fill(self, name: str, value: str, *, secret: bool = False, **fmt: Any) -> None:
+        """Type ``value`` (NFC) and read it back; PortalError when the field holds something else."""
+        value = nfc(value)
+        with self._step("fill", _show(name, fmt), "***" if secret else mask(value)):
+            element = self.locate(name, **fmt)
+            element.fill(value)
+            got = nfc(element.input_value())
+            if got != value:
+                shown = "***" if secret else f"{mask(got)!r} instead of {mask(value)!r}"
+                raise PortalError(f"fill {name}: the field holds {shown}")
+        if not secret:
+            self._typed(_show(name, fmt), value)
+
+    def pick_date(self, name: str, date: str, **fmt: Any) -> None:
+        """Type a dd/MM/yyyy date into a masked input digit by digit, then read it back."""
+        with self._step("pick_date", _show(name, fmt), date):
+            element = self.locate(name, **fmt)
+            element.fill("")
+            element.press_sequentially(re.sub(r"\D", "", date))
+            got = element.input_value()
+            if got != date:
+                raise PortalError(f"pick_date {name}: the field shows {got!r} instead of {date!r}")
+        self._typed(_show(name, fmt), date)
+
+    def choose(self, name: str, value: str, **fmt: Any) -> None:
+        """Pick an option by value or label in a native ``<select>`` or a custom combobox.
+
+        A custom combobox ``x`` is described by elements ``x`` (the box), ``x.search`` (optional search
+        field), ``x.option`` (an option, with ``{value}``) and ``x.value`` (what the form will post).
+        """
+        with self._step("choose", _show(name, fmt), mask(value)):
+            element = self.locate(name, **fmt)
+            if element.evaluate("e => e.tagName") == "SELECT":
+                element.select_option(value)
+                got = element.input_value()
+                label = element.evaluate("e => e.selectedOptions.length ? e.selectedOptions[0].text : ''")
+                if value not in (got, nfc(str(label)).strip()):
+                    raise PortalError(f"choose {name}: the select holds {got!r} instead of {value!r}")
+                return
+            element.click()
+            option = self.locate(f"{name}.option", value=value, **fmt)
+            if f"{name}.search" in self.map.elements:
+                self.locate(f"{name}.search", **fmt).fill((option.text_content() or "").strip())
+            option.click()
+            got = self.locate(f"{name}.value", **fmt).input_value()
+            if got != value:
+                raise PortalError(f"choose {name}: the combobox holds {got!r} instead of {value!r}")
+        self._typed(_show(name, fmt), value)
+
+    def check(self, name: str, checked: bool = True, **fmt: Any) -> None:
+        """Tick or untick a checkbox, or select a radio button."""
+        with self._step("check", _show(name, fmt), str(checked)):
+            element = self.locate(name, **fmt)
+            element.set_checked(checked)
+            if element.is_checked() != checked:
+                raise PortalError(f"check {name}: still {'un' if checked else ''}checked")
+        self._typed(_show(name, fmt), str(checked))
+
+    def add_row(self, button_name: str, rows_name: str, **fmt: Any) -> int:
+        """Click ``button_name``, wait for one more ``rows_name``; the new row's number (from 1)."""
+        with self._step("add_row", button_name):
+            rows = self._collection(rows_name, fmt)
+            before = rows.count()
+            self.locate(button_name, **fmt).click()
+            rows.nth(before).wait_for(state="attached")
+        return before + 1
+
+    def count(self, name: str, **fmt: Any) -> int:
+        """How many elements ``name`` matches now (no waiting): for rows and result lists."""
+        with self._step("count", _show(name, fmt)):
+            return self._collection(name, fmt).count()
+
+    def upload(self, name: str, path: Path, **fmt: Any) -> None:
+        """Attach a file and check the input took it."""
+        with self._step("upload", _show(name, fmt), path.name):
+            element = self.locate(name, **fmt)
+            element.set_input_files(path)
+            got = element.evaluate("e => e.files.length ? e.files[0].name : ''")
+            if got != path.name:
+                raise PortalError(f"upload {name}: the input holds {got!r} instead of {path.name!r}")
+        self._typed(_show(name, fmt), path.name)
+
+    def click(self, name: str, **fmt: Any) -> None:
+        with self._step("click", _show(name, fmt)):
+            self.locate(name, **fmt).click()
+
+    def wait(self, name: str, state: str = "visible", **fmt: Any) -> None:
+        """Wait until ``name`` is visible/attached, or hidden/detached."""
+        with self._step("wait", _show(name, fmt), state):
+            if state in ("hidden", "detached"):
+                self.map.candidates(name)[0].build(self.page, fmt).first.wait_for(state=state)  # type: ignore[arg-type]
+            else:
+                self.locate(name, **fmt).wait_for(state=state)  # type: ignore[arg-type]
+
+    def read_text(self, name: str, **fmt: Any) -> str:
+        with self._step("read_text", _show(name, fmt)):
+            return self.locate(name, **fmt).inner_text().strip()
+
+    def read_all(self, name: str, **fmt: Any) -> list[str]:
+        """The texts of every element ``name`` matches (rows of a result table)."""
+        with self._step("read_all", _show(name, fmt)):
+            return [text.strip() for text in self._collection(name, fmt).all_inner_texts()]
+
+    def exists(self, name: str, **fmt: Any) -> bool:
+        """Whether exactly one candidate element is on the page now (no waiting beyond page load)."""
+        with self._step("exists", _show(name, fmt)):
+            try:
+                return self._find(name, fmt, wait=False) is not None
+            except SelectorDrift:  # its scope is missing
+                return False
+
+    def screenshot(self, label: str) -> Path | None:
+        """A full-page screenshot through the evidence recorder (none without one)."""
+        if self.evidence is None:
+            return None
+        with self._step("screenshot", label):
+            return self.evidence.screenshot(self.page, label)
+
+
+def open_portal(page: Page, portal: str, base_url: str, **kwargs: Any) -> Steps:
+    """Open ``base_url``, read the page's UI version marker and return Steps on the matching map.
+
+    Raises:
+        SelectorDrift: the page declares a UI version no map exists for.
+        PortalError: the portal answered with an HTTP error.
+    """
+    maps = load_maps(portal)
+    meta = next(iter(maps.values())).marker.meta
+    try:
+        response = page.goto(base_url.rstrip("/") + "/")
+    except PlaywrightError as exc:
+        raise PortalError(f"cannot reach {base_url}: {exc.message}") from exc
+    if response is not None and response.status >= 500:
+        raise PortalError(f"{base_url} answered HTTP {response.status} ({page.title()})")
+    marker = page.locator(f'meta[name="{meta}"]')
+    content = marker.first.get_attribute("content") if marker.count() else None
+    version = int(content) if content and content.isdigit() else None
+    return Steps(page, pick_map(maps, version), base_url=base_url, **kwargs)

@@ -1,0 +1,214 @@
+"""The step API on small pages built with ``page.set_content``: read-back, masked dates, dropdowns,
+drift and ambiguity, rows, uploads, logging with masked values, evidence and HTTP errors."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from loguru import logger
+from playwright.sync_api import Page, Route
+
+import rpa.steps
+from rpa.errors import PortalError, SelectorDrift
+from rpa.selectors import SelectorMap
+from rpa.steps import Steps, mask
+
+PAGE = """
+<label for="name">Họ và tên</label><input id="name">
+<label for="shout">Tên gọi khác</label><input id="shout" oninput="this.value = this.value.toUpperCase()">
+<label for="pw">Mật khẩu</label><input id="pw" type="password">
+<label for="dob">Ngày sinh</label><input id="dob" maxlength="10">
+<label for="gender">Giới tính</label>
+<select id="gender"><option value="">--</option>
+  <option value="1">Nam</option><option value="2">Nữ</option></select>
+<div class="combo">
+  <input type="hidden" name="nationalityId" value="">
+  <div role="combobox" aria-label="Quốc tịch" tabindex="0"
+       onclick="document.getElementById('pop').hidden = false">
+    <span id="shown">-- Chọn --</span></div>
+  <div id="pop" hidden>
+    <input aria-label="Tìm quốc tịch" oninput="filter(this.value)">
+    <ul role="listbox" aria-label="Quốc tịch">
+      <li role="option" data-value="VN">Việt Nam</li><li role="option" data-value="LA">Lào</li>
+    </ul></div></div>
+<label><input type="checkbox" id="ban"> Xác nhận cấm đảm nhiệm</label>
+<table id="rows"><tbody><tr><td>1</td></tr></tbody></table>
+<button type="button" onclick="setTimeout(() => { const r = document.createElement('tr');
+  r.innerHTML = '<td>n</td>'; document.querySelector('#rows tbody').appendChild(r); }, 150)"
+  >Thêm dòng</button>
+<label for="scan">Bản chụp</label><input id="scan" type="file">
+<button>Lưu</button><button>Lưu</button><button id="save-2">Lưu nháp</button>
+<p id="code">  51-LLTP-2611-000042 </p>
+<div id="later"></div>
+<script>
+  document.getElementById("dob").addEventListener("input", (ev) => {
+    const d = ev.target.value.replace(/\\D/g, "").slice(0, 8);
+    let v = d.slice(0, 2);
+    if (d.length > 2) v += "/" + d.slice(2, 4);
+    if (d.length > 4) v += "/" + d.slice(4, 8);
+    ev.target.value = v;
+  });
+  function filter(q) {
+    document.querySelectorAll("[role=option]").forEach((o) => { o.hidden = !o.textContent.includes(q); });
+  }
+  document.querySelectorAll("[role=option]").forEach((o) => o.addEventListener("click", () => {
+    document.querySelector("input[name=nationalityId]").value = o.dataset.value;
+    document.getElementById("shown").textContent = o.textContent;
+    document.getElementById("pop").hidden = true;
+  }));
+</script>
+"""
+ELEMENTS: dict[str, Any] = {
+    "name": [{"label": "Họ và tên", "exact": True}],
+    "shout": [{"label": "Tên gọi khác"}],
+    "password": [{"label": "Mật khẩu"}],
+    "dob": [{"label": "Ngày sinh"}],
+    "gender": [{"label": "Giới tính"}],
+    "nationality": [{"role": "combobox", "name": "Quốc tịch"}],
+    "nationality.list": [{"role": "listbox", "name": "Quốc tịch"}],
+    "nationality.search": [{"role": "textbox", "name": "Tìm quốc tịch"}],
+    "nationality.option": [{"css": "[data-value='{value}']", "within": "nationality.list"}],
+    "nationality.value": [{"css": "input[name=nationalityId]"}],
+    "ban": [{"label": "Xác nhận cấm đảm nhiệm"}],
+    "rows": [{"css": "#rows tbody tr"}],
+    "add": [{"role": "button", "name": "Thêm dòng"}],
+    "scan": [{"label": "Bản chụp"}],
+    "save": [{"role": "button", "name": "Lưu", "exact": True}, {"css": "#save-2"}],
+    "code": [{"css": "#code"}],
+    "later": [{"text": "Đã lưu"}],
+    "missing": [{"role": "button", "name": "Không có"}, {"css": "#none"}],
+}
+MAP = SelectorMap.model_validate(
+    {"portal": "demo", "version": 1, "marker": {"value": "1"}, "pages": {"home": "/"}, "elements": ELEMENTS}
+)
+
+
+class Evidence:
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.typed_values, self.labels = folder, {}, []  # type: ignore[var-annotated]
+
+    def screenshot(self, page: Page, label: str) -> Path:
+        self.labels.append(label)
+        path = self.folder / f"{label}.png"
+        page.screenshot(path=str(path))
+        return path
+
+    def typed(self, name: str, value: str) -> None:
+        self.typed_values[name] = value
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> Evidence:
+    return Evidence(tmp_path)
+
+
+@pytest.fixture
+def logs() -> Iterator[list[str]]:
+    rpa.steps._DRIFT_WARNED.clear()
+    lines: list[str] = []
+    sink = logger.add(
+        lambda m: lines.append(str(m).strip()), level="INFO", format="{level} {extra} {message}"
+    )
+    yield lines
+    logger.remove(sink)
+
+
+@pytest.fixture
+def steps(page: Page, evidence: Evidence) -> Steps:
+    page.set_content(PAGE)
+    return Steps(page, MAP, timeout_ms=400, evidence=evidence)
+
+
+def test_fill_normalises_to_nfc_and_reads_back(steps: Steps, evidence: Evidence) -> None:
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hoà")
+    steps.fill("name", decomposed)
+    assert steps.locate("name").input_value() == "Nguyễn Thị Hoà"
+    assert evidence.typed_values["name"] == "Nguyễn Thị Hoà"
+
+
+def test_fill_fails_when_the_page_changes_the_value(steps: Steps) -> None:
+    with pytest.raises(PortalError, match="the field holds 'HOÀ' instead of 'hoà'"):
+        steps.fill("shout", "hoà")
+
+
+def test_masked_date_is_typed_key_by_key(steps: Steps) -> None:
+    steps.pick_date("dob", "05/03/1990")
+    assert steps.locate("dob").input_value() == "05/03/1990"
+    with pytest.raises(PortalError, match="shows '53/19/90' instead of '5/3/1990'"):
+        steps.pick_date("dob", "5/3/1990")
+
+
+def test_native_select_by_value_or_label(steps: Steps) -> None:
+    steps.choose("gender", "2")
+    assert steps.locate("gender").input_value() == "2"
+    steps.choose("gender", "Nam")
+    assert steps.locate("gender").input_value() == "1"
+
+
+def test_custom_combobox(steps: Steps, evidence: Evidence) -> None:
+    steps.choose("nationality", "LA")
+    assert steps.read_text("nationality") == "Lào"
+    assert steps.locate("nationality.value").input_value() == "LA"
+    assert evidence.typed_values["nationality"] == "LA"
+
+
+def test_nothing_matching_is_selector_drift(steps: Steps) -> None:
+    with pytest.raises(SelectorDrift) as caught:
+        steps.click("missing")
+    assert caught.value.names == ["missing"]
+    assert "css='#none': 0" in str(caught.value)
+    assert not steps.exists("missing")
+
+
+def test_an_ambiguous_candidate_is_skipped(steps: Steps, logs: list[str]) -> None:
+    assert steps.locate("save").inner_text() == "Lưu nháp"
+    assert "WARNING {} selector drift: demo save resolved by fallback #1" in logs
+
+
+def test_check_rows_upload_read_and_wait(steps: Steps, tmp_path: Path) -> None:
+    steps.check("ban", True)
+    assert steps.locate("ban").is_checked()
+    assert steps.add_row("add", "rows") == 2
+    assert steps.count("rows") == 2
+    scan = tmp_path / "cccd.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n")
+    steps.upload("scan", scan)
+    assert steps.read_text("code") == "51-LLTP-2611-000042"
+    steps.page.evaluate("setTimeout(() => { document.getElementById('later').textContent = 'Đã lưu'; }, 100)")
+    steps.wait("later")
+    assert steps.exists("later")
+    steps.page.evaluate("document.getElementById('later').textContent = ''")
+    steps.wait("later", state="detached")
+
+
+def test_steps_log_durations_and_mask_values(steps: Steps, logs: list[str], evidence: Evidence) -> None:
+    steps.fill("name", "051190001234")
+    steps.fill("password", "MatKhau@2025", secret=True)
+    text = "\n".join(logs)
+    assert "'step': 'fill', 'name': 'name', 'duration_ms':" in text
+    assert "********1234" in text and "051190001234" not in text
+    assert "MatKhau@2025" not in text and "password = ***" in text
+    assert "password" not in evidence.typed_values
+    assert mask("0905123456 / 21025") == "******3456 / 21025"
+
+
+def test_screenshot_goes_to_the_evidence(steps: Steps, evidence: Evidence) -> None:
+    path = steps.screenshot("filled")
+    assert path is not None and path.exists() and evidence.labels == ["filled"]
+    assert Steps(steps.page, MAP).screenshot("none") is None
+
+
+def test_http_errors_become_portal_errors(page: Page) -> None:
+    def answer(route: Route) -> None:
+        route.fulfill(
+            status=503, content_type="text/html; charset=utf-8", body="<title>Hệ thống đang bảo trì</title>"
+        )
+
+    page.route("http://portal.test/**", answer)
+    steps = Steps(page, MAP, base_url="http://portal.test", timeout_ms=400)
+    with pytest.raises(PortalError, match="HTTP 503 \\(Hệ thống đang bảo trì\\) after open home"):
+        steps.open("home")
