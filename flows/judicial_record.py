@@ -154,7 +154,11 @@ def _fill_applicant(steps: Steps, form: JudicialRecordForm) -> None:
     steps.fill("applicant.full_name", form.fullName)
     steps.fill("applicant.other_name", form.otherName or "")
     steps.choose("applicant.gender", form.genderId)
-    steps.pick_date("applicant.birth_date", form.birthDateStr)
+    steps.check("applicant.birth_year_only", form.birthYearOnly)
+    if form.birthYearOnly:  # "Chỉ có năm sinh" turns the masked date into a plain year field
+        steps.fill("applicant.birth_date", form.birthDateStr)
+    else:
+        steps.pick_date("applicant.birth_date", form.birthDateStr)
     steps.fill("applicant.birth_place", form.birthPlace)
     steps.choose("applicant.nationality", form.nationalityId)
     if form.ethnicId:

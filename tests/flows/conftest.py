@@ -1,5 +1,5 @@
-"""Fixtures for flow tests: the sandbox ministry portal (one server per session, reset per test), a
-recording evidence double, and Steps opened on the portal."""
+"""Fixtures for flow tests: the sandbox ministry portal (one server per session, reset per test), the
+evidence of one attempt, and Steps opened on the portal."""
 
 from __future__ import annotations
 
@@ -11,27 +11,10 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page
 
+from rpa.evidence import AttemptEvidence
 from rpa.sandbox.moj.app import create_app
 from rpa.sandbox.moj.testing import MojSandbox, serve
 from rpa.steps import Steps, open_portal
-
-
-class RecordingEvidence:
-    """Stands in for ``rpa.evidence.AttemptEvidence``: keeps screenshots in a folder, remembers typing."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.shots: dict[str, Path] = {}
-        self.typed_values: dict[str, str] = {}
-
-    def screenshot(self, page: Page, label: str) -> Path:
-        path = self.folder / f"{len(self.shots):02d}-{label}.png"
-        page.screenshot(path=str(path), full_page=True)
-        self.shots[label] = path
-        return path
-
-    def typed(self, name: str, value: str) -> None:
-        self.typed_values[name] = value
 
 
 @pytest.fixture(scope="session")
@@ -51,14 +34,12 @@ def moj(moj_server: str) -> Iterator[MojSandbox]:
 
 
 @pytest.fixture
-def evidence(tmp_path: Path) -> RecordingEvidence:
-    folder = tmp_path / "evidence"
-    folder.mkdir()
-    return RecordingEvidence(folder)
+def evidence(tmp_path: Path) -> AttemptEvidence:
+    return AttemptEvidence.begin(tmp_path / "recordings", "000.00.01.H55-261120-0001")
 
 
 @pytest.fixture
-def steps(page: Page, moj: MojSandbox, evidence: RecordingEvidence) -> Steps:
+def steps(page: Page, moj: MojSandbox, evidence: AttemptEvidence) -> Steps:
     """Steps on the portal's UI version, with a short step timeout (the local portal is fast)."""
     return open_portal(page, "moj-lltp", moj.url, timeout_ms=5000, evidence=evidence)
 

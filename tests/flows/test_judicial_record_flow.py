@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -130,11 +131,12 @@ def test_submit_stores_exactly_the_form(
     for key in want:
         assert got[key] == want[key], key
     assert stored["form"]["idCardFile"]["sha256"] == hashlib.sha256(id_card_png.read_bytes()).hexdigest()
-    assert {"a-applicant", "b-family", "c-residences", "d-request", "review", "receipt"} <= set(
-        evidence.shots
-    )
-    assert all(path.stat().st_size > 10_000 for path in evidence.shots.values())
-    assert evidence.typed_values["applicant.id_number"] == form.idNumber
+    shots = sorted(path.name for path in evidence.folder.glob("*.png"))
+    assert shots == ["01-a-applicant.png", "02-b-family.png", "03-c-residences.png", "04-d-request.png",
+                     "05-review.png", "06-receipt.png"]  # fmt: skip
+    assert all(path.stat().st_size > 10_000 for path in evidence.folder.glob("*.png"))
+    manifest = json.loads(evidence.write_manifest(outcome="submitted").read_text(encoding="utf-8"))
+    assert manifest["typed"]["applicant.id_number"] == form.idNumber
 
 
 def test_lookup_and_status(logged_in: Steps, moj: MojSandbox, id_card_png: Path) -> None:
@@ -171,7 +173,8 @@ def test_dry_run_submits_nothing(logged_in: Steps, moj: MojSandbox, id_card_png:
     )
     assert moj.applications() == []
     assert called == []
-    assert "review" in evidence.shots and "receipt" not in evidence.shots
+    shots = {path.name for path in evidence.folder.glob("*.png")}
+    assert "05-review.png" in shots and not any("receipt" in name for name in shots)
 
 
 def test_captcha_needs_a_person(steps: Steps, moj: MojSandbox) -> None:
@@ -219,3 +222,11 @@ def test_check_flows_passes_and_reports_a_missing_name(tmp_path: Path) -> None:
     problems = check_flows(flows, maps)
     assert any("'applicant.ethnicity.value' is missing from the moj-lltp v2" in p for p in problems)
     assert any(p.startswith("extra.py:5: this element name is not a literal string") for p in problems)
+
+
+def test_year_only_birth_goes_through(logged_in: Steps, moj: MojSandbox, id_card_png: Path) -> None:
+    full = make_form(id_card_png)
+    form = full.model_copy(update={"birthDateStr": full.birthDateStr[-4:], "birthYearOnly": True})
+    assert submit(logged_in, form) is not None
+    stored = moj.applications()[0]["form"]
+    assert (stored["birthDateStr"], stored["birthYearOnly"]) == (full.birthDateStr[-4:], True)
