@@ -218,7 +218,13 @@ class Ledger:
             return rows.snapshot(session, transfer_id)
 
     def claim(
-        self, worker_id: str, *, lease_s: float, flow: str | None = None, now: datetime | None = None
+        self,
+        worker_id: str,
+        *,
+        lease_s: float,
+        flow: str | None = None,
+        dossier_code: str | None = None,
+        now: datetime | None = None,
     ) -> Transfer | None:
         """Take one transfer to work on, oldest first, under a lease of ``lease_s`` seconds.
 
@@ -237,6 +243,8 @@ class Ledger:
         )
         if flow is not None:
             query = query.where(TransferRow.flow == flow)
+        if dossier_code is not None:  # a clerk pushing one dossier now
+            query = query.where(TransferRow.dossier_code == dossier_code)
         with self._session(write=True) as session:
             row = session.scalar(query.limit(1).with_for_update(skip_locked=True))
             return rows.take(session, row, worker_id, now, lease_s) if row is not None else None

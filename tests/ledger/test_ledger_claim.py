@@ -232,3 +232,12 @@ def test_two_processes_never_claim_the_same_transfer(
         process.join(timeout=30)
         assert process.exitcode == 0
     _assert_shared_fairly(ledger, queued_200, list(takes.values()))
+
+
+def test_claim_one_named_dossier(ledger: Ledger, clock: FakeClock) -> None:
+    ledger.enqueue("H55-1", "moj_lltp", actor="scheduler")
+    clock.advance(1)
+    wanted = ledger.enqueue("H55-2", "moj_lltp", actor="clerk:hoa")
+    assert _claimed(ledger, "w1", dossier_code="H55-2").id == wanted.id
+    assert ledger.claim("w1", lease_s=60, dossier_code="H55-2") is None  # already held
+    assert ledger.claim("w1", lease_s=60, dossier_code="H55-9") is None
