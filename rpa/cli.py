@@ -1,17 +1,242 @@
-"""The ``rpa`` command line. Command names, options and JSON outputs are a stable interface."""
+"""The ``rpa`` command line. Command names, options, exit codes and JSON outputs are a stable interface.
+
+Exit codes: 0 done (or nothing to do), 1 system error (portal, network, configuration), 2 business
+error (the dossier must be fixed by a clerk; the reasons are printed in Vietnamese).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import getpass
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
+from rpa.config import Settings, load_settings
+from rpa.errors import RpaError
 from rpa.sandbox.cli import sandbox_app
+from rpa.worker import FLOW, VN, Outcome
 
 app = typer.Typer(
     no_args_is_help=True, help="motcua-rpa: bots between the one-stop system and ministry portals."
 )
 app.add_typer(sandbox_app, name="sandbox")
+runs_app = typer.Typer(no_args_is_help=True, help="What the bots did: transfers, their events and evidence.")
+app.add_typer(runs_app, name="runs")
+flows_app = typer.Typer(no_args_is_help=True, help="Flows and selector maps.")
+app.add_typer(flows_app, name="flows")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", envvar="RPA_CONFIG", help="Configuration file (TOML).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+EXIT_SYSTEM, EXIT_BUSINESS = 1, 2
+DONE_STATES = {"submitted", "written_back", "finished"}
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except RpaError as exc:
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def _exit_code(outcome: Outcome) -> int:
+    if outcome.state in DONE_STATES or outcome.state == "dry_run":
+        return 0
+    return EXIT_BUSINESS if outcome.state == "failed_business" else EXIT_SYSTEM
 
 
 @app.callback()
 def main() -> None:
     """motcua-rpa command line."""
+
+
+@app.command()
+def transfer(
+    code: Annotated[str, typer.Argument(help="One-stop dossier code, e.g. 000.00.01.H55-261120-0001.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fill every step, never click submit.")] = False,
+    as_json: JsonOption = False,
+    clerk: Annotated[str, typer.Option("--clerk", help="Who is pushing the dossier (audit trail).")] = "",
+    config: ConfigOption = None,
+) -> None:
+    """Push one dossier to the ministry now.
+
+    Exit 0: submitted or already submitted; 2: business error (reasons in Vietnamese); 1: system error.
+    """
+    from rpa.ledger import TransferState
+    from rpa.ledger import clerk as clerk_actor
+    from rpa.session import open_worker
+
+    settings = _settings(config)
+    actor = clerk_actor(clerk or getpass.getuser())
+    try:
+        with open_worker(settings, console_log=not as_json) as worker:
+            if dry_run:
+                outcome = worker.dry_run(code)
+            else:
+                current = worker.ledger.enqueue(code, FLOW, actor=actor)
+                if current.state in (TransferState.FAILED_BUSINESS, TransferState.FAILED_SYSTEM):
+                    worker.ledger.transition(
+                        current.id, TransferState.QUEUED, actor=actor, reason="cán bộ gửi lại"
+                    )
+                outcomes = worker.work(dossier_code=code)
+                found = worker.ledger.find(code, FLOW)
+                assert found is not None
+                outcome = outcomes[-1] if outcomes else Outcome.of(found)
+    except RpaError as exc:
+        outcome = Outcome(code, "failed_system", error=str(exc))
+    if as_json:
+        _print_json(dataclasses.asdict(outcome))
+    else:
+        _print_outcome(outcome)
+    raise typer.Exit(_exit_code(outcome))
+
+
+def _print_outcome(outcome: Outcome) -> None:
+    line = f"{outcome.dossier_code}: {outcome.state}"
+    if outcome.receipt_code:
+        line += f" (mã hồ sơ Bộ Tư pháp {outcome.receipt_code})"
+    typer.echo(line)
+    for reason in outcome.reasons:
+        typer.echo(f"  - {reason}")
+    if outcome.error:
+        typer.echo(f"  error: {outcome.error}")
+    if outcome.evidence:
+        typer.echo(f"  evidence: {outcome.evidence}")
+
+
+@app.command()
+def run(
+    once: Annotated[
+        bool, typer.Option("--once", help="Read new dossiers, process the queue, then stop.")
+    ] = False,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Read new dossiers from the provincial system and process every queued transfer."""
+    from rpa.session import open_worker
+
+    if not once:
+        typer.echo("use --once (the scheduler runs it repeatedly)", err=True)
+        raise typer.Exit(EXIT_SYSTEM)
+    settings = _settings(config)
+    try:
+        with open_worker(settings, console_log=not as_json) as worker:
+            queued = worker.intake()
+            outcomes = worker.work()
+    except RpaError as exc:
+        typer.echo(f"run stopped: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    summary = {
+        "dossiers_seen": len(queued),
+        "processed": len(outcomes),
+        "states": dict(Counter(o.state for o in outcomes)),
+        "outcomes": [dataclasses.asdict(o) for o in outcomes],
+    }
+    if as_json:
+        _print_json(summary)
+    else:
+        typer.echo(f"{len(queued)} dossiers waiting in the provincial system, {len(outcomes)} processed")
+        for outcome in outcomes:
+            _print_outcome(outcome)
+
+
+@runs_app.command("list")
+def runs_list(
+    state: Annotated[list[str] | None, typer.Option("--state", help="Only transfers in this state.")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 100,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Transfers, most recently changed first."""
+    from rpa.ledger import Ledger
+
+    with Ledger(_settings(config).ledger_url) as ledger:
+        transfers = ledger.list(states=state or None, limit=limit)
+    rows: list[dict[str, Any]] = [
+        {"dossier": t.dossier_code, "flow": t.flow, "state": t.state.value, "attempts": t.attempts,
+         "receipt": t.receipt_code, "updated_at": t.updated_at.astimezone(VN).isoformat()}
+        for t in transfers
+    ]  # fmt: skip
+    if as_json:
+        _print_json({"transfers": rows})
+        return
+    for row in rows:
+        typer.echo(f"{row['updated_at'][:19]}  {row['state']:<16} {row['dossier']}  {row['receipt'] or ''}")
+
+
+@runs_app.command("show")
+def runs_show(
+    code: Annotated[str, typer.Argument(help="One-stop dossier code.")],
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """One transfer: its state, every event (who, when, why) and the evidence paths."""
+    from rpa.ledger import Ledger
+
+    with Ledger(_settings(config).ledger_url) as ledger:
+        found = ledger.find(code, FLOW)
+        if found is None:
+            typer.echo(f"no transfer for dossier {code}", err=True)
+            raise typer.Exit(EXIT_SYSTEM)
+        events = ledger.events(found.id)
+    trail: list[dict[str, Any]] = [
+        {"at": e.at.astimezone(VN).isoformat(), "from": e.from_state.value if e.from_state else None,
+         "to": e.to_state.value, "actor": e.actor, "reason": e.reason, "evidence": list(e.evidence)}
+        for e in events
+    ]  # fmt: skip
+    if as_json:
+        _print_json(
+            {"dossier": found.dossier_code, "flow": found.flow, "state": found.state.value,
+             "receipt": found.receipt_code, "attempts": found.attempts, "last_error": found.last_error,
+             "reasons": list(found.business_reasons), "events": trail}
+        )  # fmt: skip
+        return
+    typer.echo(
+        f"{found.dossier_code} [{found.flow}] {found.state.value}  receipt: {found.receipt_code or '-'}"
+    )
+    for reason in found.business_reasons:
+        typer.echo(f"  - {reason}")
+    for e in trail:
+        typer.echo(f"  {e['at'][:19]}  {e['from'] or '':<14} → {e['to']:<14} {e['actor']:<24} {e['reason']}")
+        for path in e["evidence"]:
+            typer.echo(f"      {path}")
+
+
+@flows_app.command("check")
+def flows_check() -> None:
+    """Check every flow against its selector maps, without a browser."""
+    from rpa.flowcheck import check_flows
+
+    problems = check_flows()
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(EXIT_SYSTEM)
+    typer.echo("every flow matches its selector maps")
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where the demo keeps its data.")] = Path(
+        "demo-data"
+    ),
+    dossiers: Annotated[int, typer.Option("--dossiers")] = 20,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+) -> None:
+    """Start the sandbox, seed dossiers, transfer them all and show the result (the README's main job)."""
+    from rpa.demo import run_demo
+
+    raise typer.Exit(run_demo(data_dir, dossiers=dossiers, seed=seed))

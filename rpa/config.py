@@ -21,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from rpa.browser import BrowserSettings
 from rpa.errors import ConfigError
 
 __all__ = ["Account", "PortalSettings", "Settings", "SourceSettings", "load_settings", "write_config"]
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     portals: dict[str, PortalSettings] = Field(default_factory=dict)
     ledger_url: str = "sqlite:///rpa-ledger.sqlite"
     recordings_dir: Path = Path("recordings")
+    work_dir: Path = Path("rpa-work")  # downloaded attachments (deleted after each dossier), login state
+    log_file: Path | None = None  # JSON lines for machines; the console log is always on
+    lease_s: float = 300.0  # how long a worker holds a transfer before another may take it over
+    keep_trace: Literal["on_failure", "always", "never"] = "on_failure"
+    browser: BrowserSettings = Field(default_factory=BrowserSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,116 @@
+"""``rpa demo``: the whole product on the embedded sandbox, end to end, in one command.
+
+It starts both sandbox systems in-process, seeds dossiers (some deliberately flawed), transfers every
+one of them with a real headless Chromium, and checks that each ended where it should: valid dossiers
+submitted once and written back (so the citizen got an SMS), flawed ones parked for a clerk with their
+reasons and nothing typed into the ministry portal.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rpa.config import Settings, load_settings, write_config
+from rpa.domain import DossierStatus
+from rpa.sandbox.cli import bot_config
+from rpa.sandbox.serving import sandbox
+from rpa.session import open_worker
+from rpa.worker import Outcome
+
+__all__ = ["run_demo"]
+
+MARKER = ".rpa-demo"
+
+
+def _fresh(data_dir: Path) -> None:
+    """Start from an empty folder, but never wipe a folder the demo did not create."""
+    if data_dir.exists() and any(data_dir.iterdir()):
+        if not (data_dir / MARKER).exists():
+            raise SystemExit(
+                f"{data_dir} is not empty and was not made by `rpa demo`; choose another --data-dir"
+            )
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / MARKER).write_text("made by rpa demo; deleted by the next demo run\n", encoding="utf-8")
+
+
+NOT_ACCEPTED = "chưa tiếp nhận"
+
+
+def _expected_state(dossier: dict[str, Any]) -> str:
+    """Accepted dossiers go to the ministry (flawed ones stop before it); new ones wait for a clerk."""
+    if dossier["status"] != int(DossierStatus.ACCEPTED):
+        return NOT_ACCEPTED
+    return "written_back" if dossier["flaw"] is None else "failed_business"
+
+
+def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
+    """Run the demo; 0 when every dossier ended in its expected state."""
+    console = Console(width=None if Console().is_terminal else 140)
+    _fresh(data_dir)
+    with sandbox(data_dir / "sandbox") as running:
+        provincial, moj = running.urls["provincial"], running.urls["moj-lltp"]
+        httpx.post(f"{moj}/_sandbox/knobs", json={"captcha": False}, timeout=10).raise_for_status()
+        httpx.post(f"{provincial}/_sandbox/seed", json={"seed": seed, "dossiers": dossiers}, timeout=120)
+        listed = httpx.get(f"{provincial}/_sandbox/dossiers", timeout=30).json()
+        seeded: dict[str, dict[str, Any]] = {d["code"]: d for d in listed}
+        config = bot_config(running)
+        config.update(
+            ledger_url=f"sqlite:///{(data_dir / 'rpa-ledger.sqlite').resolve()}",
+            work_dir=str((data_dir / "work").resolve()),
+            log_file=str((data_dir / "rpa.jsonl").resolve()),
+        )
+        write_config(data_dir / "rpa.toml", config)
+        settings = load_settings(data_dir / "rpa.toml")
+        console.print(f"Sandbox: provincial {provincial}/  ·  Bộ Tư pháp {moj}/")
+        outcomes = _transfer_all(settings, console)
+        applications = httpx.get(f"{moj}/_sandbox/applications", timeout=30).json()
+        sms = httpx.get(f"{provincial}/_sandbox/sms", timeout=30).json()
+    by_code = {o.dossier_code: o for o in outcomes}
+    table = Table(title="Kết quả chuyển hồ sơ (transfer results)")
+    for column in ("Hồ sơ", "Lỗi cố ý (flaw)", "Trạng thái", "Mã hồ sơ Bộ Tư pháp / lý do", "OK"):
+        table.add_column(column, overflow="fold")
+    all_ok = True
+    for code, dossier in sorted(seeded.items()):
+        outcome = by_code.get(code, Outcome(code, NOT_ACCEPTED))
+        ok = outcome.state == _expected_state(dossier)
+        all_ok &= ok
+        detail = outcome.receipt_code or "; ".join(outcome.reasons) or outcome.error or ""
+        table.add_row(code, dossier["flaw"] or "—", outcome.state, detail, "✓" if ok else "✗")
+    console.print(table)
+    expected = Counter(_expected_state(d) for d in seeded.values())
+    console.print(
+        f"{expected['written_back']} valid accepted dossiers, {expected['failed_business']} flawed, "
+        f"{expected[NOT_ACCEPTED]} not yet accepted by a clerk; the ministry portal received "
+        f"{len(applications)} applications; {len(sms)} SMS sent to citizens."
+    )
+    all_ok &= len(applications) == expected["written_back"]
+    console.print(f"Evidence: {settings.recordings_dir.resolve()}  ·  log: {settings.log_file}")
+    console.print(
+        "[green]Every dossier ended as expected.[/green]" if all_ok else "[red]Unexpected results.[/red]"
+    )
+    return 0 if all_ok else 1
+
+
+def _transfer_all(settings: Settings, console: Console) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    with open_worker(settings, console_log=False) as worker:
+        queued = worker.intake()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("Chuyển hồ sơ sang Bộ Tư pháp", total=len(queued))
+            while (transfer := worker.claim()) is not None:
+                progress.update(task, description=f"Hồ sơ {transfer.dossier_code}")
+                outcome = worker.perform(transfer)
+                outcomes.append(outcome)
+                if outcome.state != "queued":  # a reconciled transfer may come round once more
+                    progress.advance(task)
+    return outcomes

@@ -1,0 +1,301 @@
+"""The worker: takes transfers from the ledger and carries each dossier to the ministry portal.
+
+One transfer's life, in the order of the methods below::
+
+    intake            provincial dossiers waiting for the ministry → queued transfers
+    perform           read the dossier, map it (no browser for a wrong one), fill, submit, write back
+    reconcile         a transfer that may have been submitted (crash after the final click) is
+                      settled by looking it up on the portal, never by submitting again
+    write_back        the receipt code goes back to the provincial system, which texts the citizen
+
+The ledger records ``submitting`` (committed) before the final click, so whatever happens after it,
+the next worker knows it must look the application up instead of typing it again.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from loguru import logger
+from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
+
+from flows import judicial_record as flow
+from flows.judicial_record_form import JudicialRecordForm, map_dossier
+from rpa.browser import BrowserSettings, new_context, save_login_state
+from rpa.config import Settings
+from rpa.domain import PROCEDURE_CODE, DossierStatus
+from rpa.errors import BusinessError, ConfigError, HumanNeeded, InvalidDossier, PortalError
+from rpa.evidence import AttemptEvidence
+from rpa.ledger import Ledger, Transfer, TransferState, worker
+from rpa.provincial import ProvincialClient
+from rpa.sources import Source
+from rpa.steps import Steps, open_portal
+from rpa.writeback import write_back_receipt
+
+__all__ = ["FLOW", "Outcome", "Worker"]
+
+FLOW = "judicial_record"
+"""The flow's name in the ledger."""
+WAITING_STATUSES = (DossierStatus.ACCEPTED,)
+"""Provincial statuses of dossiers that still have to go to the ministry."""
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+S = TransferState
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one dossier in this run."""
+
+    dossier_code: str
+    state: str
+    receipt_code: str | None = None
+    reasons: tuple[str, ...] = ()
+    evidence: str | None = None
+    error: str | None = None
+
+    @classmethod
+    def of(cls, transfer: Transfer, evidence: Path | None = None) -> Outcome:
+        return cls(
+            transfer.dossier_code,
+            transfer.state.value,
+            transfer.receipt_code,
+            transfer.business_reasons,
+            str(evidence) if evidence else None,
+            transfer.last_error,
+        )
+
+
+@dataclass
+class _Attempt:
+    steps: Steps
+    evidence: AttemptEvidence
+    failed: bool = False
+
+
+class Worker:
+    """Carries dossiers of one provincial system to the ministry portal, one transfer at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        ledger: Ledger,
+        source: Source,
+        client: ProvincialClient,
+        browser: Browser,
+        *,
+        worker_id: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.ledger = ledger
+        self.source = source
+        self.client = client
+        self.browser = browser
+        self.worker_id = worker_id or f"{socket.gethostname()}-{id(self):x}"
+        self.actor = worker(self.worker_id)
+        self.portal = settings.portals[flow.PORTAL]
+        browser_settings = settings.browser
+        if "state_dir" not in browser_settings.model_fields_set:
+            browser_settings = browser_settings.model_copy(
+                update={"state_dir": settings.work_dir / "browser-state"}
+            )
+        self.browser_settings: BrowserSettings = browser_settings
+
+    # -- the queue -----------------------------------------------------------------------------------
+    def intake(self, actor: str = "scheduler") -> list[Transfer]:
+        """Queue every provincial dossier of the procedure that still waits for the ministry."""
+        codes = self.source.list_codes(PROCEDURE_CODE, statuses=[int(s) for s in WAITING_STATUSES])
+        return [self.ledger.enqueue(code, FLOW, actor=actor) for code in codes]
+
+    def work(self, dossier_code: str | None = None) -> list[Outcome]:
+        """Process claimable transfers (only ``dossier_code``'s when given) until none is left."""
+        outcomes = []
+        while (transfer := self.claim(dossier_code)) is not None:
+            outcomes.append(self.perform(transfer))
+        for transfer in self.ledger.list(states=[S.SUBMITTED], flow=FLOW, limit=10_000):
+            if dossier_code in (None, transfer.dossier_code):  # write-backs that failed earlier
+                outcomes.append(self.write_back(transfer))
+        return outcomes
+
+    def claim(self, dossier_code: str | None = None) -> Transfer | None:
+        return self.ledger.claim(
+            self.worker_id, lease_s=self.settings.lease_s, flow=FLOW, dossier_code=dossier_code
+        )
+
+    # -- one transfer -------------------------------------------------------------------------------
+    def perform(self, transfer: Transfer) -> Outcome:
+        """Take one claimed transfer as far as it can go in this run."""
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        if transfer.needs_lookup:
+            return self.reconcile(transfer)
+        attachments = self.settings.work_dir / "attachments" / str(transfer.id)
+        try:
+            form = self._read_and_map(transfer.dossier_code, attachments)
+        except InvalidDossier as exc:
+            reasons = [str(p) for p in exc.problems]
+            log.warning("dossier refused before the portal: {}", "; ".join(reasons))
+            done = self._move(transfer, S.FAILED_BUSINESS, "hồ sơ không hợp lệ", business_reasons=reasons)
+            return Outcome.of(done)
+        except PortalError as exc:
+            return Outcome.of(self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc)))
+        try:
+            return self._submit(transfer, form, log)
+        finally:
+            shutil.rmtree(attachments, ignore_errors=True)  # personal data: keep no copy once typed
+
+    def _read_and_map(self, code: str, attachments: Path) -> JudicialRecordForm:
+        record = self.source.read(code, attachments)
+        if record.problems is not None:
+            raise record.problems
+        assert record.dossier is not None
+        return map_dossier(record.dossier)
+
+    def _submit(self, transfer: Transfer, form: JudicialRecordForm, log: Any) -> Outcome:
+        state, folder = transfer.state, None
+
+        def before_final_click() -> None:
+            nonlocal state
+            self._move(transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(folder)])
+            state = S.SUBMITTING
+
+        try:
+            with self._attempt(transfer.dossier_code) as attempt:
+                folder = attempt.evidence.folder
+                receipt = flow.submit(attempt.steps, form, before_final_click=before_final_click)
+        except (BusinessError, HumanNeeded, PortalError, PlaywrightError, ConfigError) as exc:
+            failed = self._fail(transfer, state, exc, log)
+            if isinstance(exc, ConfigError):
+                raise  # a rejected account stops the run: every other dossier would fail the same way
+            return Outcome.of(failed, folder)
+        assert receipt is not None
+        done = self._move(
+            transfer, S.SUBMITTED, f"Bộ Tư pháp cấp mã hồ sơ {receipt.code}",
+            evidence=[str(folder)], receipt_code=receipt.code,
+        )  # fmt: skip
+        log.info("submitted, receipt {}", receipt.code)
+        return self.write_back(done, evidence=folder)
+
+    def dry_run(self, dossier_code: str) -> Outcome:
+        """Fill every step and screenshot the review page; never click submit, never touch the ledger."""
+        attachments = self.settings.work_dir / "attachments" / f"dry-run-{dossier_code}"
+        try:
+            form = self._read_and_map(dossier_code, attachments)
+        except InvalidDossier as exc:
+            return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=tuple(str(p) for p in exc.problems))
+        try:
+            with self._attempt(dossier_code) as attempt:
+                flow.submit(attempt.steps, form, dry_run=True)
+        finally:
+            shutil.rmtree(attachments, ignore_errors=True)
+        return Outcome(dossier_code, "dry_run", evidence=str(attempt.evidence.folder))
+
+    def reconcile(self, transfer: Transfer) -> Outcome:
+        """Settle a transfer that may already be on the portal, by looking it up."""
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        since = self._submitting_since(transfer)
+        record = self.source.read(
+            transfer.dossier_code, self.settings.work_dir / "attachments" / str(transfer.id)
+        )
+        shutil.rmtree(self.settings.work_dir / "attachments" / str(transfer.id), ignore_errors=True)
+        id_number = str((record.raw.get("applicant") or {}).get("identity", {}).get("number", ""))
+        try:
+            with self._attempt(transfer.dossier_code) as attempt:
+                found = flow.lookup(attempt.steps, id_number, _vn_day(since), _vn_day(datetime.now(VN)))
+        except (PortalError, PlaywrightError, HumanNeeded) as exc:
+            # Still uncertain: its lease runs out and the next worker looks it up again.
+            log.error("look-up failed, transfer stays {}: {}", transfer.state.value, exc)
+            return Outcome(transfer.dossier_code, transfer.state.value, error=str(exc))
+        after = [
+            r for r in found if _receipt_time(r) >= since.astimezone(VN).replace(second=0, microsecond=0)
+        ]
+        if not after:
+            log.warning("look-up found no application since {}: queued again", since.isoformat())
+            return Outcome.of(self._move(transfer, S.QUEUED, "tra cứu không thấy hồ sơ trên cổng, nộp lại"))
+        if len(after) > 1:
+            log.error("look-up found {} applications: {}", len(after), ", ".join(r.code for r in after))
+        receipt = after[0]
+        done = self._move(
+            transfer, S.SUBMITTED, f"tra cứu thấy hồ sơ đã nộp, mã {receipt.code}",
+            evidence=[str(attempt.evidence.folder)], receipt_code=receipt.code,
+        )  # fmt: skip
+        return self.write_back(done, evidence=attempt.evidence.folder)
+
+    def write_back(self, transfer: Transfer, evidence: Path | None = None) -> Outcome:
+        """Put the receipt into the provincial system (once); the transfer stays ``submitted`` on failure."""
+        assert transfer.receipt_code is not None
+        try:
+            write_back_receipt(self.client, transfer.dossier_code, transfer.receipt_code, actor=self.actor)
+        except (PortalError, BusinessError) as exc:
+            logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code).error(
+                "write-back failed: {}", exc
+            )
+            return Outcome(transfer.dossier_code, transfer.state.value, transfer.receipt_code, error=str(exc))
+        done = self.ledger.transition(
+            transfer.id, S.WRITTEN_BACK, actor=self.actor, reason="đã cập nhật mã hồ sơ về hệ thống một cửa"
+        )
+        return Outcome.of(done, evidence)
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _move(self, transfer: Transfer, to: TransferState, reason: str, **fields: Any) -> Transfer:
+        return self.ledger.transition(
+            transfer.id, to, actor=self.actor, worker_id=self.worker_id, reason=reason, **fields
+        )
+
+    def _fail(self, transfer: Transfer, state: TransferState, exc: Exception, log: Any) -> Transfer:
+        if state is S.SUBMITTING:  # the click may have gone through: only a look-up can tell
+            log.error("failed after the final click, needs look-up: {}", exc)
+            return self._move(transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc))
+        if isinstance(exc, BusinessError):
+            log.warning("the portal refused the dossier: {}", exc)
+            return self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)])
+        if isinstance(exc, HumanNeeded):
+            log.warning("waiting for a person: {}", exc)
+            return self._move(transfer, S.WAITING_HUMAN, str(exc))
+        log.error("system error: {}", exc)
+        return self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc))
+
+    def _submitting_since(self, transfer: Transfer) -> datetime:
+        starts = [e.at for e in self.ledger.events(transfer.id) if e.to_state is S.SUBMITTING]
+        return starts[-1] if starts else transfer.created_at
+
+    @contextmanager
+    def _attempt(self, dossier_code: str) -> Iterator[_Attempt]:
+        """A fresh browser context, logged in, with the evidence of a new attempt."""
+        evidence = AttemptEvidence.begin(self.settings.recordings_dir, dossier_code)
+        account = self.portal.account
+        with new_context(self.browser, self.browser_settings, flow.PORTAL, account.username) as context:
+            if self.settings.keep_trace != "never":
+                evidence.start_trace(context)
+            page = context.new_page()
+            attempt = _Attempt(
+                open_portal(page, flow.PORTAL, self.portal.base_url, evidence=evidence), evidence
+            )
+            try:
+                if attempt.steps.on_page("login"):
+                    flow.login(attempt.steps, account.username, account.password.get_secret_value())
+                    save_login_state(context, self.browser_settings, flow.PORTAL, account.username)
+                yield attempt
+            except BaseException:
+                attempt.failed = True
+                raise
+            finally:
+                if self.settings.keep_trace != "never":
+                    keep = attempt.failed or self.settings.keep_trace == "always"
+                    evidence.stop_trace(context, keep=keep)
+                evidence.write_manifest(outcome="failed" if attempt.failed else "ok")
+
+
+def _vn_day(moment: datetime) -> str:
+    return moment.astimezone(VN).strftime("%d/%m/%Y")
+
+
+def _receipt_time(receipt: flow.Receipt) -> datetime:
+    return datetime.strptime(receipt.submitted_at, "%d/%m/%Y %H:%M").replace(tzinfo=VN)
