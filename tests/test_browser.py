@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -13,6 +14,12 @@ def _chromium_processes() -> int:
 
 
 def test_context_per_dossier_saved_login_and_no_process_left(tmp_path: Path) -> None:
+    # pytest-playwright may already run a sync Playwright on this thread; a worker owns its own thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_check_contexts, tmp_path).result()
+
+
+def _check_contexts(tmp_path: Path) -> None:
     before = _chromium_processes()  # pytest-playwright's own session browser may be running
     settings = BrowserSettings(state_dir=tmp_path / "state")
     with open_browser(settings) as browser:
