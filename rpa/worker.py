@@ -144,6 +144,9 @@ class Worker:
             log.warning("dossier refused before the portal: {}", "; ".join(reasons))
             done = self._move(transfer, S.FAILED_BUSINESS, "hồ sơ không hợp lệ", business_reasons=reasons)
             return Outcome.of(done)
+        except BusinessError as exc:  # e.g. the provincial system does not know the dossier
+            log.warning("dossier refused before the portal: {}", exc)
+            return Outcome.of(self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)]))
         except PortalError as exc:
             return Outcome.of(self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc)))
         try:
