@@ -278,9 +278,9 @@ class Worker:
             if self.settings.keep_trace != "never":
                 evidence.start_trace(context)
             page = context.new_page()
-            attempt = _Attempt(
-                open_portal(page, flow.PORTAL, self.portal.base_url, evidence=evidence), evidence
-            )
+            log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
+            steps = open_portal(page, flow.PORTAL, self.portal.base_url, evidence=evidence, log=log)
+            attempt = _Attempt(steps, evidence)
             try:
                 if attempt.steps.on_page("login"):
                     flow.login(attempt.steps, account.username, account.password.get_secret_value())
