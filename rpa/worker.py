@@ -35,7 +35,7 @@ from rpa.config import Settings
 from rpa.domain import PROCEDURE_CODE, DossierStatus
 from rpa.errors import BusinessError, ConfigError, HumanNeeded, InvalidDossier, PortalError
 from rpa.evidence import AttemptEvidence
-from rpa.ledger import Ledger, Transfer, TransferState, worker
+from rpa.ledger import Ledger, LedgerError, Transfer, TransferState, worker
 from rpa.provincial import ProvincialClient
 from rpa.sources import Source
 from rpa.steps import Steps, open_portal
@@ -118,11 +118,18 @@ class Worker:
     def work(self, dossier_code: str | None = None) -> list[Outcome]:
         """Process claimable transfers (only ``dossier_code``'s when given) until none is left."""
         outcomes = []
+        logger.info("worker {} starts", self.worker_id)
         while (transfer := self.claim(dossier_code)) is not None:
-            outcomes.append(self.perform(transfer))
+            try:
+                outcomes.append(self.perform(transfer))
+            except LedgerError as exc:
+                # Another worker took this transfer over (our lease ran out): it is theirs now, and the
+                # ledger refused our move, so nothing was submitted twice. Carry on with the next one.
+                logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code).error("{}", exc)
         for transfer in self.ledger.list(states=[S.SUBMITTED], flow=FLOW, limit=10_000):
             if dossier_code in (None, transfer.dossier_code):  # write-backs that failed earlier
                 outcomes.append(self.write_back(transfer))
+        logger.info("worker {} done: {} transfers handled", self.worker_id, len(outcomes))
         return outcomes
 
     def claim(self, dossier_code: str | None = None) -> Transfer | None:
@@ -243,6 +250,9 @@ class Worker:
             return Outcome(transfer.dossier_code, transfer.state.value, transfer.receipt_code, error=str(exc))
         done = self.ledger.transition(
             transfer.id, S.WRITTEN_BACK, actor=self.actor, reason="đã cập nhật mã hồ sơ về hệ thống một cửa"
+        )
+        logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW).info(
+            "receipt {} written back to the provincial system", transfer.receipt_code
         )
         return Outcome.of(done, evidence)
 
