@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rpa import adminunits
 from rpa.domain import (
+    PROCEDURE_CODE,
     Address,
     Attachment,
     CertificateType,
@@ -153,9 +154,11 @@ def map_dossier(
     """The portal's form data for ``dossier``. Pure: no browser, no file or network access.
 
     The cross-field rules of :func:`rpa.domain.check` run first (on ``today``, default the current day),
-    then the portal's own needs: post-2025 unit codes for every address (legacy three-level addresses
-    are converted, see :func:`form_address`), a street line, the identity document's issue date and
-    place, a known ethnic code, Phiếu số 2 not delegated, and the identity-card scan to upload.
+    then the flow's and the portal's own needs: the judicial-record procedure (``PROCEDURE_CODE``;
+    a dossier of any other procedure is refused), post-2025 unit codes for every address (legacy
+    three-level addresses are converted, see :func:`form_address`), a street line, the identity
+    document's issue date and place, a known ethnic code, Phiếu số 2 not delegated, and the
+    identity-card scan to upload.
 
     Args:
         dossier: a typed dossier (from :func:`rpa.domain.parse_dossier`).
@@ -312,6 +315,17 @@ def _id_card(attachments: Sequence[Attachment], require_files: bool) -> tuple[Pa
     return scan.file, problems
 
 
+def _procedure_problems(procedure_code: str) -> list[Problem]:
+    """Only the judicial-record procedure maps onto this form; any other is refused, not typed."""
+    if procedure_code == PROCEDURE_CODE:
+        return []
+    message = (
+        f"“{procedure_code}” không phải thủ tục Cấp Phiếu lý lịch tư pháp ({PROCEDURE_CODE}); "
+        "bot không xử lý thủ tục này, cần chuyển hồ sơ cho cán bộ"
+    )
+    return [_problem("procedure_code", message)]
+
+
 def _identity_problems(path: str, identity: IdentityDocument) -> list[Problem]:
     """The portal requires the issue date and place, which the dossier may leave blank."""
     required = "không được để trống (cổng Bộ Tư pháp bắt buộc)"
@@ -354,7 +368,8 @@ def _relative(person: Relative | None) -> tuple[str | None, str | None]:
 def _map(dossier: Dossier, require_files: bool) -> tuple[JudicialRecordForm | None, list[Problem]]:
     """The form, or None with the problems that prevent it (``check``'s findings excluded)."""
     a, p = dossier.applicant, dossier.payload
-    problems = _identity_problems("applicant.identity", a.identity)
+    problems = _procedure_problems(dossier.procedure_code)
+    problems += _identity_problems("applicant.identity", a.identity)
     problems += _ethnicity_problems(a.ethnicity)
     problems += _delegation_problems(p)
     addresses: dict[str, FormAddress | None] = {}
@@ -463,6 +478,9 @@ def _salvage_problems(
     """Mapping problems of the parts of an invalid dossier that can be read on their own."""
     applicant, payload = _mapping(data.get("applicant")), _mapping(data.get("payload"))
     problems: list[Problem] = []
+    procedure_code = data.get("procedure_code")
+    if isinstance(procedure_code, str) and procedure_code.strip():
+        problems += _procedure_problems(procedure_code.strip())
     identity = _read(IdentityDocument, applicant.get("identity"))
     if identity is not None:
         problems += _identity_problems("applicant.identity", identity)

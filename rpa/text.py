@@ -193,11 +193,20 @@ def has_control_chars(s: str, *, allow_newlines: bool = False) -> bool:
     return False
 
 
+# Emoji that lie outside the blocks ``has_emoji`` tests, and the keycap mark of "1⃣":
+# ⌚ ⌛ ⌨ ⏏ ⏩-⏳ ⏸-⏺ ◽ ◾ 〰 〽 ㊗ ㊙.
+_LONE_EMOJI = frozenset(
+    [0x231A, 0x231B, 0x2328, 0x23CF, *range(0x23E9, 0x23F4), 0x23F8, 0x23F9, 0x23FA, 0x20E3]
+) | {0x25FD, 0x25FE, 0x3030, 0x303D, 0x3297, 0x3299}
+
+
 def has_emoji(s: str) -> bool:
-    """Pictographs, dingbats, flags, and the emoji variation selector."""
+    """Pictographs, dingbats, flags, the lone emoji of other blocks, and the emoji variation selector."""
     for c in s:
         cp = ord(c)
         if 0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF or cp == 0xFE0F:
+            return True
+        if cp in _LONE_EMOJI:
             return True
     return False
 
