@@ -239,11 +239,13 @@ class Ledger:
         """
         now = now or self._clock()
         query = (
-            select(TransferRow).where(rows.claimable(now)).order_by(TransferRow.created_at, TransferRow.id)
+            select(TransferRow)
+            .where(rows.claimable(now, due_now=dossier_code is not None))
+            .order_by(TransferRow.created_at, TransferRow.id)
         )
         if flow is not None:
             query = query.where(TransferRow.flow == flow)
-        if dossier_code is not None:  # a clerk pushing one dossier now
+        if dossier_code is not None:  # a clerk pushing one dossier now, retry back-off or not
             query = query.where(TransferRow.dossier_code == dossier_code)
         with self._session(write=True) as session:
             row = session.scalar(query.limit(1).with_for_update(skip_locked=True))

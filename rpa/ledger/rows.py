@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from rpa.ledger import states
@@ -22,10 +22,13 @@ S = TransferState
 Trail = list[tuple[TransferState, TransferState, str, str]]
 
 
-def claimable(now: datetime) -> ColumnElement[bool]:
-    """Transfers a worker may claim at ``now``: due queued ones, and leased ones whose lease expired."""
+def claimable(now: datetime, *, due_now: bool = False) -> ColumnElement[bool]:
+    """Transfers a worker may claim at ``now``: due queued ones, and leased ones whose lease expired.
+
+    ``due_now`` ignores the retry back-off (``next_attempt_at``): a clerk pushing a dossier wants it now.
+    """
     lease_free = or_(TransferRow.lease_expires_at.is_(None), TransferRow.lease_expires_at <= now)
-    due = or_(TransferRow.next_attempt_at.is_(None), TransferRow.next_attempt_at <= now)
+    due = or_(TransferRow.next_attempt_at.is_(None), TransferRow.next_attempt_at <= now, literal(due_now))
     abandoned = [S.FILLING.value, S.WAITING_HUMAN.value, S.SUBMITTING.value]
     return or_(
         and_(TransferRow.state == S.QUEUED.value, due),

@@ -241,3 +241,13 @@ def test_claim_one_named_dossier(ledger: Ledger, clock: FakeClock) -> None:
     assert _claimed(ledger, "w1", dossier_code="H55-2").id == wanted.id
     assert ledger.claim("w1", lease_s=60, dossier_code="H55-2") is None  # already held
     assert ledger.claim("w1", lease_s=60, dossier_code="H55-9") is None
+
+
+def test_a_named_dossier_is_claimed_despite_its_retry_back_off(ledger: Ledger, clock: FakeClock) -> None:
+    transfer = ledger.enqueue("H55-1", "moj_lltp", actor="scheduler")
+    _claimed(ledger, "w1")
+    ledger.transition(transfer.id, S.FAILED_SYSTEM, actor="worker:w1", worker_id="w1", last_error="502")
+    later = clock.now + timedelta(minutes=10)
+    ledger.transition(transfer.id, S.QUEUED, actor="system", reason="retry", next_attempt_at=later)
+    assert ledger.claim("w1", lease_s=60) is None  # the scheduler waits for the back-off
+    assert _claimed(ledger, "w1", dossier_code="H55-1").id == transfer.id  # a clerk does not
