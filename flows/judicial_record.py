@@ -60,22 +60,33 @@ class CaptchaRequired(HumanNeeded):
         super().__init__("the portal asks for a CAPTCHA: a person must log in")
 
 
-def login(steps: Steps, username: str, password: str) -> None:
-    """Sign in.
+def login(
+    steps: Steps, username: str, password: str, *, read_captcha: Callable[[bytes], str] | None = None
+) -> None:
+    """Sign in; when the portal shows a CAPTCHA, ``read_captcha`` gets the image and a person's reading.
 
     Raises:
-        CaptchaRequired: the login page shows a CAPTCHA.
+        CaptchaRequired: the login page shows a CAPTCHA and nobody is there to read it, or the reading
+            was wrong.
         ConfigError: the portal rejected the account (wrong user name or password).
         PortalError: the portal is under maintenance or failing.
     """
     steps.open("login")
+    reading = None
     if steps.exists("login.captcha_image"):
-        raise CaptchaRequired(steps.locate("login.captcha_image").screenshot())
+        image = steps.locate("login.captcha_image").screenshot()
+        if read_captcha is None:
+            raise CaptchaRequired(image)
+        reading = read_captcha(image)  # a person reads it; the bot never does
     steps.fill("login.username", username)
     steps.fill("login.password", password, secret=True)
+    if reading is not None:
+        steps.fill("login.captcha", reading)
     steps.click("login.submit")
     if steps.on_page("login"):
         message = steps.read_text("login.error") if steps.exists("login.error") else "no message"
+        if reading is not None and steps.exists("login.captcha_image"):
+            raise CaptchaRequired(steps.locate("login.captcha_image").screenshot())
         raise ConfigError(f"the portal rejected account {username!r}: {message}")
 
 

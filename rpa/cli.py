@@ -29,6 +29,8 @@ runs_app = typer.Typer(no_args_is_help=True, help="What the bots did: transfers,
 app.add_typer(runs_app, name="runs")
 flows_app = typer.Typer(no_args_is_help=True, help="Flows and selector maps.")
 app.add_typer(flows_app, name="flows")
+captcha_app = typer.Typer(no_args_is_help=True, help="CAPTCHAs waiting for a person to read them.")
+app.add_typer(captcha_app, name="captcha")
 
 ConfigOption = Annotated[
     Path | None,
@@ -213,6 +215,41 @@ def runs_show(
         typer.echo(f"  {e['at'][:19]}  {e['from'] or '':<14} → {e['to']:<14} {e['actor']:<24} {e['reason']}")
         for path in e["evidence"]:
             typer.echo(f"      {path}")
+
+
+@captcha_app.command("list")
+def captcha_list(as_json: JsonOption = False, config: ConfigOption = None) -> None:
+    """Open CAPTCHA requests: open each image and answer with `rpa captcha answer ID TEXT`."""
+    from rpa.captcha import CaptchaDesk
+
+    requests = CaptchaDesk(_settings(config).work_dir / "captcha").list()
+    if as_json:
+        _print_json({"requests": [dataclasses.asdict(r) for r in requests]})
+        return
+    if not requests:
+        typer.echo("no CAPTCHA is waiting")
+    for r in requests:
+        typer.echo(f"{r.id}  {r.portal}  {r.dossier_code}  asked {r.asked_at[:19]}  image: {r.image}")
+
+
+@captcha_app.command("answer")
+def captcha_answer(
+    request_id: Annotated[str, typer.Argument(help="Request id from `rpa captcha list`.")],
+    text: Annotated[str, typer.Argument(help="The characters you read in the image.")],
+    config: ConfigOption = None,
+) -> None:
+    """Give a person's reading of a CAPTCHA to the bot waiting for it."""
+    from rpa.captcha import CaptchaDesk
+
+    try:
+        CaptchaDesk(_settings(config).work_dir / "captcha").answer(request_id, text)
+    except KeyError:
+        typer.echo(f"no CAPTCHA request {request_id}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    typer.echo(f"answer recorded for {request_id}; the bot goes on")
 
 
 @flows_app.command("check")

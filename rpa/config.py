@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 from rpa.browser import BrowserSettings
 from rpa.errors import ConfigError
+from rpa.retry import RetryPolicy
 
 __all__ = ["Account", "PortalSettings", "Settings", "SourceSettings", "load_settings", "write_config"]
 
@@ -59,6 +60,8 @@ class Settings(BaseSettings):
     lease_s: float = 300.0  # how long a worker holds a transfer before another may take it over
     keep_trace: Literal["on_failure", "always", "never"] = "on_failure"
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
+    retry: RetryPolicy = Field(default_factory=RetryPolicy)
+    captcha_wait_s: float = 600.0  # how long a CAPTCHA waits for a person before the transfer is requeued
 
     @classmethod
     def settings_customise_sources(

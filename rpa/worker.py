@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import shutil
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,15 +29,16 @@ from playwright.sync_api import Error as PlaywrightError
 
 from flows import judicial_record as flow
 from flows.judicial_record_form import JudicialRecordForm, map_dossier
-from rpa.browser import BrowserSettings, new_context, save_login_state
+from rpa.alerts import raise_alert
+from rpa.attempt import Attempt, portal_attempt
+from rpa.browser import BrowserSettings
+from rpa.captcha import CaptchaDesk
 from rpa.config import Settings
 from rpa.domain import PROCEDURE_CODE, DossierStatus
 from rpa.errors import BusinessError, ConfigError, HumanNeeded, InvalidDossier, PortalError
-from rpa.evidence import AttemptEvidence
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferState, worker
 from rpa.provincial import ProvincialClient
 from rpa.sources import Source
-from rpa.steps import Steps, open_portal
 from rpa.writeback import write_back_receipt
 
 __all__ = ["FLOW", "Outcome", "Worker"]
@@ -72,13 +72,6 @@ class Outcome:
             str(evidence) if evidence else None,
             transfer.last_error,
         )
-
-
-@dataclass
-class _Attempt:
-    steps: Steps
-    evidence: AttemptEvidence
-    failed: bool = False
 
 
 class Worker:
@@ -122,6 +115,8 @@ class Worker:
         while (transfer := self.claim(dossier_code)) is not None:
             try:
                 outcomes.append(self.perform(transfer))
+                if dossier_code is not None and self._backing_off(transfer):
+                    break  # a named dossier is claimed despite back-off: don't spin on it in this run
             except LedgerError as exc:
                 # Another worker took this transfer over (our lease ran out): it is theirs now, and the
                 # ledger refused our move, so nothing was submitted twice. Carry on with the next one.
@@ -169,19 +164,17 @@ class Worker:
         return map_dossier(record.dossier)
 
     def _submit(self, transfer: Transfer, form: JudicialRecordForm, log: Any) -> Outcome:
-        state, folder = transfer.state, None
+        folder = None
 
         def before_final_click() -> None:
-            nonlocal state
             self._move(transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(folder)])
-            state = S.SUBMITTING
 
         try:
-            with self._attempt(transfer.dossier_code) as attempt:
+            with self._attempt(transfer.dossier_code, transfer) as attempt:
                 folder = attempt.evidence.folder
                 receipt = flow.submit(attempt.steps, form, before_final_click=before_final_click)
         except (BusinessError, HumanNeeded, PortalError, PlaywrightError, ConfigError) as exc:
-            failed = self._fail(transfer, state, exc, log)
+            failed = self._fail(transfer, exc, log)
             if isinstance(exc, ConfigError):
                 raise  # a rejected account stops the run: every other dossier would fail the same way
             return Outcome.of(failed, folder)
@@ -262,48 +255,76 @@ class Worker:
             transfer.id, to, actor=self.actor, worker_id=self.worker_id, reason=reason, **fields
         )
 
-    def _fail(self, transfer: Transfer, state: TransferState, exc: Exception, log: Any) -> Transfer:
+    def _fail(self, transfer: Transfer, exc: Exception, log: Any) -> Transfer:
+        """Where a failed attempt leaves the transfer, from the state the ledger holds it in now."""
+        state = self.ledger.get(transfer.id).state
         if state is S.SUBMITTING:  # the click may have gone through: only a look-up can tell
             log.error("failed after the final click, needs look-up: {}", exc)
             return self._move(transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc))
         if isinstance(exc, BusinessError):
             log.warning("the portal refused the dossier: {}", exc)
             return self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)])
-        if isinstance(exc, HumanNeeded):
-            log.warning("waiting for a person: {}", exc)
-            return self._move(transfer, S.WAITING_HUMAN, str(exc))
+        if isinstance(exc, HumanNeeded):  # nobody read the CAPTCHA in time, or the reading was wrong
+            log.warning("back to the queue, a person is needed: {}", exc)
+            wait = self.settings.retry.base_delay_s
+            return self._move(
+                transfer, S.QUEUED, f"cần người hỗ trợ: {exc}",
+                next_attempt_at=datetime.now(UTC) + timedelta(seconds=wait),
+            )  # fmt: skip
         log.error("system error: {}", exc)
-        return self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc))
+        failed = self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc))
+        delay = self.settings.retry.delay(failed.attempts)
+        if delay is None:
+            message = f"{transfer.dossier_code}: hết số lần thử lại ({exc})"
+            raise_alert(
+                self.settings.work_dir,
+                "failed_system",
+                message,
+                dossier=transfer.dossier_code,
+                transfer_id=transfer.id,
+            )
+        else:
+            self.ledger.transition(
+                transfer.id, S.QUEUED, actor=self.actor, reason=f"thử lại sau {delay:.0f} giây",
+                next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay),
+            )  # fmt: skip
+        return failed
+
+    def _attempt(self, dossier_code: str, transfer: Transfer | None = None) -> ContextManager[Attempt]:
+        """A logged-in portal page for one attempt; a person reads any CAPTCHA when ``transfer`` is given."""
+        read = None if transfer is None else lambda image: self._ask_person(transfer, image)
+        return portal_attempt(
+            self.browser, self.browser_settings, self.settings, dossier_code, read_captcha=read
+        )
+
+    def _ask_person(self, transfer: Transfer, image: bytes) -> str:
+        """Put the transfer in ``waiting_human`` until a person reads the CAPTCHA (the bot never does)."""
+        desk = CaptchaDesk(self.settings.work_dir / "captcha")
+        request = desk.ask(transfer.id, transfer.dossier_code, flow.PORTAL, image)
+        reason = f"cần người đọc mã xác nhận: rpa captcha answer {request.id} <mã>"
+        self._move(transfer, S.WAITING_HUMAN, reason, evidence=[request.image])
+        raise_alert(
+            self.settings.work_dir, "captcha", reason, dossier=transfer.dossier_code, request=request.id
+        )
+        answer = desk.wait(request.id, self.settings.captcha_wait_s)
+        if answer is None:
+            raise HumanNeeded(
+                f"nobody answered CAPTCHA request {request.id} within {self.settings.captcha_wait_s:.0f} s"
+            )
+        self._move(transfer, S.FILLING, f"người dùng đã nhập mã xác nhận ({request.id})")
+        return answer
+
+    def _backing_off(self, transfer: Transfer) -> bool:
+        now = self.ledger.get(transfer.id)
+        return (
+            now.state is S.QUEUED
+            and now.next_attempt_at is not None
+            and now.next_attempt_at > datetime.now(UTC)
+        )
 
     def _submitting_since(self, transfer: Transfer) -> datetime:
         starts = [e.at for e in self.ledger.events(transfer.id) if e.to_state is S.SUBMITTING]
         return starts[-1] if starts else transfer.created_at
-
-    @contextmanager
-    def _attempt(self, dossier_code: str) -> Iterator[_Attempt]:
-        """A fresh browser context, logged in, with the evidence of a new attempt."""
-        evidence = AttemptEvidence.begin(self.settings.recordings_dir, dossier_code)
-        account = self.portal.account
-        with new_context(self.browser, self.browser_settings, flow.PORTAL, account.username) as context:
-            if self.settings.keep_trace != "never":
-                evidence.start_trace(context)
-            page = context.new_page()
-            log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
-            steps = open_portal(page, flow.PORTAL, self.portal.base_url, evidence=evidence, log=log)
-            attempt = _Attempt(steps, evidence)
-            try:
-                if attempt.steps.on_page("login"):
-                    flow.login(attempt.steps, account.username, account.password.get_secret_value())
-                    save_login_state(context, self.browser_settings, flow.PORTAL, account.username)
-                yield attempt
-            except BaseException:
-                attempt.failed = True
-                raise
-            finally:
-                if self.settings.keep_trace != "never":
-                    keep = attempt.failed or self.settings.keep_trace == "always"
-                    evidence.stop_trace(context, keep=keep)
-                evidence.write_manifest(outcome="failed" if attempt.failed else "ok")
 
 
 def _vn_day(moment: datetime) -> str:

@@ -1,0 +1,77 @@
+"""One attempt on a portal: a fresh browser context, logged in, with its own evidence folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from loguru import logger
+from playwright.sync_api import Browser, Page
+
+from flows import judicial_record as flow
+from rpa.browser import BrowserSettings, new_context, save_login_state
+from rpa.config import Settings
+from rpa.evidence import AttemptEvidence
+from rpa.steps import Steps, open_portal
+
+__all__ = ["Attempt", "portal_attempt"]
+
+
+@dataclass
+class Attempt:
+    steps: Steps
+    evidence: AttemptEvidence
+    failed: bool = False
+
+
+@contextmanager
+def portal_attempt(
+    browser: Browser,
+    browser_settings: BrowserSettings,
+    settings: Settings,
+    dossier_code: str,
+    *,
+    read_captcha: Callable[[bytes], str] | None = None,
+) -> Iterator[Attempt]:
+    """Open the portal in a new context (saved login reused), log in if needed, keep evidence.
+
+    On failure the last screen is kept as a screenshot and the Playwright trace is saved.
+    """
+    evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code)
+    portal = settings.portals[flow.PORTAL]
+    account = portal.account
+    tracing = settings.keep_trace != "never"
+    with new_context(browser, browser_settings, flow.PORTAL, account.username) as context:
+        if tracing:
+            evidence.start_trace(context)
+        page = context.new_page()
+        log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
+        attempt: Attempt | None = None
+        try:
+            attempt = Attempt(
+                open_portal(page, flow.PORTAL, portal.base_url, evidence=evidence, log=log), evidence
+            )
+            if attempt.steps.on_page("login"):
+                password = account.password.get_secret_value()
+                flow.login(attempt.steps, account.username, password, read_captcha=read_captcha)
+                save_login_state(context, browser_settings, flow.PORTAL, account.username)
+            yield attempt
+        except BaseException:
+            if attempt is not None:
+                attempt.failed = True
+            _last_screen(page, evidence)
+            raise
+        finally:
+            failed = attempt is None or attempt.failed
+            if tracing:
+                evidence.stop_trace(context, keep=failed or settings.keep_trace == "always")
+            evidence.write_manifest(outcome="failed" if failed else "ok")
+
+
+def _last_screen(page: Page, evidence: AttemptEvidence) -> None:
+    """The screen when the attempt failed, for the supervisor (best effort: the page may be gone)."""
+    try:
+        evidence.screenshot(page, "failure")
+    except Exception as exc:  # the browser itself may be what failed
+        logger.debug("no failure screenshot: {}", exc)
