@@ -31,6 +31,8 @@ flows_app = typer.Typer(no_args_is_help=True, help="Flows and selector maps.")
 app.add_typer(flows_app, name="flows")
 captcha_app = typer.Typer(no_args_is_help=True, help="CAPTCHAs waiting for a person to read them.")
 app.add_typer(captcha_app, name="captcha")
+breaker_app = typer.Typer(no_args_is_help=True, help="Portals the bots stopped using after their UI changed.")
+app.add_typer(breaker_app, name="breaker")
 
 ConfigOption = Annotated[
     Path | None,
@@ -250,6 +252,32 @@ def captcha_answer(
         typer.echo(str(exc), err=True)
         raise typer.Exit(EXIT_SYSTEM) from None
     typer.echo(f"answer recorded for {request_id}; the bot goes on")
+
+
+@breaker_app.command("status")
+def breaker_status(
+    portal: Annotated[str, typer.Argument()] = "moj-lltp", config: ConfigOption = None
+) -> None:
+    """Whether the bots are holding dossiers back from PORTAL, since when and why."""
+    from rpa.breaker import Breaker
+
+    settings = _settings(config)
+    state = Breaker(settings.work_dir, portal, settings.breaker_cooldown_s).state()
+    typer.echo(
+        f"{portal}: closed (in use)"
+        if state is None
+        else f"{portal}: open since {state.opened_at}: {state.reason}"
+    )
+
+
+@breaker_app.command("reset")
+def breaker_reset(portal: Annotated[str, typer.Argument()] = "moj-lltp", config: ConfigOption = None) -> None:
+    """Let the bots use PORTAL again now (after its selector map was fixed)."""
+    from rpa.breaker import Breaker
+
+    settings = _settings(config)
+    was_open = Breaker(settings.work_dir, portal, settings.breaker_cooldown_s).close()
+    typer.echo(f"{portal}: closed" + ("" if was_open else " (it was not open)"))
 
 
 @flows_app.command("check")

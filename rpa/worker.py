@@ -31,11 +31,12 @@ from flows import judicial_record as flow
 from flows.judicial_record_form import JudicialRecordForm, map_dossier
 from rpa.alerts import raise_alert
 from rpa.attempt import Attempt, portal_attempt
+from rpa.breaker import Breaker, BreakerState
 from rpa.browser import BrowserSettings
 from rpa.captcha import CaptchaDesk
 from rpa.config import Settings
 from rpa.domain import PROCEDURE_CODE, DossierStatus
-from rpa.errors import BusinessError, ConfigError, HumanNeeded, InvalidDossier, PortalError
+from rpa.errors import BusinessError, ConfigError, HumanNeeded, InvalidDossier, PortalError, SelectorDrift
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferState, worker
 from rpa.provincial import ProvincialClient
 from rpa.sources import Source
@@ -101,6 +102,7 @@ class Worker:
                 update={"state_dir": settings.work_dir / "browser-state"}
             )
         self.browser_settings: BrowserSettings = browser_settings
+        self.breaker = Breaker(settings.work_dir, flow.PORTAL, settings.breaker_cooldown_s)
 
     # -- the queue -----------------------------------------------------------------------------------
     def intake(self, actor: str = "scheduler") -> list[Transfer]:
@@ -110,11 +112,22 @@ class Worker:
 
     def work(self, dossier_code: str | None = None) -> list[Outcome]:
         """Process claimable transfers (only ``dossier_code``'s when given) until none is left."""
-        outcomes = []
+        outcomes: list[Outcome] = []
         logger.info("worker {} starts", self.worker_id)
-        while (transfer := self.claim(dossier_code)) is not None:
+        while True:
+            if not self.breaker.allows():
+                state = self.breaker.state()
+                logger.warning("{} circuit open since {} ({}): dossiers wait", flow.PORTAL, *_opened(state))
+                break
+            trial = self.breaker.state() is not None  # half-open: this dossier tells if the portal is usable
+            if (transfer := self.claim(dossier_code)) is None:
+                break
             try:
-                outcomes.append(self.perform(transfer))
+                outcome = self.perform(transfer)
+                outcomes.append(outcome)
+                if trial and outcome.state in ("submitted", "written_back"):
+                    self.breaker.close()
+                    logger.info("{} circuit closed: the portal works again", flow.PORTAL)
                 if dossier_code is not None and self._backing_off(transfer):
                     break  # a named dossier is claimed despite back-off: don't spin on it in this run
             except LedgerError as exc:
@@ -261,6 +274,15 @@ class Worker:
         if state is S.SUBMITTING:  # the click may have gone through: only a look-up can tell
             log.error("failed after the final click, needs look-up: {}", exc)
             return self._move(transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc))
+        if isinstance(
+            exc, SelectorDrift
+        ):  # the portal changed: this dossier is fine, it waits with the others
+            self.breaker.open(str(exc))
+            raise_alert(
+                self.settings.work_dir, "selector_drift", f"{flow.PORTAL}: {exc}",
+                portal=flow.PORTAL, names=exc.names, dossier=transfer.dossier_code,
+            )  # fmt: skip
+            return self._move(transfer, S.QUEUED, f"giao diện cổng đã thay đổi: {exc}", last_error=str(exc))
         if isinstance(exc, BusinessError):
             log.warning("the portal refused the dossier: {}", exc)
             return self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)])
@@ -325,6 +347,10 @@ class Worker:
     def _submitting_since(self, transfer: Transfer) -> datetime:
         starts = [e.at for e in self.ledger.events(transfer.id) if e.to_state is S.SUBMITTING]
         return starts[-1] if starts else transfer.created_at
+
+
+def _opened(state: BreakerState | None) -> tuple[str, str]:
+    return (state.opened_at, state.reason) if state else ("?", "?")
 
 
 def _vn_day(moment: datetime) -> str:
