@@ -40,6 +40,7 @@ __all__ = [
     "SELECTORS_DIR",
     "Locator",
     "Marker",
+    "PageDrift",
     "SelectorMap",
     "load_maps",
     "load_selector_map",
@@ -246,9 +247,46 @@ def load_maps(portal: str, directory: Path = SELECTORS_DIR) -> dict[int, Selecto
     return maps
 
 
+class PageDrift(SelectorDrift):
+    """A :class:`SelectorDrift` with what the page looked like when it was seen.
+
+    Attributes:
+        names: the logical names that resolved to nothing (``["portal-version"]`` for an unknown UI version).
+        detail: what was tried: each candidate and how many elements it matched, or the versions involved.
+        url: the page's address (None until the page is recorded).
+        screenshot: a full-page PNG of the page, when one could be taken.
+        dom: the page's HTML (``page.content()``), when it could be read.
+        files: the evidence files saved for it (``NN-drift-<name>.png``, ``drift-<name>.html``), if any.
+    """
+
+    def __init__(
+        self,
+        names: list[str],
+        detail: str = "",
+        *,
+        url: str | None = None,
+        screenshot: bytes | None = None,
+        dom: str | None = None,
+    ) -> None:
+        super().__init__(names, detail)
+        self.detail = detail
+        self.url = url
+        self.screenshot = screenshot
+        self.dom = dom
+        self.files: list[Path] = []
+
+
 def pick_map(maps: dict[int, SelectorMap], version: int | None) -> SelectorMap:
-    """The map for the version a page declared; SelectorDrift when there is none."""
-    if version is None or version not in maps:
-        portal = next(iter(maps.values())).portal if maps else "?"
-        raise SelectorDrift(["portal-version"], f"no selector map for {portal} UI version {version}")
-    return maps[version]
+    """The map for the version a page declared.
+
+    Raises:
+        PageDrift: there is no map for that version (or the page declared none); the message names the
+            portal, the version found and the versions a map exists for.
+    """
+    if version is not None and version in maps:
+        return maps[version]
+    portal = next(iter(maps.values())).portal if maps else "?"
+    found = f"UI version {version}" if version is not None else "a page without a UI version marker"
+    known = ", ".join(str(v) for v in sorted(maps)) or "none"
+    detail = f"no selector map for {portal} {found}; maps exist for versions {known}"
+    raise PageDrift(["portal-version"], detail)

@@ -3,6 +3,11 @@
 Each step is logged with its duration (values masked, secrets never shown) and runs under a hard
 Playwright timeout. No fixed sleeps: resolution waits for the page load, probes the candidates and
 auto-waits on the primary only when none matched. Landing on an HTTP 5xx page raises PortalError.
+
+When an element resolves to nothing the portal has drifted: :class:`~rpa.selectors.PageDrift` (a
+SelectorDrift) carries the failed logical name, the URL, a full-page screenshot and the DOM, and both are
+saved as evidence (``NN-drift-<name>.png``, ``drift-<name>.html``). A fallback candidate winning over the
+primary logs a drift warning once per portal, version and name.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -21,11 +27,11 @@ from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rpa.errors import PortalError, SelectorDrift
+from rpa.selectors import SELECTORS_DIR, PageDrift, SelectorMap, load_maps, pick_map
 from rpa.selectors import Locator as CandidateLocator
-from rpa.selectors import SelectorMap, load_maps, pick_map
 from rpa.text import nfc
 
-__all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "Steps", "mask", "open_portal"]
+__all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "PageDrift", "Steps", "mask", "open_portal", "record_drift"]
 
 DEFAULT_TIMEOUT_MS = 15_000
 _DRIFT_WARNED: set[tuple[str, int, str]] = set()
@@ -38,10 +44,36 @@ class Evidence(Protocol):
 
     def typed(self, name: str, value: str) -> None: ...
 
+    def add_file(self, path: Path) -> Path: ...
+
 
 def mask(value: str) -> str:
     """``value`` fit for a log: runs of seven digits or more (identity numbers, phones) keep the last four."""
     return re.sub(r"\d{7,}", lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], value)
+
+
+def record_drift(drift: PageDrift, page: Page, evidence: Evidence | None = None) -> PageDrift:
+    """Fill ``drift`` with the page's URL, a full-page screenshot and the DOM; save both through ``evidence``.
+
+    Best effort: a page that cannot be photographed or read (closed, crashed) leaves those fields None.
+    """
+    label = "drift-" + "+".join(drift.names)
+    drift.url = page.url
+    with suppress(PlaywrightError):
+        drift.dom = page.content()
+    with suppress(PlaywrightError, OSError):
+        if evidence is None:
+            drift.screenshot = page.screenshot(full_page=True, type="png")
+        else:
+            shot = evidence.screenshot(page, label)
+            drift.files.append(shot)
+            drift.screenshot = shot.read_bytes()
+    if evidence is not None and drift.dom is not None:
+        with suppress(OSError), TemporaryDirectory(prefix="rpa-drift-") as folder:
+            html = Path(folder) / f"{label}.html"
+            html.write_text(drift.dom, encoding="utf-8")
+            drift.files.append(evidence.add_file(html))
+    return drift
 
 
 def _show(name: str, fmt: dict[str, Any]) -> str:
@@ -76,8 +108,20 @@ class Steps:
         """The one element ``name`` denotes: the first candidate matching exactly one element.
 
         Raises:
-            SelectorDrift: no candidate matched exactly one element within the step timeout.
+            PageDrift: no candidate (of ``name`` or of its ``within`` scope) matched exactly one element
+                within the step timeout; it carries the URL, a screenshot and the DOM, which are also saved
+                through the evidence recorder when there is one.
         """
+        try:
+            found = self._find(name, fmt, wait=True)
+        except PageDrift as drift:
+            record_drift(drift, self.page, self.evidence)
+            raise
+        assert found is not None
+        return found
+
+    def _scope(self, name: str, fmt: dict[str, Any]) -> Locator:
+        """The ``within`` element of a candidate; PageDrift without evidence (the caller records it)."""
         found = self._find(name, fmt, wait=True)
         assert found is not None
         return found
@@ -95,33 +139,44 @@ class Steps:
             if not wait:
                 return None
             seen = ", ".join(f"{c.describe()}: {n}" for c, n in zip(candidates, counts, strict=True))
-            raise SelectorDrift([name], f"{self.map.portal} v{self.map.version} on {self.page.url}: {seen}")
+            raise PageDrift([name], f"{self.map.portal} v{self.map.version} on {self.page.url}: {seen}")
         index = counts.index(1)
         if index > 0:
-            self._warn_drift(name, index)
+            self._warn_drift(name, candidates, counts, index)
         return built[index]
 
     def _build(self, candidate: CandidateLocator, fmt: dict[str, Any]) -> Locator:
         root: Page | Locator = self.page
         if candidate.within:
-            root = self.locate(candidate.within.format(**fmt), **fmt)
+            root = self._scope(candidate.within.format(**fmt), fmt)
         return candidate.build(root, fmt)
 
-    def _warn_drift(self, name: str, index: int) -> None:
+    def _warn_drift(
+        self, name: str, candidates: list[CandidateLocator], counts: list[int], index: int
+    ) -> None:
+        """Log once per portal, version and name that a fallback won: the primary needs fixing."""
         key = (self.map.portal, self.map.version, name)
-        if key not in _DRIFT_WARNED:
-            _DRIFT_WARNED.add(key)
-            self.log.warning(f"selector drift: {self.map.portal} {name} resolved by fallback #{index}")
+        if key in _DRIFT_WARNED:
+            return
+        _DRIFT_WARNED.add(key)
+        self.log.bind(
+            drift=name,
+            version=self.map.version,
+            fallback=candidates[index].describe(),
+            primary=f"{candidates[0].describe()} matched {counts[0]}",
+        ).warning(f"selector drift: {self.map.portal} {name} resolved by fallback #{index}")
 
     def _collection(self, name: str, fmt: dict[str, Any]) -> Locator:
         """The first candidate matching one element or more (for rows and result lists)."""
         self.page.wait_for_load_state()
         candidates = self.map.candidates(name)
+        counts: list[int] = []
         for index, candidate in enumerate(candidates):
             built = self._build(candidate, fmt)
-            if built.count() > 0:
+            counts.append(built.count())
+            if counts[-1] > 0:
                 if index > 0:
-                    self._warn_drift(name, index)
+                    self._warn_drift(name, candidates, counts, index)
                 return built
         return self._build(candidates[0], fmt)
 
@@ -279,14 +334,20 @@ class Steps:
             return self.evidence.screenshot(self.page, label)
 
 
-def open_portal(page: Page, portal: str, base_url: str, **kwargs: Any) -> Steps:
+def open_portal(
+    page: Page, portal: str, base_url: str, *, selectors_dir: Path = SELECTORS_DIR, **kwargs: Any
+) -> Steps:
     """Open ``base_url``, read the page's UI version marker and return Steps on the matching map.
 
+    ``kwargs`` go to :class:`Steps` (``evidence``, ``timeout_ms``, ``log``...); the maps are read from
+    ``selectors_dir``: adding ``<portal>.v<N>.yaml`` there is enough to follow a portal to UI version N.
+
     Raises:
-        SelectorDrift: the page declares a UI version no map exists for.
+        PageDrift: the page declares a UI version no map exists for (a SelectorDrift carrying the URL, a
+            screenshot and the DOM, also saved through ``kwargs["evidence"]`` when given).
         PortalError: the portal answered with an HTTP error.
     """
-    maps = load_maps(portal)
+    maps = load_maps(portal, selectors_dir)
     meta = next(iter(maps.values())).marker.meta
     try:
         response = page.goto(base_url.rstrip("/") + "/")
@@ -297,4 +358,9 @@ def open_portal(page: Page, portal: str, base_url: str, **kwargs: Any) -> Steps:
     marker = page.locator(f'meta[name="{meta}"]')
     content = marker.first.get_attribute("content") if marker.count() else None
     version = int(content) if content and content.isdigit() else None
-    return Steps(page, pick_map(maps, version), base_url=base_url, **kwargs)
+    try:
+        selector_map = pick_map(maps, version)
+    except PageDrift as drift:
+        record_drift(drift, page, kwargs.get("evidence"))
+        raise
+    return Steps(page, selector_map, base_url=base_url, **kwargs)

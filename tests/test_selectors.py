@@ -36,7 +36,7 @@ def with_elements(**elements: Any) -> dict[str, Any]:
 
 def test_the_shipped_map_loads() -> None:
     maps = load_maps("moj-lltp")
-    assert set(maps) == {1}
+    assert set(maps) == {1, 2}
     first = maps[1].candidates("applicant.full_name")[0]
     assert (first.kind, first.label, first.exact) == ("label", "Họ và tên", True)
     assert maps[1].candidates("applicant.full_name")[-1].kind == "css"

@@ -1,21 +1,24 @@
 """The step API on small pages built with ``page.set_content``: read-back, masked dates, dropdowns,
-drift and ambiguity, rows, uploads, logging with masked values, evidence and HTTP errors."""
+drift (with its screenshot and DOM) and ambiguity, fallbacks, rows, uploads, logging with masked values,
+evidence, HTTP errors and the choice of a map by the page's version marker."""
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from loguru import logger
 from playwright.sync_api import Page, Route
 
 import rpa.steps
 from rpa.errors import PortalError, SelectorDrift
-from rpa.selectors import SelectorMap
-from rpa.steps import Steps, mask
+from rpa.selectors import PageDrift, SelectorMap
+from rpa.steps import Steps, mask, open_portal
 
 PAGE = """
 <label for="name">Họ và tên</label><input id="name">
@@ -81,7 +84,10 @@ ELEMENTS: dict[str, Any] = {
     "code": [{"css": "#code"}],
     "later": [{"text": "Đã lưu"}],
     "missing": [{"role": "button", "name": "Không có"}, {"css": "#none"}],
+    "renamed": [{"label": "Họ tên", "exact": True}, {"css": "#name"}],
+    "in_missing": [{"css": "li", "within": "missing"}],
 }
+PNG = b"\x89PNG\r\n\x1a\n"
 MAP = SelectorMap.model_validate(
     {"portal": "demo", "version": 1, "marker": {"value": "1"}, "pages": {"home": "/"}, "elements": ELEMENTS}
 )
@@ -99,6 +105,9 @@ class Evidence:
 
     def typed(self, name: str, value: str) -> None:
         self.typed_values[name] = value
+
+    def add_file(self, path: Path) -> Path:
+        return Path(shutil.copy(path, self.folder / path.name))
 
 
 @pytest.fixture
@@ -156,17 +165,56 @@ def test_custom_combobox(steps: Steps, evidence: Evidence) -> None:
     assert evidence.typed_values["nationality"] == "LA"
 
 
-def test_nothing_matching_is_selector_drift(steps: Steps) -> None:
+def test_nothing_matching_is_selector_drift_with_evidence(steps: Steps, evidence: Evidence) -> None:
     with pytest.raises(SelectorDrift) as caught:
         steps.click("missing")
-    assert caught.value.names == ["missing"]
-    assert "css='#none': 0" in str(caught.value)
+    drift = caught.value
+    assert isinstance(drift, PageDrift)
+    assert drift.names == ["missing"]
+    assert "css='#none': 0" in str(drift)
+    assert drift.url == "about:blank"
+    assert drift.screenshot is not None and drift.screenshot.startswith(PNG)
+    assert drift.dom is not None and '<p id="code">' in drift.dom
+    assert evidence.labels == ["drift-missing"]
+    assert [path.name for path in drift.files] == ["drift-missing.png", "drift-missing.html"]
+    assert (evidence.folder / "drift-missing.html").read_text(encoding="utf-8") == drift.dom
     assert not steps.exists("missing")
+    assert evidence.labels == ["drift-missing"], "exists() probes: it records nothing"
+
+
+def test_drift_without_an_evidence_recorder_still_carries_the_page(steps: Steps) -> None:
+    with pytest.raises(PageDrift) as caught:
+        Steps(steps.page, MAP, timeout_ms=200).locate("missing")
+    assert caught.value.screenshot is not None and caught.value.screenshot.startswith(PNG)
+    assert caught.value.dom is not None and caught.value.files == []
+
+
+def test_a_missing_scope_is_drift_of_the_scope(steps: Steps, evidence: Evidence) -> None:
+    assert not steps.exists("in_missing")
+    assert evidence.labels == []
+    with pytest.raises(PageDrift) as caught:
+        steps.read_text("in_missing")
+    assert caught.value.names == ["missing"]
+    assert evidence.labels == ["drift-missing"]
 
 
 def test_an_ambiguous_candidate_is_skipped(steps: Steps, logs: list[str]) -> None:
     assert steps.locate("save").inner_text() == "Lưu nháp"
-    assert "WARNING {} selector drift: demo save resolved by fallback #1" in logs
+    assert (
+        "WARNING {'drift': 'save', 'version': 1, 'fallback': \"css='#save-2'\", "
+        "'primary': \"role='button' name='Lưu' matched 2\"} selector drift: demo save resolved by fallback #1"
+    ) in logs
+
+
+def test_a_fallback_winning_logs_a_drift_warning_once(steps: Steps, logs: list[str]) -> None:
+    steps.fill("renamed", "Nguyễn Văn An")
+    steps.fill("renamed", "Trần Thị Bình")
+    assert Steps(steps.page, MAP, timeout_ms=400).locate("renamed").input_value() == "Trần Thị Bình"
+    drift = [line for line in logs if line.startswith("WARNING")]
+    assert drift == [
+        "WARNING {'drift': 'renamed', 'version': 1, 'fallback': \"css='#name'\", "
+        "'primary': \"label='Họ tên' matched 0\"} selector drift: demo renamed resolved by fallback #1"
+    ]
 
 
 def test_check_rows_upload_read_and_wait(steps: Steps, tmp_path: Path) -> None:
@@ -212,3 +260,49 @@ def test_http_errors_become_portal_errors(page: Page) -> None:
     steps = Steps(page, MAP, base_url="http://portal.test", timeout_ms=400)
     with pytest.raises(PortalError, match="HTTP 503 \\(Hệ thống đang bảo trì\\) after open home"):
         steps.open("home")
+
+
+@pytest.fixture
+def maps_dir(tmp_path: Path) -> Path:
+    """``demo.yaml`` (v1) and ``demo.v2.yaml``: the same map, marked 1 and 2."""
+    folder = tmp_path / "selectors"
+    folder.mkdir()
+    data = MAP.model_dump(exclude_none=True)
+    (folder / "demo.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    data |= {"version": 2, "marker": {"meta": "portal-version", "value": "2"}}
+    (folder / "demo.v2.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def serve_version(page: Page, marker: str) -> None:
+    body = f'<meta name="portal-version" content="{marker}">' if marker else ""
+    page.route(
+        "http://portal.test/**",
+        lambda route: route.fulfill(
+            content_type="text/html; charset=utf-8", body=body + "<h1>Trang chủ</h1>"
+        ),
+    )
+
+
+def test_open_portal_picks_the_map_the_page_declares(page: Page, maps_dir: Path) -> None:
+    serve_version(page, "2")
+    steps = open_portal(page, "demo", "http://portal.test", selectors_dir=maps_dir, timeout_ms=400)
+    assert steps.map.version == 2
+
+
+@pytest.mark.parametrize(
+    ("marker", "found"), [("3", "UI version 3"), ("", "a page without a UI version marker")]
+)
+def test_open_portal_on_an_unknown_version_is_drift_at_once(
+    page: Page, maps_dir: Path, evidence: Evidence, marker: str, found: str
+) -> None:
+    serve_version(page, marker)
+    with pytest.raises(SelectorDrift) as caught:
+        open_portal(page, "demo", "http://portal.test", selectors_dir=maps_dir, evidence=evidence)
+    drift = caught.value
+    assert isinstance(drift, PageDrift) and drift.names == ["portal-version"]
+    assert f"no selector map for demo {found}; maps exist for versions 1, 2" in str(drift)
+    assert drift.url == "http://portal.test/"
+    assert drift.screenshot is not None and drift.screenshot.startswith(PNG)
+    assert drift.dom is not None and "Trang chủ" in drift.dom
+    assert [path.name for path in drift.files] == ["drift-portal-version.png", "drift-portal-version.html"]
