@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/ruff check rpa flows tests
-.venv/bin/ruff format --check rpa flows tests
+.venv/bin/ruff check rpa flows tests benchmarks
+.venv/bin/ruff format --check rpa flows tests benchmarks
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"
