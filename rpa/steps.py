@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import Frame, Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rpa.errors import PortalError, SelectorDrift
@@ -35,6 +35,8 @@ __all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "PageDrift", "Steps", "mask", "open
 
 DEFAULT_TIMEOUT_MS = 15_000
 _DRIFT_WARNED: set[tuple[str, int, str]] = set()
+# a <select>'s value and the text of its selected option, read back in one round trip
+_SELECTED = "e => [e.value, e.selectedOptions.length ? e.selectedOptions[0].text : '']"
 
 
 class Evidence(Protocol):
@@ -101,8 +103,11 @@ class Steps:
         self.evidence = evidence
         self.log = log
         self._document_status = 0
+        self._navigated = True  # wait for the load state before the first resolution
+        self._scopes: dict[tuple[str, tuple[tuple[str, str], ...]], Locator] = {}
         page.set_default_timeout(timeout_ms)
         page.on("response", self._on_response)
+        page.on("framenavigated", self._on_navigated)
 
     def locate(self, name: str, **fmt: Any) -> Locator:
         """The one element ``name`` denotes: the first candidate matching exactly one element.
@@ -121,26 +126,71 @@ class Steps:
         return found
 
     def _scope(self, name: str, fmt: dict[str, Any]) -> Locator:
-        """The ``within`` element of a candidate; PageDrift without evidence (the caller records it)."""
-        found = self._find(name, fmt, wait=True)
-        assert found is not None
+        """The ``within`` element of a candidate; PageDrift without evidence (the caller records it).
+
+        Resolved once per document: a scope (an address group, a list box, a dialog) is reused by the
+        next steps on the same page until the main frame navigates. A resolution through cached scopes
+        that finds nothing is retried with every scope resolved afresh before it is called drift.
+        """
+        key = (name, tuple(sorted((k, str(v)) for k, v in fmt.items())))
+        found = self._scopes.get(key)
+        if found is None:
+            found = self._find(name, fmt, wait=True)
+            assert found is not None
+            self._scopes[key] = found
         return found
 
+    def _settle(self) -> None:
+        """Wait for the page load once after each main-frame navigation (a no-op in between)."""
+        if self._navigated:
+            self.page.wait_for_load_state()
+            self._navigated = False
+
+    def _on_navigated(self, frame: Frame) -> None:
+        if frame == self.page.main_frame:
+            self._navigated = True
+            self._scopes.clear()
+
     def _find(self, name: str, fmt: dict[str, Any], *, wait: bool) -> Locator | None:
+        """The first candidate matching exactly one element, counted lazily: primary first.
+
+        A primary that matches costs one count; fallbacks are only counted when it does not. An element
+        searched within cached scopes that resolves to nothing is resolved again with every scope
+        resolved afresh (a scope may have gone stale) before it is reported as drift.
+        """
+        if self._scopes and any(c.within for c in self.map.candidates(name)):
+            with suppress(PageDrift):
+                found = self._resolve(name, fmt, wait=False)
+                if found is not None:
+                    return found
+            self._scopes.clear()
+        return self._resolve(name, fmt, wait=wait)
+
+    def _resolve(self, name: str, fmt: dict[str, Any], *, wait: bool) -> Locator | None:
         candidates = self.map.candidates(name)
-        self.page.wait_for_load_state()
-        built = [self._build(candidate, fmt) for candidate in candidates]
-        counts = [locator.count() for locator in built]
-        if 1 not in counts and wait:
+        self._settle()
+        built: list[Locator] = []
+        counts: list[int] = []
+        for candidate in candidates:
+            built.append(self._build(candidate, fmt))
+            counts.append(built[-1].count())
+            if counts[-1] == 1:
+                break
+        if counts[-1] != 1 and wait:
             with suppress(PlaywrightTimeout):
                 built[0].first.wait_for(state="attached", timeout=self.timeout_ms)
-            counts = [locator.count() for locator in built]
-        if 1 not in counts:
+            self._settle()
+            counts = []
+            for locator in built:
+                counts.append(locator.count())
+                if counts[-1] == 1:
+                    break
+        if counts[-1] != 1:
             if not wait:
                 return None
             seen = ", ".join(f"{c.describe()}: {n}" for c, n in zip(candidates, counts, strict=True))
             raise PageDrift([name], f"{self.map.portal} v{self.map.version} on {self.page.url}: {seen}")
-        index = counts.index(1)
+        index = len(counts) - 1
         if index > 0:
             self._warn_drift(name, candidates, counts, index)
         return built[index]
@@ -168,7 +218,7 @@ class Steps:
 
     def _collection(self, name: str, fmt: dict[str, Any]) -> Locator:
         """The first candidate matching one element or more (for rows and result lists)."""
-        self.page.wait_for_load_state()
+        self._settle()
         candidates = self.map.candidates(name)
         counts: list[int] = []
         for index, candidate in enumerate(candidates):
@@ -249,14 +299,14 @@ class Steps:
             element = self.locate(name, **fmt)
             if element.evaluate("e => e.tagName") == "SELECT":
                 element.select_option(value)
-                got = element.input_value()
-                label = element.evaluate("e => e.selectedOptions.length ? e.selectedOptions[0].text : ''")
+                got, label = element.evaluate(_SELECTED)
                 if value not in (got, nfc(str(label)).strip()):
                     raise PortalError(f"choose {name}: the select holds {got!r} instead of {value!r}")
                 return
             element.click()
             option = self.locate(f"{name}.option", value=value, **fmt)
-            if f"{name}.search" in self.map.elements:
+            if f"{name}.search" in self.map.elements and not option.is_visible():
+                # the option is filtered out or not shown yet: type its text into the search box first
                 self.locate(f"{name}.search", **fmt).fill((option.text_content() or "").strip())
             option.click()
             got = self.locate(f"{name}.value", **fmt).input_value()

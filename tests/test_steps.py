@@ -306,3 +306,36 @@ def test_open_portal_on_an_unknown_version_is_drift_at_once(
     assert drift.screenshot is not None and drift.screenshot.startswith(PNG)
     assert drift.dom is not None and "Trang chủ" in drift.dom
     assert [path.name for path in drift.files] == ["drift-portal-version.png", "drift-portal-version.html"]
+
+
+def test_combobox_searches_when_the_option_is_not_shown(steps: Steps, evidence: Evidence) -> None:
+    steps.page.evaluate("document.querySelector(\"[data-value='LA']\").hidden = true")
+    steps.choose("nationality", "LA")
+    assert steps.page.locator("#pop input").input_value() == "Lào"  # it typed into the search box
+    assert steps.locate("nationality.value").input_value() == "LA"
+    assert evidence.typed_values["nationality"] == "LA"
+
+
+GROUPED = SelectorMap.model_validate(
+    {
+        "portal": "demo",
+        "version": 1,
+        "marker": {"value": "1"},
+        "elements": {
+            "group": [{"css": "#g1"}, {"css": "fieldset.grp"}],
+            "street": [{"css": "input", "within": "group"}],
+        },
+    }
+)
+
+
+def test_a_stale_cached_scope_is_resolved_again(page: Page, logs: list[str]) -> None:
+    page.set_content('<fieldset id="g1" class="grp"><input></fieldset>')
+    steps = Steps(page, GROUPED, timeout_ms=400)
+    steps.fill("street", "12 Lê Lợi")
+    page.evaluate("document.getElementById('g1').id = 'g2'")  # the cached scope now matches nothing
+    steps.fill("street", "34 Trần Phú")
+    assert page.locator("input").input_value() == "34 Trần Phú"
+    assert any("group resolved by fallback #1" in line for line in logs)
+    page.set_content('<fieldset id="g1" class="grp"><input value="new page"></fieldset>')
+    assert steps.locate("street").input_value() == "new page"  # a navigation forgets the scopes
