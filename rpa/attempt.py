@@ -13,6 +13,7 @@ from flows import judicial_record as flow
 from rpa.browser import BrowserSettings, new_context, save_login_state
 from rpa.config import Settings
 from rpa.evidence import AttemptEvidence
+from rpa.selectors import SELECTORS_DIR
 from rpa.steps import Steps, open_portal
 
 __all__ = ["Attempt", "portal_attempt"]
@@ -42,6 +43,7 @@ def portal_attempt(
     portal = settings.portals[flow.PORTAL]
     account = portal.account
     tracing = settings.keep_trace != "never"
+    selectors_dir = settings.selectors_dir or SELECTORS_DIR
     with new_context(browser, browser_settings, flow.PORTAL, account.username) as context:
         if tracing:
             evidence.start_trace(context)
@@ -50,7 +52,15 @@ def portal_attempt(
         attempt: Attempt | None = None
         try:
             attempt = Attempt(
-                open_portal(page, flow.PORTAL, portal.base_url, evidence=evidence, log=log), evidence
+                open_portal(
+                    page,
+                    flow.PORTAL,
+                    portal.base_url,
+                    evidence=evidence,
+                    log=log,
+                    selectors_dir=selectors_dir,
+                ),
+                evidence,
             )
             if attempt.steps.on_page("login"):
                 password = account.password.get_secret_value()

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     keep_trace: Literal["on_failure", "always", "never"] = "on_failure"
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
+    selectors_dir: Path | None = None  # selector maps to use instead of the shipped ones (selectors/)
     breaker_cooldown_s: float = 900.0  # after a UI change, how long the portal rests before one dossier tries
     captcha_wait_s: float = 600.0  # how long a CAPTCHA waits for a person before the transfer is requeued
 

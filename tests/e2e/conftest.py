@@ -158,6 +158,13 @@ class World:
                 (folder / Path(attachment["name"]).name).write_bytes(content)
         return folder
 
+    def reconfigure(self, **extra: Any) -> None:
+        """Rewrite the bots' configuration with ``extra`` settings (same ledger, evidence, work folder)."""
+        write_config(
+            self.config, _bot_config(self.root, self.running, lease_s=self.settings.lease_s, **extra)
+        )
+        self.settings = load_settings(self.config)
+
     # -- the ledger (read only) -------------------------------------------------------------------------
     def transfer(self, code: str) -> Transfer | None:
         with Ledger(self.settings.ledger_url) as ledger:
@@ -193,17 +200,21 @@ def open_world(stack: ExitStack, root: Path, *, lease_s: float = 5.0) -> World:
     httpx.post(
         f"{running.urls['moj-lltp']}/_sandbox/knobs", json={"captcha": False}, timeout=10
     ).raise_for_status()
+    path = root / "rpa.toml"
+    write_config(path, _bot_config(root, running, lease_s=lease_s))
+    return World(root, running, path, load_settings(path))
+
+
+def _bot_config(root: Path, running: RunningSandbox, **extra: Any) -> dict[str, Any]:
     config = bot_config(running)
     config.update(
         ledger_url=f"sqlite:///{(root / 'rpa-ledger.sqlite').resolve()}",
         recordings_dir=str((root / "recordings").resolve()),
         work_dir=str((root / "work").resolve()),
         log_file=str((root / "rpa.jsonl").resolve()),
-        lease_s=lease_s,
+        **extra,
     )
-    path = root / "rpa.toml"
-    write_config(path, config)
-    return World(root, running, path, load_settings(path))
+    return config
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,8 @@ import httpx
 import pytest
 
 from rpa.alerts import read_alerts
-from rpa.config import write_config
 from rpa.domain import DossierStatus
 from rpa.ledger import TransferState
-from rpa.sandbox.cli import bot_config
 from rpa.sandbox.seed import generate
 
 if TYPE_CHECKING:
@@ -35,14 +33,7 @@ VALID = [d for d in generate(41, 30) if d.flaw is None and d.data["status"] == i
 def _with_captcha(world: World, wait_s: float) -> None:
     """CAPTCHA on at the portal, and the bots told how long to wait for a person."""
     world.knobs(captcha=True)
-    config = bot_config(world.running)
-    settings = world.settings
-    config.update(
-        ledger_url=settings.ledger_url, recordings_dir=str(settings.recordings_dir),
-        work_dir=str(settings.work_dir), log_file=str(settings.log_file), lease_s=settings.lease_s,
-        captcha_wait_s=wait_s,
-    )  # fmt: skip
-    write_config(world.config, config)
+    world.reconfigure(captcha_wait_s=wait_s)
 
 
 def _open_requests(world: World) -> list[dict[str, Any]]:
