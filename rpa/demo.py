@@ -107,7 +107,7 @@ def _transfer_all(settings: Settings, console: Console) -> list[Outcome]:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("Chuyển hồ sơ sang Bộ Tư pháp", total=len(queued))
-            while (transfer := worker.claim()) is not None:
+            while not worker.stop_requested and (transfer := worker.claim()) is not None:
                 progress.update(task, description=f"Hồ sơ {transfer.dossier_code}")
                 outcome = worker.perform(transfer)
                 outcomes.append(outcome)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from types import FrameType
 
+from loguru import logger
+
 from rpa.browser import open_browser
 from rpa.config import Settings
 from rpa.ledger import Ledger
@@ -18,18 +20,25 @@ from rpa.worker import Worker
 __all__ = ["open_worker"]
 
 
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # SystemExit unwinds the ``with`` blocks, so the browser and its processes are closed.
-    raise SystemExit(128 + signum)
-
-
 @contextmanager
 def open_worker(
     settings: Settings, *, worker_id: str | None = None, console_log: bool = True
 ) -> Iterator[Worker]:
     """A worker with its ledger, provincial client, source and one Chromium, all closed on exit."""
     configure_logging(settings.log_file, console=console_log)
-    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    worker: Worker | None = None
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # The first SIGTERM lets the current transfer reach a safe state (the worker takes no new
+        # one); a second one exits at once. Either way SystemExit unwinds the ``with`` blocks, so the
+        # browser and its processes are closed.
+        if worker is not None and not worker.stop_requested:
+            worker.stop_requested = True
+            logger.warning("SIGTERM: finishing the current transfer, then stopping")
+            return
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
     account = settings.provincial.account
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(settings.ledger_url))
@@ -41,6 +50,7 @@ def open_worker(
         browser = stack.enter_context(open_browser(settings.browser))
         source = stack.enter_context(make_source(settings.provincial, browser))
         try:
-            yield Worker(settings, ledger, source, client, browser, worker_id=worker_id)
+            worker = Worker(settings, ledger, source, client, browser, worker_id=worker_id)
+            yield worker
         finally:
             signal.signal(signal.SIGTERM, previous)

@@ -103,6 +103,7 @@ class Worker:
             )
         self.browser_settings: BrowserSettings = browser_settings
         self.breaker = Breaker(settings.work_dir, flow.PORTAL, settings.breaker_cooldown_s)
+        self.stop_requested = False  # set by SIGTERM: take no new transfer
 
     # -- the queue -----------------------------------------------------------------------------------
     def intake(self, actor: str = "scheduler") -> list[Transfer]:
@@ -114,7 +115,7 @@ class Worker:
         """Process claimable transfers (only ``dossier_code``'s when given) until none is left."""
         outcomes: list[Outcome] = []
         logger.info("worker {} starts", self.worker_id)
-        while True:
+        while not self.stop_requested:
             if not self.breaker.allows():
                 state = self.breaker.state()
                 logger.warning("{} circuit open since {} ({}): dossiers wait", flow.PORTAL, *_opened(state))
