@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
-from rpa.errors import BusinessError, ConfigError, HumanNeeded, PortalError
+from rpa.errors import BusinessError, ConfigError, HumanNeeded, PortalError, SessionExpired
 from rpa.steps import Steps
 
 __all__ = ["PORTAL", "CaptchaRequired", "PortalStatus", "Receipt", "login", "lookup", "read_status", "submit"]
@@ -254,4 +254,4 @@ def _next_step(steps: Steps, label: str) -> None:
 
 def _ensure_session(steps: Steps) -> None:
     if steps.on_page("login"):
-        raise PortalError("session expired: the portal sent the browser back to the login page")
+        raise SessionExpired("session expired: the portal sent the browser back to the login page")

@@ -5,6 +5,7 @@
     │   ├── InvalidDossier     one or more field problems, all listed at once
     │   └── AddressNotConvertible  a legacy address has no match among the post-2025 units
     ├── PortalError            the portal misbehaved (timeout, 5xx, expired session): retry, then alert
+    │   ├── SessionExpired     the portal logged the bot out mid-flow: log in again, start over
     │   └── SelectorDrift      a logical element matched nothing: the portal changed
     ├── HumanNeeded            a CAPTCHA, an OTP or an approval: wait for a person
     └── ConfigError            a missing or wrong setting (engineer-facing)
@@ -26,6 +27,7 @@ __all__ = [
     "Problem",
     "RpaError",
     "SelectorDrift",
+    "SessionExpired",
 ]
 
 
@@ -81,6 +83,10 @@ class AddressNotConvertible(BusinessError):
 
 class PortalError(RpaError):
     """The portal misbehaved (timeout, 5xx, maintenance, expired session). Retryable."""
+
+
+class SessionExpired(PortalError):
+    """The portal sent the browser back to its login page in the middle of a flow."""
 
 
 class SelectorDrift(PortalError):

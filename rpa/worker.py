@@ -36,7 +36,15 @@ from rpa.browser import BrowserSettings
 from rpa.captcha import CaptchaDesk
 from rpa.config import Settings
 from rpa.domain import PROCEDURE_CODE, DossierStatus
-from rpa.errors import BusinessError, ConfigError, HumanNeeded, InvalidDossier, PortalError, SelectorDrift
+from rpa.errors import (
+    BusinessError,
+    ConfigError,
+    HumanNeeded,
+    InvalidDossier,
+    PortalError,
+    SelectorDrift,
+    SessionExpired,
+)
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferState, worker
 from rpa.provincial import ProvincialClient
 from rpa.sources import Source
@@ -184,9 +192,18 @@ class Worker:
             self._move(transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(folder)])
 
         try:
-            with self._attempt(transfer.dossier_code, transfer) as attempt:
-                folder = attempt.evidence.folder
-                receipt = flow.submit(attempt.steps, form, before_final_click=before_final_click)
+            for expiries in range(self.settings.session_retries + 1):
+                try:
+                    with self._attempt(transfer.dossier_code, transfer) as attempt:
+                        folder = attempt.evidence.folder
+                        receipt = flow.submit(attempt.steps, form, before_final_click=before_final_click)
+                    break
+                except SessionExpired as exc:
+                    # The portal dropped the draft with the session: log in again and start the
+                    # application over, unless the final click already happened (then only look-up).
+                    if expiries == self.settings.session_retries or self._state(transfer) is not S.FILLING:
+                        raise
+                    log.warning("{}; logging in again and starting the application over", exc)
         except (BusinessError, HumanNeeded, PortalError, PlaywrightError, ConfigError) as exc:
             failed = self._fail(transfer, exc, log)
             if isinstance(exc, ConfigError):
@@ -336,6 +353,9 @@ class Worker:
             )
         self._move(transfer, S.FILLING, f"người dùng đã nhập mã xác nhận ({request.id})")
         return answer
+
+    def _state(self, transfer: Transfer) -> TransferState:
+        return self.ledger.get(transfer.id).state
 
     def _backing_off(self, transfer: Transfer) -> bool:
         now = self.ledger.get(transfer.id)
