@@ -6,15 +6,24 @@ log in again for every dossier; a flow that finds the saved session expired logs
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from pydantic import BaseModel
 
-__all__ = ["CHROMIUM_ARGS", "BrowserSettings", "new_context", "open_browser", "save_login_state"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "BrowserSettings",
+    "new_context",
+    "open_browser",
+    "reap_orphans",
+    "save_login_state",
+]
 
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which these closed
 # networks refuse many times a second; --no-sandbox because the workers run as root in a container.
@@ -37,19 +46,64 @@ class BrowserSettings(BaseModel):
 
 
 @contextmanager
-def open_browser(settings: BrowserSettings) -> Iterator[Browser]:
-    """Launch Chromium and close it, and the Playwright driver with it, whatever happens."""
+def open_browser(settings: BrowserSettings, registry: Path | None = None) -> Iterator[Browser]:
+    """Launch Chromium and close it, and the Playwright driver with it, whatever happens.
+
+    A worker killed outright (SIGKILL, the OOM killer) cannot close anything: its driver and Chromium
+    live on as orphans. With ``registry``, the processes of this browser are written down there, and
+    the next worker to start kills the leftovers of dead ones (:func:`reap_orphans`).
+    """
     playwright: Playwright = sync_playwright().start()
+    entry = None
     try:
         browser = playwright.chromium.launch(
             executable_path=str(settings.executable_path), headless=settings.headless, args=CHROMIUM_ARGS
         )
+        if registry is not None:
+            entry = _register(registry)
         try:
             yield browser
         finally:
             browser.close()
     finally:
         playwright.stop()
+        if entry is not None:
+            entry.unlink(missing_ok=True)
+
+
+def _register(registry: Path) -> Path:
+    me = psutil.Process()
+    processes = [{"pid": p.pid, "started": p.create_time()} for p in me.children(recursive=True)]
+    registry.mkdir(parents=True, exist_ok=True, mode=0o700)
+    entry = registry / f"{me.pid}.json"
+    entry.write_text(json.dumps({"worker": me.pid, "started": me.create_time(), "processes": processes}))
+    return entry
+
+
+def reap_orphans(registry: Path) -> int:
+    """Kill the browser processes of workers that died without closing them; how many were killed.
+
+    A process counts only if its pid and start time both match, so a reused pid is never touched.
+    """
+    killed = 0
+    for entry in registry.glob("*.json") if registry.is_dir() else ():
+        record = json.loads(entry.read_text())
+        if _alive(record["worker"], record["started"]):
+            continue
+        for process in record["processes"]:
+            if _alive(process["pid"], process["started"]):
+                psutil.Process(process["pid"]).kill()
+                killed += 1
+        entry.unlink(missing_ok=True)
+    return killed
+
+
+def _alive(pid: int, started: float) -> bool:
+    try:
+        process = psutil.Process(pid)
+        return abs(process.create_time() - started) < 0.01 and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _state_file(settings: BrowserSettings, portal: str, username: str) -> Path:

@@ -9,7 +9,7 @@ from types import FrameType
 
 from loguru import logger
 
-from rpa.browser import open_browser
+from rpa.browser import open_browser, reap_orphans
 from rpa.config import Settings
 from rpa.ledger import Ledger
 from rpa.logs import configure_logging
@@ -47,7 +47,10 @@ def open_worker(
                 settings.provincial.base_url, account.username, account.password.get_secret_value()
             )
         )
-        browser = stack.enter_context(open_browser(settings.browser))
+        registry = settings.work_dir / "browsers"
+        if reaped := reap_orphans(registry):
+            logger.warning("killed {} browser processes left by a worker that crashed", reaped)
+        browser = stack.enter_context(open_browser(settings.browser, registry))
         source = stack.enter_context(make_source(settings.provincial, browser))
         try:
             worker = Worker(settings, ledger, source, client, browser, worker_id=worker_id)

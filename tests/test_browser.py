@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
 
-from rpa.browser import BrowserSettings, new_context, open_browser, save_login_state
+from rpa.browser import BrowserSettings, new_context, open_browser, reap_orphans, save_login_state
 
 
 def _chromium_processes() -> set[psutil.Process]:
@@ -34,3 +37,35 @@ def _check_contexts(tmp_path: Path) -> None:
         with new_context(browser, settings, "moj-lltp", "other") as context:
             assert context.cookies("http://127.0.0.1:9") == []
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in ours)
+
+
+CRASHING_WORKER = """
+import sys, time
+from pathlib import Path
+from rpa.browser import BrowserSettings, open_browser
+with open_browser(BrowserSettings(), Path(sys.argv[1])):
+    print("up", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_the_browser_of_a_killed_worker_is_reaped_at_the_next_start(tmp_path: Path) -> None:
+    registry = tmp_path / "browsers"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_WORKER, str(registry)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "up"
+        left = [p for p in psutil.Process(worker.pid).children(recursive=True)]
+        assert any("chromium" in p.name() for p in left)
+        worker.send_signal(signal.SIGKILL)  # a crash: nothing gets closed
+        worker.wait(timeout=10)
+        assert any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in left), "orphans remain"
+        assert reap_orphans(registry) >= 1
+        psutil.wait_procs(left, timeout=10)
+        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in left)
+        assert list(registry.iterdir()) == []
+        assert reap_orphans(registry) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
