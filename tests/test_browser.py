@@ -40,9 +40,12 @@ def _check_contexts(tmp_path: Path) -> None:
 
 
 CRASHING_WORKER = """
-import sys, time
+import subprocess, sys, time
 from pathlib import Path
 from rpa.browser import BrowserSettings, open_browser
+# A child that outlives its parent for sure (Chromium and the driver usually notice and exit by
+# themselves, but not always at once): the reaper must find it through the registry.
+subprocess.Popen(["sleep", "120"])
 with open_browser(BrowserSettings(), Path(sys.argv[1])):
     print("up", flush=True)
     time.sleep(60)
@@ -60,8 +63,7 @@ def test_the_browser_of_a_killed_worker_is_reaped_at_the_next_start(tmp_path: Pa
         assert any("chromium" in p.name() for p in left)
         worker.send_signal(signal.SIGKILL)  # a crash: nothing gets closed
         worker.wait(timeout=10)
-        assert any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in left), "orphans remain"
-        assert reap_orphans(registry) >= 1
+        assert reap_orphans(registry) >= 1  # at least the sleeping child
         psutil.wait_procs(left, timeout=10)
         assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in left)
         assert list(registry.iterdir()) == []
