@@ -59,35 +59,20 @@ def _dig(data: dict[str, Any], *keys: str) -> Any:
     return current
 
 
+def _columns(row: object, *names: str) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
 def log_dict(row: LogRow) -> dict[str, Any]:
-    return {
-        "time": row.time,
-        "actor": row.actor,
-        "status_from": row.status_from,
-        "status_to": row.status_to,
-        "note": row.note,
-        "receipt_code": row.receipt_code,
-    }
+    return _columns(row, "time", "actor", "status_from", "status_to", "note", "receipt_code")
 
 
 def sms_dict(row: SmsRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "dossier_code": row.dossier_code,
-        "phone": row.phone,
-        "status": row.status,
-        "text": row.text,
-        "sent_at": row.sent_at,
-    }
+    return _columns(row, "id", "dossier_code", "phone", "status", "text", "sent_at")
 
 
 def rating_dict(row: RatingRow) -> dict[str, Any]:
-    return {
-        "dossier_code": row.dossier_code,
-        "stars": row.stars,
-        "comment": row.comment,
-        "rated_at": row.rated_at,
-    }
+    return _columns(row, "dossier_code", "stars", "comment", "rated_at")
 
 
 def find_row(session: Session, code: str) -> DossierRow:
