@@ -288,7 +288,7 @@ class Worker:
 
     def _fail(self, transfer: Transfer, exc: Exception, log: Any) -> Transfer:
         """Where a failed attempt leaves the transfer, from the state the ledger holds it in now."""
-        state = self.ledger.get(transfer.id).state
+        state = self._state(transfer)
         if state is S.SUBMITTING:  # the click may have gone through: only a look-up can tell
             log.error("failed after the final click, needs look-up: {}", exc)
             return self._move(transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc))
