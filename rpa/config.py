@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +26,15 @@ from rpa.browser import BrowserSettings
 from rpa.errors import ConfigError
 from rpa.retry import RetryPolicy
 
-__all__ = ["Account", "PortalSettings", "Settings", "SourceSettings", "load_settings", "write_config"]
+__all__ = [
+    "Account",
+    "PortalSettings",
+    "ScheduleSettings",
+    "Settings",
+    "SourceSettings",
+    "load_settings",
+    "write_config",
+]
 
 
 class Account(BaseModel):
@@ -42,10 +51,26 @@ class SourceSettings(BaseModel):
 
 
 class PortalSettings(BaseModel):
-    """One ministry portal and the account the bot uses on it."""
+    """One ministry portal, the account the bot uses on it, and the rules the province agreed for it."""
 
     base_url: str
     account: Account
+    # Operating rules (issue 5). Windows like "Mon-Sat 07:00-21:00" in Vietnam time; none = always open.
+    working_hours: list[str] = Field(default_factory=list)
+    max_per_minute: float | None = None  # submissions per minute over all workers; None = no limit
+    max_sessions: int = 1  # concurrent logged-in sessions of the account (ministries often allow one)
+
+
+class ScheduleSettings(BaseModel):
+    """What ``rpa scheduler`` runs and how often (Asia/Ho_Chi_Minh wall-clock times)."""
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    poll_every_s: float = 300.0  # read the sources for new dossiers
+    queue_every_s: float = 60.0  # process queued transfers
+    sync_every_s: float = 1800.0  # read ministry statuses back
+    health_every_s: float = 300.0  # portal health check
+    report_at: str = "18:00"  # daily report (HH:MM)
+    purge_at: str = "02:30"  # evidence retention purge (HH:MM)
 
 
 class Settings(BaseSettings):
@@ -65,6 +90,11 @@ class Settings(BaseSettings):
     breaker_cooldown_s: float = 900.0  # after a UI change, how long the portal rests before one dossier tries
     session_retries: int = 2  # log in again and restart an application this often when the portal logs out
     captcha_wait_s: float = 600.0  # how long a CAPTCHA waits for a person before the transfer is requeued
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    reports_dir: Path = Path("reports")  # daily Excel reports
+    manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
+    evidence_retention_days: int = 365  # evidence folders older than this are purged
+    holidays: list[date] | None = None  # public holidays off work; None = the built-in table (rpa.deadlines)
 
     @classmethod
     def settings_customise_sources(

@@ -11,7 +11,7 @@ import builtins
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
 
 from sqlalchemy import select
@@ -48,6 +48,13 @@ class TransferFields(TypedDict, total=False):
     certificate_number: str | None
     last_error: str | None
     business_reasons: builtins.list[str]
+    submitted_at: datetime | None
+    due_on: date | None
+    deadline_days: int | None
+    national_status: int | None
+    supplement_reason: str | None
+    status_checked_at: datetime | None
+    finished_at: datetime | None
 
 
 class Ledger:

@@ -14,11 +14,12 @@ features need (written-back and finished times, overdue flags...) are nullable a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -78,6 +79,7 @@ class TransferRow(Base):
         UniqueConstraint("dossier_code", "flow"),
         Index("ix_transfers_state_created_at", "state", "created_at"),
         Index("ix_transfers_updated_at", "updated_at"),
+        Index("ix_transfers_due_on", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -97,6 +99,14 @@ class TransferRow(Base):
     business_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # status sync (migration 0002)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the portal's receipt time
+    due_on: Mapped[date | None] = mapped_column(Date)  # legal deadline, Vietnam calendar day
+    deadline_days: Mapped[int | None] = mapped_column(Integer)  # 10 or 15 working days
+    national_status: Mapped[int | None] = mapped_column(Integer)  # last 1-10 code written back
+    supplement_reason: Mapped[str | None] = mapped_column(Text)  # the ministry's words, for the clerk
+    status_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class EventRow(Base):
@@ -137,6 +147,13 @@ class Transfer:
     business_reasons: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
+    submitted_at: datetime | None = None
+    due_on: date | None = None
+    deadline_days: int | None = None
+    national_status: int | None = None
+    supplement_reason: str | None = None
+    status_checked_at: datetime | None = None
+    finished_at: datetime | None = None
 
     @property
     def needs_lookup(self) -> bool:
