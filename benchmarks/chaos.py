@@ -68,7 +68,6 @@ PORTAL = "moj-lltp"
 SERVICE_ACCOUNT = ("rpa.bot", "RpaBot@2025")  # provincial service account (docs/sandbox.md)
 FINAL = {S.WRITTEN_BACK, S.FAILED_BUSINESS}
 SLOW_MS = 3000  # portal latency during a final-click kill: the window between storing and the receipt
-JITTER_MS = 300
 ADDRESS_KEYS = ("legacy", "provinceId", "districtId", "wardId", "street")
 
 
@@ -136,12 +135,13 @@ class Faults(threading.Thread):
     """Drives the fault knobs over time: jitter and 502s always, session expiry cycles, one maintenance."""
 
     def __init__(
-        self, box: Sandbox, *, error_rate: float, session_every_s: float, session_short_s: float,
-        maintenance_at_s: float, maintenance_s: float,
+        self, box: Sandbox, *, error_rate: float, jitter_ms: float, session_every_s: float,
+        session_short_s: float, maintenance_at_s: float, maintenance_s: float,
     ) -> None:  # fmt: skip
         super().__init__(daemon=True, name="faults")
         self.box = box
         self.error_rate = error_rate
+        self.jitter_ms = jitter_ms
         self.session_every_s = session_every_s
         self.session_short_s = session_short_s
         self.maintenance_at_s = maintenance_at_s
@@ -152,7 +152,7 @@ class Faults(threading.Thread):
 
     def run(self) -> None:
         started = time.monotonic()
-        self.box.knobs(jitter_ms=JITTER_MS, error_rate=self.error_rate)
+        self.box.knobs(jitter_ms=self.jitter_ms, error_rate=self.error_rate)
         next_session = started + self.session_every_s
         maintenance_start = started + self.maintenance_at_s
         maintenance_done = False
@@ -513,7 +513,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             write_config(root / "rpa.toml", config)
             progress(f"{len(before)} dossiers seeded, {len(accepted)} accepted; plan {plan}")
             faults = Faults(
-                box, error_rate=args.error_rate, session_every_s=args.session_every, session_short_s=4.0,
+                box, error_rate=args.error_rate, jitter_ms=args.jitter_ms,
+                session_every_s=args.session_every, session_short_s=4.0,
                 maintenance_at_s=args.maintenance_at, maintenance_s=args.maintenance_s,
             )  # fmt: skip
             with Ledger(config["ledger_url"]) as ledger:
@@ -576,7 +577,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "kill_log": soak.kills,
         "faults": {"session_expiry_windows": faults.session_expiries,
                    "maintenance_windows": faults.maintenance_windows,
-                   "jitter_ms": JITTER_MS, "error_rate": args.error_rate},
+                   "jitter_ms": args.jitter_ms, "error_rate": args.error_rate},
         "tracked_descendants": len(soak.orphans),
         "chromium_left": len(chromium_left),
         "other_processes_left": dict(other_left),
@@ -626,6 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lease-s", type=float, default=4.0, help="the bots' lease (default 4 s)")
     parser.add_argument("--error-rate", type=float, default=0.1, help="share of HTTP 502s (default 0.1)")
+    parser.add_argument(
+        "--jitter-ms", type=float, default=300.0, help="random latency per request (default 300)"
+    )
     parser.add_argument("--session-every", type=float, default=60.0, help="seconds between session expiries")
     parser.add_argument("--maintenance-at", type=float, default=45.0, help="maintenance starts after this")
     parser.add_argument("--maintenance-s", type=float, default=10.0, help="maintenance window length")

@@ -13,7 +13,8 @@ from flows import judicial_record as flow
 from rpa.browser import BrowserSettings, new_context, save_login_state
 from rpa.config import Settings
 from rpa.evidence import AttemptEvidence
-from rpa.selectors import SELECTORS_DIR
+from rpa.network import retry_gateway_errors
+from rpa.selectors import SELECTORS_DIR, load_maps
 from rpa.steps import Steps, open_portal
 
 __all__ = ["Attempt", "portal_attempt"]
@@ -45,10 +46,12 @@ def portal_attempt(
     tracing = settings.keep_trace != "never"
     selectors_dir = settings.selectors_dir or SELECTORS_DIR
     with new_context(browser, browser_settings, flow.PORTAL, account.username) as context:
-        if tracing:
-            evidence.start_trace(context)
-        page = context.new_page()
         log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
+        resend = {glob for m in load_maps(flow.PORTAL, selectors_dir).values() for glob in m.resend_posts}
+        retry_gateway_errors(context, settings.network_retries, resend_posts=sorted(resend), log=log)
+        if tracing:
+            evidence.start_trace(context, screenshots=settings.trace_screenshots)
+        page = context.new_page()
         attempt: Attempt | None = None
         try:
             attempt = Attempt(
@@ -58,6 +61,7 @@ def portal_attempt(
                     portal.base_url,
                     evidence=evidence,
                     log=log,
+                    reloads=settings.network_retries,
                     selectors_dir=selectors_dir,
                 ),
                 evidence,

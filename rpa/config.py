@@ -84,10 +84,12 @@ class Settings(BaseSettings):
     log_file: Path | None = None  # JSON lines for machines; the console log is always on
     lease_s: float = 300.0  # how long a worker holds a transfer before another may take it over
     keep_trace: Literal["on_failure", "always", "never"] = "on_failure"
+    trace_screenshots: bool = False  # add a screencast to the trace (DOM snapshots are always in it)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
     selectors_dir: Path | None = None  # selector maps to use instead of the shipped ones (selectors/)
     breaker_cooldown_s: float = 900.0  # after a UI change, how long the portal rests before one dossier tries
+    network_retries: int = 2  # a portal GET answered 502/503/504 is asked again this often (rpa.network)
     session_retries: int = 2  # log in again and restart an application this often when the portal logs out
     captcha_wait_s: float = 600.0  # how long a CAPTCHA waits for a person before the transfer is requeued
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

@@ -4,7 +4,7 @@ Layout (see ``recordings/README.md``), under a configurable root (``Settings.rec
 
     <root>/YYYY/MM/DD/<dossier-code>/<attempt>/
         01-step-a.png ... NN-receipt.png   full-page screenshots, numbered in the order taken
-        trace.zip                          Playwright trace (screenshots + DOM snapshots), when kept
+        trace.zip                          Playwright trace (DOM snapshots, optionally a screencast), when kept
         manifest.json                      SHA-256 and size of every file above, and the values typed
 
 The day is the day the attempt started in Vietnam time (Asia/Ho_Chi_Minh). Attempts are numbered
@@ -211,12 +211,17 @@ class AttemptEvidence:
         return target
 
     # ---- trace ------------------------------------------------------------------------------------
-    def start_trace(self, context: BrowserContext) -> None:
-        """Start Playwright tracing on ``context``, with screenshots and DOM snapshots."""
+    def start_trace(self, context: BrowserContext, *, screenshots: bool = False) -> None:
+        """Start Playwright tracing on ``context`` with DOM snapshots (and a screencast if ``screenshots``).
+
+        The DOM snapshots already let the trace viewer show the page before and after every action;
+        the screencast more than doubles the cost of each action on a 2-core machine (measured in
+        docs/benchmarks.md), so it is off unless configured.
+        """
         context.tracing.start(
             name=f"{self.dossier_code}-{self.attempt}",
             title=f"{self.dossier_code}, attempt {self.attempt}",
-            screenshots=True,
+            screenshots=screenshots,
             snapshots=True,
         )
 

@@ -25,6 +25,7 @@ the element to search inside (itself a ``{placeholder}`` when the caller chooses
 
 from __future__ import annotations
 
+import functools
 import string
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,10 @@ class SelectorMap(BaseModel):
     version: int = Field(ge=1)
     marker: Marker
     pages: dict[str, str] = Field(default_factory=dict)
+    # Paths (globs) of form posts the portal treats as idempotent (saving one wizard step of a draft,
+    # signing in): re-sent after a gateway error instead of restarting the application. Never the
+    # final submit.
+    resend_posts: list[str] = Field(default_factory=list)
     elements: dict[str, list[Locator]]
 
     @field_validator("elements")
@@ -214,11 +219,24 @@ def _explain(error: ValidationError) -> list[str]:
 
 
 def load_selector_map(path: Path) -> SelectorMap:
-    """Read and validate one map file.
+    """Read and validate one map file; a file unchanged since it was last read is not parsed again.
+
+    Every attempt opens the portal afresh, and parsing the YAML cost more than the whole ledger work of a
+    dossier (docs/benchmarks.md). Keyed by the file's modification time and size, so an edited map (a
+    portal's UI changed) is read again by the next attempt without restarting the worker.
 
     Raises:
         ConfigError: the file is missing, is not YAML, or breaks the schema (every problem is listed).
     """
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"cannot read selector map {path}: {exc}") from None
+    return _parse_selector_map(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_selector_map(path: Path, _mtime_ns: int, _size: int) -> SelectorMap:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

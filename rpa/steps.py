@@ -95,6 +95,7 @@ class Steps:
         timeout_ms: float = DEFAULT_TIMEOUT_MS,
         evidence: Evidence | None = None,
         log: Any = logger,
+        reloads: int = 0,
     ) -> None:
         self.page = page
         self.map = selector_map
@@ -102,7 +103,9 @@ class Steps:
         self.timeout_ms = timeout_ms
         self.evidence = evidence
         self.log = log
+        self.reloads = reloads  # a page that came back 5xx after a redirect is loaded again this often
         self._document_status = 0
+        self._document_method = "GET"
         self._navigated = True  # wait for the load state before the first resolution
         self._scopes: dict[tuple[str, tuple[tuple[str, str], ...]], Locator] = {}
         page.set_default_timeout(timeout_ms)
@@ -234,6 +237,7 @@ class Steps:
         request = response.request
         if request.is_navigation_request() and request.frame == self.page.main_frame:
             self._document_status = response.status
+            self._document_method = request.method
 
     @contextmanager
     def _step(self, step: str, name: str, value: str | None = None) -> Iterator[None]:
@@ -250,8 +254,28 @@ class Steps:
             bound = self.log.bind(step=step, name=name, duration_ms=duration)
             bound.info(f"{step} {name}{shown} ({duration} ms)")
         if self._document_status >= 500:
+            self._load_again(step, name)
+        if self._document_status >= 500:
             status, self._document_status = self._document_status, 0
             raise PortalError(f"the portal answered HTTP {status} ({self.page.title()}) after {step} {name}")
+
+    def _load_again(self, step: str, name: str) -> None:
+        """Reload a page the gateway failed, when loading it is safe (a GET) and reloads are allowed.
+
+        ``rpa.network`` already asks again for what the browser requests first, but the page a form
+        post redirects to is fetched by the browser alone; this covers it. A failed post is never
+        reloaded here (that would post it again).
+        """
+        for reload in range(1, self.reloads + 1):
+            if self._document_method != "GET" or self._document_status < 500:
+                return
+            self.log.bind(http_status=self._document_status).warning(
+                f"{step} {name}: the page came back HTTP {self._document_status}, loading it again"
+                f" ({reload}/{self.reloads})"
+            )
+            self.page.wait_for_timeout(500 * 2 ** (reload - 1))  # back off: the gateway is struggling
+            with suppress(PlaywrightError):
+                self.page.reload()
 
     def _typed(self, name: str, value: str) -> None:
         if self.evidence is not None:

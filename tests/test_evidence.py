@@ -78,10 +78,10 @@ def test_screenshots_typed_values_and_manifest(page: Page, tmp_path: Path) -> No
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("keep", [True, False])
-def test_trace_kept_or_not(page: Page, tmp_path: Path, keep: bool) -> None:
+@pytest.mark.parametrize(("keep", "screencast"), [(True, True), (True, False), (False, False)])
+def test_trace_kept_or_not(page: Page, tmp_path: Path, keep: bool, screencast: bool) -> None:
     evidence = AttemptEvidence(tmp_path, CODE, 1, started=STARTED)
-    evidence.start_trace(page.context)
+    evidence.start_trace(page.context, screenshots=screencast)
     fill(page)
     evidence.screenshot(page, "step-a")
     trace = evidence.stop_trace(page.context, keep=keep)
@@ -96,7 +96,7 @@ def test_trace_kept_or_not(page: Page, tmp_path: Path, keep: bool) -> None:
     with zipfile.ZipFile(trace) as archive:
         members = archive.namelist()
         events = archive.read("trace.trace").decode("utf-8")
-    assert any(m.startswith("screencast/") for m in members)  # screenshots
+    assert any(m.startswith("screencast/") for m in members) is screencast  # only when asked for
     assert '"frame-snapshot"' in events  # DOM snapshots
     assert names == ["01-step-a.png", "trace.zip"]
     entry = manifest["files"][1]

@@ -1,0 +1,108 @@
+"""Retry a portal's idempotent requests that its gateway failed, before the page sees the failure.
+
+Ministry portals sit behind gateways that answer 502/503/504 now and then. Left alone, one such answer
+to a page load or to a script's data request (the communes of a province) ends the whole attempt,
+and a dossier needs dozens of requests. A GET may be sent again safely (RFC 9110, idempotent
+methods), so the browser context's GETs go through :func:`retry_gateway_errors`, which asks again
+with exponential back-off. So do the form posts a selector map declares safe to re-send
+(``resend_posts``: saving one wizard step of a draft, signing in). Any other post, above all the final
+submit, is never re-sent here: its failure ends the attempt, and exactly-once is then the ledger's and
+the look-up's business.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from contextlib import suppress
+from fnmatch import fnmatchcase
+from typing import Any
+from urllib.parse import urlsplit
+
+from loguru import logger
+from playwright.sync_api import APIResponse, BrowserContext, Request, Route
+from playwright.sync_api import Error as PlaywrightError
+from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt, wait_exponential
+
+__all__ = ["GATEWAY_ERRORS", "retry_gateway_errors"]
+
+GATEWAY_ERRORS = frozenset({502, 503, 504})
+# Static files are served past the gateway's application check (and cached): leaving them to the
+# browser keeps every style sheet and script off the Python side.
+_ROUTED = re.compile(r"^(?!.*/static/).*$")
+
+
+def _failed(response: APIResponse) -> bool:
+    return response.status in GATEWAY_ERRORS
+
+
+def _last(state: RetryCallState) -> APIResponse:
+    """After the last try, hand the page the gateway's answer: the steps then report it."""
+    assert state.outcome is not None
+    result: APIResponse = state.outcome.result()
+    return result
+
+
+def retry_gateway_errors(
+    context: BrowserContext,
+    retries: int,
+    *,
+    resend_posts: Iterable[str] = (),
+    base_delay_s: float = 0.5,
+    log: Any = logger,
+) -> None:
+    """Send a GET of ``context`` (or a post to a ``resend_posts`` path) again while it gets 502/503/504.
+
+    At most ``retries`` more times, waiting ``base_delay_s``, then twice as long, and so on. Redirects
+    are not followed here (the browser follows them itself, so the page ends at the right address, e.g.
+    the login page when the session expired).
+    """
+    if retries <= 0:
+        return
+    resendable = tuple(resend_posts)
+
+    def may_resend(request: Request) -> bool:
+        if request.method in ("GET", "HEAD"):
+            return True
+        # Only a url-encoded body is handed to us whole: the browser does not give interception the
+        # bytes of an uploaded file, so a multipart post sent from here would arrive without its file.
+        encoded = (request.headers.get("content-type") or "").startswith("application/x-www-form-urlencoded")
+        path = urlsplit(request.url).path
+        return request.method == "POST" and encoded and any(fnmatchcase(path, glob) for glob in resendable)
+
+    def log_retry(state: RetryCallState) -> None:
+        response: APIResponse = state.outcome.result()  # type: ignore[union-attr]
+        log.bind(http_status=response.status).warning(
+            "{} {} answered HTTP {}: asking again ({}/{})",
+            state.kwargs["method"],
+            urlsplit(response.url).path,
+            response.status,
+            state.attempt_number,
+            retries,
+        )
+
+    retrying = Retrying(
+        stop=stop_after_attempt(retries + 1),
+        wait=wait_exponential(multiplier=base_delay_s, max=base_delay_s * 8),
+        retry=retry_if_result(_failed),
+        retry_error_callback=_last,
+        before_sleep=log_retry,
+        sleep=time.sleep,
+    )
+
+    def handle(route: Route) -> None:
+        request = route.request
+        if not may_resend(request):
+            route.fallback()
+            return
+        try:
+            response = retrying(route.fetch, method=request.method, max_redirects=0)
+            route.fulfill(response=response)
+        except PlaywrightError:
+            # The page or context closed while we asked (the attempt ended), or the portal could not
+            # be reached at all: let the browser try on its own and report what it gets.
+            with suppress(PlaywrightError):
+                route.fallback()
+
+    context.route(_ROUTED, handle)
