@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ def portal_attempt(
     On failure the last screen is kept as a screenshot and the Playwright trace is saved.
     """
     evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code)
+    deadline = time.monotonic() + settings.dossier_timeout_s
     portal = settings.portals[flow.PORTAL]
     account = portal.account
     tracing = settings.keep_trace != "never"
@@ -62,13 +64,15 @@ def portal_attempt(
                     evidence=evidence,
                     log=log,
                     reloads=settings.network_retries,
+                    deadline=deadline,
                     selectors_dir=selectors_dir,
                 ),
                 evidence,
             )
             if attempt.steps.on_page("login"):
                 password = account.password.get_secret_value()
-                flow.login(attempt.steps, account.username, password, read_captcha=read_captcha)
+                read = None if read_captcha is None else _paused(attempt.steps, read_captcha)
+                flow.login(attempt.steps, account.username, password, read_captcha=read)
                 save_login_state(context, browser_settings, flow.PORTAL, account.username)
             yield attempt
         except BaseException:
@@ -81,6 +85,20 @@ def portal_attempt(
             if tracing:
                 evidence.stop_trace(context, keep=failed or settings.keep_trace == "always")
             evidence.write_manifest(outcome="failed" if failed else "ok")
+
+
+def _paused(steps: Steps, read_captcha: Callable[[bytes], str]) -> Callable[[bytes], str]:
+    """``read_captcha`` with the time a person takes to answer added to the dossier's time limit."""
+
+    def read(image: bytes) -> str:
+        started = time.monotonic()
+        try:
+            return read_captcha(image)
+        finally:
+            if steps.deadline is not None:
+                steps.deadline += time.monotonic() - started
+
+    return read
 
 
 def _last_screen(page: Page, evidence: AttemptEvidence) -> None:

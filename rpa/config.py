@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
     selectors_dir: Path | None = None  # selector maps to use instead of the shipped ones (selectors/)
     breaker_cooldown_s: float = 900.0  # after a UI change, how long the portal rests before one dossier tries
+    dossier_timeout_s: float = (
+        600.0  # hard limit of one attempt at one dossier (a CAPTCHA's wait not counted)
+    )
     network_retries: int = 2  # a portal GET answered 502/503/504 is asked again this often (rpa.network)
     session_retries: int = 2  # log in again and restart an application this often when the portal logs out
     captcha_wait_s: float = 600.0  # how long a CAPTCHA waits for a person before the transfer is requeued

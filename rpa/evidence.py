@@ -4,7 +4,7 @@ Layout (see ``recordings/README.md``), under a configurable root (``Settings.rec
 
     <root>/YYYY/MM/DD/<dossier-code>/<attempt>/
         01-step-a.png ... NN-receipt.png   full-page screenshots, numbered in the order taken
-        trace.zip                          Playwright trace (DOM snapshots, optionally a screencast), when kept
+        trace.zip                          Playwright trace (DOM snapshots, maybe a screencast), when kept
         manifest.json                      SHA-256 and size of every file above, and the values typed
 
 The day is the day the attempt started in Vietnam time (Asia/Ho_Chi_Minh). Attempts are numbered

@@ -96,6 +96,7 @@ class Steps:
         evidence: Evidence | None = None,
         log: Any = logger,
         reloads: int = 0,
+        deadline: float | None = None,
     ) -> None:
         self.page = page
         self.map = selector_map
@@ -104,6 +105,9 @@ class Steps:
         self.evidence = evidence
         self.log = log
         self.reloads = reloads  # a page that came back 5xx after a redirect is loaded again this often
+        # time.monotonic() after which no step starts: the dossier's hard limit (each step is bounded by
+        # timeout_ms, so a dossier overruns it by one step at most)
+        self.deadline = deadline
         self._document_status = 0
         self._document_method = "GET"
         self._navigated = True  # wait for the load state before the first resolution
@@ -241,6 +245,8 @@ class Steps:
 
     @contextmanager
     def _step(self, step: str, name: str, value: str | None = None) -> Iterator[None]:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise PortalError(f"{step} {name}: the dossier ran past its time limit; stopped before this step")
         started = time.perf_counter()
         shown = "" if value is None else f" = {value}"
         try:

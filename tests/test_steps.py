@@ -5,6 +5,7 @@ evidence, HTTP errors and the choice of a map by the page's version marker."""
 from __future__ import annotations
 
 import shutil
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -339,3 +340,13 @@ def test_a_stale_cached_scope_is_resolved_again(page: Page, logs: list[str]) -> 
     assert any("group resolved by fallback #1" in line for line in logs)
     page.set_content('<fieldset id="g1" class="grp"><input value="new page"></fieldset>')
     assert steps.locate("street").input_value() == "new page"  # a navigation forgets the scopes
+
+
+def test_no_step_starts_after_the_dossier_deadline(steps: Steps) -> None:
+    """The dossier's hard limit: past it, the next step refuses to start (a system error, retried later)."""
+    steps.deadline = time.monotonic() + 60
+    steps.fill("name", "NGUYỄN VĂN AN")
+    steps.deadline = time.monotonic() - 1
+    with pytest.raises(PortalError, match="time limit"):
+        steps.fill("shout", "AN")
+    assert steps.page.input_value("#shout") == ""
