@@ -33,6 +33,23 @@ GATEWAY_ERRORS = frozenset({502, 503, 504})
 _ROUTED = re.compile(r"^(?!.*/static/).*$")
 
 
+_FILE_PART = re.compile(rb'filename="[^"]')
+
+
+def _whole_body(request: Request) -> bool:
+    """Whether interception hands us the post's body whole, so sending it again sends the same post.
+
+    The browser does not give interception the bytes of an uploaded file: a multipart post carrying a
+    chosen file would arrive without it (and the portal would reject the "file"). A url-encoded post,
+    or a multipart one whose file inputs are empty, is plain bytes.
+    """
+    kind = request.headers.get("content-type") or ""
+    if kind.startswith("application/x-www-form-urlencoded"):
+        return True
+    body = request.post_data_buffer
+    return kind.startswith("multipart/form-data") and body is not None and not _FILE_PART.search(body)
+
+
 def _failed(response: APIResponse) -> bool:
     return response.status in GATEWAY_ERRORS
 
@@ -65,11 +82,10 @@ def retry_gateway_errors(
     def may_resend(request: Request) -> bool:
         if request.method in ("GET", "HEAD"):
             return True
-        # Only a url-encoded body is handed to us whole: the browser does not give interception the
-        # bytes of an uploaded file, so a multipart post sent from here would arrive without its file.
-        encoded = (request.headers.get("content-type") or "").startswith("application/x-www-form-urlencoded")
         path = urlsplit(request.url).path
-        return request.method == "POST" and encoded and any(fnmatchcase(path, glob) for glob in resendable)
+        if request.method != "POST" or not any(fnmatchcase(path, glob) for glob in resendable):
+            return False
+        return _whole_body(request)
 
     def log_retry(state: RetryCallState) -> None:
         response: APIResponse = state.outcome.result()  # type: ignore[union-attr]

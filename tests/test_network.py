@@ -124,6 +124,16 @@ def test_a_listed_post_is_sent_again_with_the_same_body(context: BrowserContext,
     assert first == second and "fullName=NGUY%E1%BB%84N+V%C4%82N+AN" in first.decode()
 
 
+def test_a_multipart_post_without_a_file_is_sent_again(context: BrowserContext, gateway: Gateway) -> None:
+    retry_gateway_errors(context, 2, resend_posts=["/post/step-*"], base_delay_s=0.01)
+    page = context.new_page()
+    gateway.failures["/post/step-bfile"] = 1
+    _post_form(page, gateway, "step-bfile")  # its file input left empty, as in steps A and B
+    assert page.inner_text("h1") == "ok POST /post/step-bfile"
+    first, second = gateway.bodies["/post/step-bfile"]
+    assert first == second and "NGUYỄN VĂN AN" in first.decode()
+
+
 def test_a_post_not_listed_is_never_sent_twice(context: BrowserContext, gateway: Gateway) -> None:
     retry_gateway_errors(context, 2, resend_posts=["/post/step-*"], base_delay_s=0.01)
     page = context.new_page()
