@@ -66,6 +66,12 @@ def write_back_status(
 
     Returns whether anything was written: False when the log already shows this status with this
     receipt code (or, without one, when the dossier already is in it after such an entry).
+
+    Ministry status changes (rpa.sync) pass no receipt code: a status may come back (4 → 5 → 4 when a
+    supplement is handed in), and both this check and the provincial system's own guard take a
+    second 4 carrying the same receipt code for a repeat of the first, so it would never be written.
+    Without one, "already written" means the dossier is in that status after an entry setting it,
+    which is exactly what a retry after a crash finds.
     """
     status = int(DossierStatus(national_status))
     if already_written(client.get(dossier_code), status, receipt_code):

@@ -224,6 +224,49 @@ class Ledger:
             rows.log(session, transfer_id, current, target, actor, reason, evidence, now)
             return rows.snapshot(session, transfer_id)
 
+    def record(
+        self,
+        transfer_id: int,
+        *,
+        actor: str,
+        reason: str = "",
+        evidence: Iterable[str | os.PathLike[str]] = (),
+        **fields: Unpack[TransferFields],
+    ) -> Transfer:
+        """Record facts learnt about a transfer without moving it, in one committed transaction.
+
+        With a ``reason`` the trail gets an event whose ``from_state`` equals its ``to_state`` (e.g.
+        every status change the ministry made) and ``updated_at`` moves on. Without one, only the
+        fields change: a routine fact such as the time of a check that found nothing new would
+        otherwise bury the trail and reorder ``list()`` on every pass. The state and the lease are
+        never touched, so a worker's lease and the state machine stay as they were.
+
+        Raises:
+            UnknownTransfer: no transfer has this id.
+            TypeError: a field that is not a :class:`TransferFields` key.
+            ValueError: ``actor`` is empty, or ``evidence`` comes without a ``reason``.
+        """
+        unknown = set(fields) - set(TransferFields.__annotations__)
+        if unknown:
+            raise TypeError(f"record() got unknown transfer fields: {', '.join(sorted(unknown))}")
+        if not actor.strip():
+            raise ValueError("record() needs an actor (scheduler, system, worker:<id> or clerk:<name>)")
+        evidence = builtins.list(evidence)
+        if evidence and not reason:
+            raise ValueError("evidence is recorded with an event: give a reason")
+        now = self._clock()
+        with self._session(write=True) as session:
+            row = rows.lock(session, transfer_id)
+            current = TransferState(row.state)
+            values: dict[str, object] = dict(fields)
+            if reason:
+                values["updated_at"] = now
+            if values:
+                rows.compare_and_set(session, row, values)
+            if reason:
+                rows.log(session, transfer_id, current, current, actor, reason, evidence, now)
+            return rows.snapshot(session, transfer_id)
+
     def claim(
         self,
         worker_id: str,
