@@ -11,6 +11,7 @@ import getpass
 import json
 import sys
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -157,6 +158,62 @@ def run(
             _print_outcome(outcome)
 
 
+@app.command()
+def sync(
+    once: Annotated[
+        bool, typer.Option("--once", help="One pass over every submitted dossier, then stop.")
+    ] = False,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Read the ministry's status of every submitted dossier and write each change back once.
+
+    Exit 0: every dossier was checked (or the portal is paused by its circuit breaker); 1: a dossier
+    or the whole pass could not be checked (the errors are listed).
+    """
+    from rpa.logs import configure_logging
+    from rpa.sync import sync_once
+    from rpa.sync_summary import summary_lines
+
+    if not once:
+        typer.echo("use --once (the scheduler runs it repeatedly)", err=True)
+        raise typer.Exit(EXIT_SYSTEM)
+    settings = _settings(config)
+    configure_logging(settings.log_file, console=not as_json)
+    try:
+        summary = sync_once(settings)
+    except RpaError as exc:
+        typer.echo(f"đồng bộ trạng thái dừng: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    if as_json:
+        _print_json(summary.to_dict())
+    else:
+        typer.echo("\n".join(summary_lines(summary)))
+    raise typer.Exit(0 if summary.ok else EXIT_SYSTEM)
+
+
+@app.command("scheduler")
+def scheduler_command(config: ConfigOption = None) -> None:
+    """Run the bots on their timetable (poll, queue, status sync, health, report, purge) until stopped.
+
+    One scheduler per ledger database: a second one exits 1 naming the one running. SIGTERM stops it
+    cleanly (exit 0): the current transfer reaches a safe state first. See docs/operations.md.
+    """
+    from rpa.scheduler import run_scheduler
+    from rpa.scheduler_lock import LockHeld
+
+    settings = _settings(config)
+    try:
+        code = run_scheduler(settings)
+    except LockHeld as exc:
+        typer.echo(exc.notice(), err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    except RpaError as exc:
+        typer.echo(f"scheduler not started: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    raise typer.Exit(code)
+
+
 @runs_app.command("list")
 def runs_list(
     state: Annotated[list[str] | None, typer.Option("--state", help="Only transfers in this state.")] = None,
@@ -205,7 +262,10 @@ def runs_show(
         _print_json(
             {"dossier": found.dossier_code, "flow": found.flow, "state": found.state.value,
              "receipt": found.receipt_code, "attempts": found.attempts, "last_error": found.last_error,
-             "reasons": list(found.business_reasons), "events": trail}
+             "reasons": list(found.business_reasons), "ministry_status": found.ministry_status,
+             "national_status": found.national_status, "supplement_reason": found.supplement_reason,
+             "certificate_number": found.certificate_number, "deadline_days": found.deadline_days,
+             "due_on": found.due_on.isoformat() if found.due_on else None, "events": trail}
         )  # fmt: skip
         return
     typer.echo(
@@ -213,10 +273,59 @@ def runs_show(
     )
     for reason in found.business_reasons:
         typer.echo(f"  - {reason}")
+    if found.due_on is not None:
+        typer.echo(f"  Hạn giải quyết: {found.due_on:%d/%m/%Y} ({found.deadline_days} ngày làm việc)")
+    if found.supplement_reason and found.national_status == 5:
+        typer.echo(f"  Bộ Tư pháp yêu cầu bổ sung: {found.supplement_reason}")
+    if found.certificate_number:
+        typer.echo(f"  Số phiếu: {found.certificate_number}")
     for e in trail:
         typer.echo(f"  {e['at'][:19]}  {e['from'] or '':<14} → {e['to']:<14} {e['actor']:<24} {e['reason']}")
         for path in e["evidence"]:
             typer.echo(f"      {path}")
+
+
+def _report_day(text: str | None) -> date:
+    if text is None:
+        return datetime.now(VN).date()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(
+        f"ngày không hợp lệ / invalid date: {text!r} (YYYY-MM-DD hoặc dd/mm/yyyy)", param_hint="'--date'"
+    )
+
+
+@app.command()
+def report(
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="YYYY-MM-DD or dd/mm/yyyy; default: today (Vietnam)", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Excel file (default: reports_dir/bao-cao-DAY.xlsx).", show_default=False),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the daily Excel report for supervisors; print its path and a one-line summary."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from rpa.report import report_path, save_report
+    from rpa.report_data import gather, summary_line
+
+    report_day = _report_day(day)
+    settings = _settings(config)
+    try:
+        data = gather(settings, report_day)
+        path = save_report(data, out or report_path(settings, report_day))
+    except (OSError, SQLAlchemyError) as exc:
+        typer.echo(f"report not written: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    typer.echo(path)
+    typer.echo(summary_line(data))
 
 
 @captcha_app.command("list")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from types import FrameType
@@ -15,16 +16,17 @@ from rpa.ledger import Ledger
 from rpa.logs import configure_logging
 from rpa.provincial import ProvincialClient
 from rpa.sources import make_source
+from rpa.stopping import StopLatch
 from rpa.worker import Worker
 
-__all__ = ["open_worker"]
+__all__ = ["open_worker", "worker_session"]
 
 
 @contextmanager
 def open_worker(
     settings: Settings, *, worker_id: str | None = None, console_log: bool = True
 ) -> Iterator[Worker]:
-    """A worker with its ledger, provincial client, source and one Chromium, all closed on exit."""
+    """A worker for a command: logging configured, SIGTERM handled, everything closed on exit."""
     configure_logging(settings.log_file, console=console_log)
     worker: Worker | None = None
 
@@ -33,12 +35,31 @@ def open_worker(
         # one); a second one exits at once. Either way SystemExit unwinds the ``with`` blocks, so the
         # browser and its processes are closed.
         if worker is not None and not worker.stop_requested:
-            worker.stop_requested = True
+            worker.stop.set()
             logger.warning("SIGTERM: finishing the current transfer, then stopping")
             return
         raise SystemExit(128 + signum)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # Only the main thread may set a handler; a worker opened elsewhere is stopped through its latch.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if in_main else None
+    try:
+        with worker_session(settings, worker_id=worker_id) as worker:
+            yield worker
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def worker_session(
+    settings: Settings, *, worker_id: str | None = None, stop: StopLatch | None = None
+) -> Iterator[Worker]:
+    """A worker with its ledger, provincial client, source and one Chromium, all closed on exit.
+
+    No logging set-up and no signal handler: for callers that own both, like the scheduler, which
+    passes its own ``stop`` latch so that one SIGTERM reaches every worker it runs.
+    """
     account = settings.provincial.account
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(settings.ledger_url))
@@ -52,8 +73,4 @@ def open_worker(
             logger.warning("killed {} browser processes left by a worker that crashed", reaped)
         browser = stack.enter_context(open_browser(settings.browser, registry))
         source = stack.enter_context(make_source(settings.provincial, browser))
-        try:
-            worker = Worker(settings, ledger, source, client, browser, worker_id=worker_id)
-            yield worker
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+        yield Worker(settings, ledger, source, client, browser, worker_id=worker_id, stop=stop)

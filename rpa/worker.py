@@ -35,6 +35,7 @@ from rpa.breaker import Breaker, BreakerState
 from rpa.browser import BrowserSettings
 from rpa.captcha import CaptchaDesk
 from rpa.config import Settings
+from rpa.deadlines import DEADLINE_DAYS, deadline_days, due_date
 from rpa.domain import PROCEDURE_CODE, DossierStatus
 from rpa.errors import (
     BusinessError,
@@ -45,12 +46,14 @@ from rpa.errors import (
     SelectorDrift,
     SessionExpired,
 )
-from rpa.ledger import Ledger, LedgerError, Transfer, TransferState, worker
+from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
 from rpa.provincial import ProvincialClient
-from rpa.sources import Source
+from rpa.rules import HeldBack, PortalRules
+from rpa.sources import Source, SourceRecord
+from rpa.stopping import StopLatch
 from rpa.writeback import write_back_receipt
 
-__all__ = ["FLOW", "Outcome", "Worker"]
+__all__ = ["FLOW", "Outcome", "Worker", "intake"]
 
 FLOW = "judicial_record"
 """The flow's name in the ledger."""
@@ -95,6 +98,7 @@ class Worker:
         browser: Browser,
         *,
         worker_id: str | None = None,
+        stop: StopLatch | None = None,
     ) -> None:
         self.settings = settings
         self.ledger = ledger
@@ -111,17 +115,28 @@ class Worker:
             )
         self.browser_settings: BrowserSettings = browser_settings
         self.breaker = Breaker(settings.work_dir, flow.PORTAL, settings.breaker_cooldown_s)
-        self.stop_requested = False  # set by SIGTERM: take no new transfer
+        self.stop = stop or StopLatch()  # set by SIGTERM: take no new transfer, end any wait
+        self.rules = PortalRules(settings, flow.PORTAL, [FLOW])
+
+    @property
+    def stop_requested(self) -> bool:
+        return self.stop.is_set()
 
     # -- the queue -----------------------------------------------------------------------------------
     def intake(self, actor: str = "scheduler") -> list[Transfer]:
         """Queue every provincial dossier of the procedure that still waits for the ministry."""
-        codes = self.source.list_codes(PROCEDURE_CODE, statuses=[int(s) for s in WAITING_STATUSES])
-        return [self.ledger.enqueue(code, FLOW, actor=actor) for code in codes]
+        return intake(self.source, self.ledger, actor)
 
     def work(self, dossier_code: str | None = None) -> list[Outcome]:
-        """Process claimable transfers (only ``dossier_code``'s when given) until none is left."""
+        """Process claimable transfers (only ``dossier_code``'s when given) until none is left.
+
+        Each transfer starts only within the portal's operating rules (:mod:`rpa.rules`): in working
+        hours, holding one of the account's session slots for the whole transfer, and within the rate.
+        When a rule holds the queue back, the transfers stay queued and the log says why; a named
+        dossier's outcome carries the reason for the clerk.
+        """
         outcomes: list[Outcome] = []
+        held_back: HeldBack | None = None
         logger.info("worker {} starts", self.worker_id)
         while not self.stop_requested:
             if not self.breaker.allows():
@@ -129,20 +144,26 @@ class Worker:
                 logger.warning("{} circuit open since {} ({}): dossiers wait", flow.PORTAL, *_opened(state))
                 break
             trial = self.breaker.state() is not None  # half-open: this dossier tells if the portal is usable
-            if (transfer := self.claim(dossier_code)) is None:
-                break
-            try:
-                outcome = self.perform(transfer)
-                outcomes.append(outcome)
-                if trial and outcome.state in ("submitted", "written_back"):
-                    self.breaker.close()
-                    logger.info("{} circuit closed: the portal works again", flow.PORTAL)
-                if dossier_code is not None and self._backing_off(transfer):
-                    break  # a named dossier is claimed despite back-off: don't spin on it in this run
-            except LedgerError as exc:
-                # Another worker took this transfer over (our lease ran out): it is theirs now, and the
-                # ledger refused our move, so nothing was submitted twice. Carry on with the next one.
-                logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code).error("{}", exc)
+            with self.rules.session_slot(self.stop) as no_slot:
+                transfer, held_back = (None, no_slot) if no_slot else self._claim_admitted(dossier_code)
+                if transfer is None:
+                    break
+                try:
+                    outcome = self.perform(transfer)
+                    outcomes.append(outcome)
+                    if trial and outcome.state in ("submitted", "written_back"):
+                        self.breaker.close()
+                        logger.info("{} circuit closed: the portal works again", flow.PORTAL)
+                    if dossier_code is not None and self._backing_off(transfer):
+                        break  # a named dossier is claimed despite back-off: don't spin on it in this run
+                except LedgerError as exc:
+                    # Another worker took this transfer over (our lease ran out): it is theirs now, and the
+                    # ledger refused our move, so nothing was submitted twice. Carry on with the next one.
+                    logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code).error("{}", exc)
+        if held_back is not None:
+            logger.bind(portal=flow.PORTAL).info("no transfer started: {}", held_back.reason)
+            if dossier_code is not None and (found := self.ledger.find(dossier_code, FLOW)) is not None:
+                outcomes.append(Outcome(dossier_code, found.state.value, error=held_back.message))
         for transfer in self.ledger.list(states=[S.SUBMITTED], flow=FLOW, limit=10_000):
             if dossier_code in (None, transfer.dossier_code):  # write-backs that failed earlier
                 outcomes.append(self.write_back(transfer))
@@ -153,6 +174,11 @@ class Worker:
         return self.ledger.claim(
             self.worker_id, lease_s=self.settings.lease_s, flow=FLOW, dossier_code=dossier_code
         )
+
+    def _claim_admitted(self, dossier_code: str | None) -> tuple[Transfer | None, HeldBack | None]:
+        """Claim once working hours and the rate allow it (waiting for the rate), or say why not."""
+        with self.rules.admission(self.stop) as held_back:
+            return (None, held_back) if held_back is not None else (self.claim(dossier_code), None)
 
     # -- one transfer -------------------------------------------------------------------------------
     def perform(self, transfer: Transfer) -> Outcome:
@@ -187,6 +213,7 @@ class Worker:
 
     def _submit(self, transfer: Transfer, form: JudicialRecordForm, log: Any) -> Outcome:
         folder = None
+        days = deadline_days(form)  # before the portal: nothing after the final click may fail on it
 
         def before_final_click() -> None:
             self._move(transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(folder)])
@@ -212,7 +239,7 @@ class Worker:
         assert receipt is not None
         done = self._move(
             transfer, S.SUBMITTED, f"Bộ Tư pháp cấp mã hồ sơ {receipt.code}",
-            evidence=[str(folder)], receipt_code=receipt.code,
+            evidence=[str(folder)], receipt_code=receipt.code, **self._deadline(receipt, days),
         )  # fmt: skip
         log.info("submitted, receipt {}", receipt.code)
         return self.write_back(done, evidence=folder)
@@ -239,6 +266,7 @@ class Worker:
             transfer.dossier_code, self.settings.work_dir / "attachments" / str(transfer.id)
         )
         shutil.rmtree(self.settings.work_dir / "attachments" / str(transfer.id), ignore_errors=True)
+        days = _deadline_days_of(record)
         id_number = str((record.raw.get("applicant") or {}).get("identity", {}).get("number", ""))
         try:
             with self._attempt(transfer.dossier_code) as attempt:
@@ -259,6 +287,7 @@ class Worker:
         done = self._move(
             transfer, S.SUBMITTED, f"tra cứu thấy hồ sơ đã nộp, mã {receipt.code}",
             evidence=[str(attempt.evidence.folder)], receipt_code=receipt.code,
+            **self._deadline(receipt, days),
         )  # fmt: skip
         return self.write_back(done, evidence=attempt.evidence.folder)
 
@@ -354,6 +383,16 @@ class Worker:
         self._move(transfer, S.FILLING, f"người dùng đã nhập mã xác nhận ({request.id})")
         return answer
 
+    def _deadline(self, receipt: flow.Receipt, days: int) -> TransferFields:
+        """When the portal took the application ("Ngày nộp") and the legal due date that follows."""
+        try:
+            submitted = _receipt_time(receipt)
+        except ValueError:  # an unreadable receipt date must not lose the receipt: now is minutes off
+            logger.warning("receipt {}: unreadable date {!r}", receipt.code, receipt.submitted_at)
+            submitted = datetime.now(VN)
+        due = due_date(submitted, days, self.settings.holidays)
+        return {"submitted_at": submitted, "deadline_days": days, "due_on": due}
+
     def _state(self, transfer: Transfer) -> TransferState:
         return self.ledger.get(transfer.id).state
 
@@ -370,8 +409,31 @@ class Worker:
         return starts[-1] if starts else transfer.created_at
 
 
+def intake(source: Source, ledger: Ledger, actor: str = "scheduler") -> list[Transfer]:
+    """Queue every provincial dossier of the procedure that still waits for the ministry.
+
+    Needs no browser when the source is the provincial API, so the scheduler polls without Chromium.
+    """
+    codes = source.list_codes(PROCEDURE_CODE, statuses=[int(s) for s in WAITING_STATUSES])
+    return [ledger.enqueue(code, FLOW, actor=actor) for code in codes]
+
+
 def _opened(state: BreakerState | None) -> tuple[str, str]:
     return (state.opened_at, state.reason) if state else ("?", "?")
+
+
+def _deadline_days_of(record: SourceRecord) -> int:
+    """The legal deadline of a dossier re-read for a look-up (its form was not kept from the submission).
+
+    A dossier that no longer maps (a clerk edited it since, or the rules changed) gets 10 days: the
+    usual case, and the shorter one, so an overdue warning comes early rather than never.
+    """
+    if record.dossier is None:
+        return DEADLINE_DAYS
+    try:
+        return deadline_days(map_dossier(record.dossier, require_files=False))
+    except BusinessError:
+        return DEADLINE_DAYS
 
 
 def _vn_day(moment: datetime) -> str:

@@ -1,0 +1,219 @@
+"""What the scheduler runs: one public function per job, referenced by name so the job store can pickle it.
+
+The functions take no arguments: a stored job holds nothing but ``rpa.jobs:<name>`` and its trigger, so
+no setting (and no password) ever lands in the job table. They read the settings and the stop latch of
+the scheduler running in this process (:func:`bind`), and do nothing once a stop was requested, so a run
+queued behind a long one does not start during shutdown.
+
+The browser jobs (queue and sync; poll only when the source is the clerk web UI) open their own
+worker and Chromium for the run, only when there is work for it, and close it at the run's end. A
+scheduler runs for months; Chromium's memory creeps up over a long life (caches, renderer leftovers),
+and a browser that crashed would poison every later run. One browser per run bounds both, holds no
+memory between runs, and costs a second of start-up per run; the login state is kept on disk, so it
+costs no new login. Playwright's sync objects also belong to the thread that made them, and each run
+is one thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from loguru import logger
+
+from flows.judicial_record import PORTAL
+from rpa.config import Settings
+from rpa.errors import RpaError
+from rpa.ledger import SCHEDULER, Ledger, TransferState
+from rpa.rules import PortalRules
+from rpa.session import worker_session
+from rpa.sources import make_source
+from rpa.stopping import StopLatch
+from rpa.worker import FLOW, intake
+
+__all__ = [
+    "JobContext",
+    "bind",
+    "check_health",
+    "daily_report",
+    "poll_sources",
+    "process_queue",
+    "purge_old_files",
+    "report_day",
+    "sync_statuses",
+    "wait_until_idle",
+]
+
+S = TransferState
+PENDING = (S.QUEUED, S.FILLING, S.SUBMITTING, S.UNCERTAIN, S.WAITING_HUMAN, S.SUBMITTED)
+"""States a queue pass may move on (abandoned leases included; ``submitted`` awaits its write-back)."""
+
+
+@dataclass(frozen=True)
+class JobContext:
+    settings: Settings
+    stop: StopLatch
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.schedule.timezone)
+
+
+_context: JobContext | None = None
+_running = 0
+_idle = threading.Condition()
+
+
+def bind(context: JobContext | None) -> None:
+    """Give the jobs of this process their settings and stop latch (the scheduler does, at start)."""
+    global _context
+    _context = context
+
+
+def wait_until_idle(timeout: float | None = None) -> bool:
+    """Wait until no job body runs in this process; False if ``timeout`` passed first."""
+    with _idle:
+        return _idle.wait_for(lambda: _running == 0, timeout)
+
+
+def _run(name: str, body: Callable[[JobContext], None]) -> None:
+    global _running
+    with _idle:  # counted before the stop check, so a stopping scheduler waits for this run or skips it
+        _running += 1
+    try:
+        context = _context
+        if context is None or context.stop.is_set():
+            return
+        _run_body(name, body, context)
+    finally:
+        with _idle:
+            _running -= 1
+            _idle.notify_all()
+
+
+def _run_body(name: str, body: Callable[[JobContext], None], context: JobContext) -> None:
+    started = time.monotonic()
+    log = logger.bind(job=name)
+    try:
+        body(context)
+    except RpaError as exc:
+        log.error("job {} failed: {}", name, exc)
+    except Exception:
+        log.exception("job {} failed", name)
+    else:
+        log.debug("job {} done in {:.1f} s", name, time.monotonic() - started)
+
+
+# -- the jobs (textual references: rpa.jobs:<name>) ---------------------------------------------------
+
+
+def poll_sources() -> None:
+    """Queue the provincial dossiers that wait for the ministry."""
+    _run("poll", _poll)
+
+
+def process_queue() -> None:
+    """Carry queued transfers to the portal, within its operating rules."""
+    _run("queue", _queue)
+
+
+def sync_statuses() -> None:
+    """Read the ministry's statuses back into the provincial system."""
+    _run("sync", _sync)
+
+
+def daily_report() -> None:
+    """Write the day's Excel report."""
+    _run("report", _report)
+
+
+def purge_old_files() -> None:
+    """Delete evidence, reports and stray attachments older than the retention period."""
+    _run("purge", _purge)
+
+
+def check_health() -> None:
+    """Check that every portal and the provincial system answer; alert on a change."""
+    _run("health", _health)
+
+
+# -- their bodies -------------------------------------------------------------------------------------
+
+
+def _poll(context: JobContext) -> None:
+    settings = context.settings
+    if settings.provincial.kind == "web":  # reading the clerk web UI takes a browser
+        with worker_session(settings, stop=context.stop) as worker:
+            waiting = worker.intake(actor=SCHEDULER)
+    else:
+        with Ledger(settings.ledger_url) as ledger, make_source(settings.provincial) as source:
+            waiting = intake(source, ledger, actor=SCHEDULER)
+    new = [t for t in waiting if t.state is S.QUEUED and t.attempts == 0]
+    logger.info("poll: {} dossiers wait for the ministry, {} not started yet", len(waiting), len(new))
+
+
+def _queue(context: JobContext) -> None:
+    settings = context.settings
+    with Ledger(settings.ledger_url) as ledger:
+        pending = ledger.list(states=PENDING, flow=FLOW, limit=10_000)
+    if not pending:
+        logger.debug("queue: nothing to do")
+        return
+    # No Chromium for a pass that could only find the portal closed (write-backs need no portal).
+    closed = PortalRules(settings, PORTAL, [FLOW]).closed()
+    if closed is not None and all(t.state is not S.SUBMITTED for t in pending):
+        logger.info("queue: {} transfers wait; {}", len(pending), closed.reason)
+        return
+    with worker_session(settings, stop=context.stop) as worker:
+        outcomes = worker.work()
+    logger.info("queue: {} transfers handled {}", len(outcomes), dict(Counter(o.state for o in outcomes)))
+
+
+def _sync(context: JobContext) -> None:
+    from rpa.sync import sync_once
+
+    # Status reads log in to the portal account too: they take one of its session slots.
+    rules = PortalRules(context.settings, PORTAL, [FLOW])
+    with rules.session_slot(context.stop) as held_back:
+        if held_back is not None:
+            logger.info("sync: skipped, {}", held_back.reason)
+            return
+        summary = sync_once(context.settings)
+    if not summary.ok:
+        logger.warning("sync: finished with errors")
+
+
+def _report(context: JobContext) -> None:
+    from rpa.report import write_daily_report
+
+    now = datetime.now(context.tz)
+    day = report_day(now, context.settings.schedule.report_at)
+    path = write_daily_report(context.settings, day)
+    logger.info("report: {} written for {}", path, day.isoformat())
+
+
+def _purge(context: JobContext) -> None:
+    from rpa.retention import purge
+
+    purge(context.settings, datetime.now(context.tz).date())
+
+
+def _health(context: JobContext) -> None:
+    from rpa.health import check_health as check
+
+    check(context.settings)
+
+
+def report_day(now: datetime, report_at: str) -> date:
+    """The day a report run at ``now`` is about: today once ``report_at`` has passed, else yesterday.
+
+    So a run held up past midnight (the scheduler was down at 18:00) still reports the day it missed.
+    """
+    hour, minute = (int(part) for part in report_at.split(":"))
+    due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return now.date() if now >= due else now.date() - timedelta(days=1)
