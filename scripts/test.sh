@@ -7,4 +7,5 @@ bash scripts/setup.sh
 .venv/bin/ruff check rpa flows tests benchmarks
 .venv/bin/ruff format --check rpa flows tests benchmarks
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# Two workers: the chaos soak (tests/chaos, mostly waiting on back-offs and kills) runs beside the rest.
+.venv/bin/python -m pytest -n 2 "$@"

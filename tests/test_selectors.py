@@ -155,7 +155,7 @@ def warnings() -> Iterator[list[str]]:
 @pytest.fixture
 def steps(page: Page) -> Steps:
     page.set_content(PAGE)
-    return Steps(page, SelectorMap.model_validate({**BASE, "elements": ELEMENTS}), timeout_ms=300)
+    return Steps(page, SelectorMap.model_validate({**BASE, "elements": ELEMENTS}), timeout_ms=2000)
 
 
 def test_within_and_placeholders_resolve(steps: Steps) -> None:

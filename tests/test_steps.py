@@ -130,7 +130,7 @@ def logs() -> Iterator[list[str]]:
 @pytest.fixture
 def steps(page: Page, evidence: Evidence) -> Steps:
     page.set_content(PAGE)
-    return Steps(page, MAP, timeout_ms=400, evidence=evidence)
+    return Steps(page, MAP, timeout_ms=2000, evidence=evidence)
 
 
 def test_fill_normalises_to_nfc_and_reads_back(steps: Steps, evidence: Evidence) -> None:
@@ -185,7 +185,7 @@ def test_nothing_matching_is_selector_drift_with_evidence(steps: Steps, evidence
 
 def test_drift_without_an_evidence_recorder_still_carries_the_page(steps: Steps) -> None:
     with pytest.raises(PageDrift) as caught:
-        Steps(steps.page, MAP, timeout_ms=200).locate("missing")
+        Steps(steps.page, MAP, timeout_ms=1000).locate("missing")
     assert caught.value.screenshot is not None and caught.value.screenshot.startswith(PNG)
     assert caught.value.dom is not None and caught.value.files == []
 
@@ -210,7 +210,7 @@ def test_an_ambiguous_candidate_is_skipped(steps: Steps, logs: list[str]) -> Non
 def test_a_fallback_winning_logs_a_drift_warning_once(steps: Steps, logs: list[str]) -> None:
     steps.fill("renamed", "Nguyễn Văn An")
     steps.fill("renamed", "Trần Thị Bình")
-    assert Steps(steps.page, MAP, timeout_ms=400).locate("renamed").input_value() == "Trần Thị Bình"
+    assert Steps(steps.page, MAP, timeout_ms=2000).locate("renamed").input_value() == "Trần Thị Bình"
     drift = [line for line in logs if line.startswith("WARNING")]
     assert drift == [
         "WARNING {'drift': 'renamed', 'version': 1, 'fallback': \"css='#name'\", "
@@ -258,7 +258,7 @@ def test_http_errors_become_portal_errors(page: Page) -> None:
         )
 
     page.route("http://portal.test/**", answer)
-    steps = Steps(page, MAP, base_url="http://portal.test", timeout_ms=400)
+    steps = Steps(page, MAP, base_url="http://portal.test", timeout_ms=2000)
     with pytest.raises(PortalError, match="HTTP 503 \\(Hệ thống đang bảo trì\\) after open home"):
         steps.open("home")
 
@@ -287,7 +287,7 @@ def serve_version(page: Page, marker: str) -> None:
 
 def test_open_portal_picks_the_map_the_page_declares(page: Page, maps_dir: Path) -> None:
     serve_version(page, "2")
-    steps = open_portal(page, "demo", "http://portal.test", selectors_dir=maps_dir, timeout_ms=400)
+    steps = open_portal(page, "demo", "http://portal.test", selectors_dir=maps_dir, timeout_ms=2000)
     assert steps.map.version == 2
 
 
@@ -332,7 +332,7 @@ GROUPED = SelectorMap.model_validate(
 
 def test_a_stale_cached_scope_is_resolved_again(page: Page, logs: list[str]) -> None:
     page.set_content('<fieldset id="g1" class="grp"><input></fieldset>')
-    steps = Steps(page, GROUPED, timeout_ms=400)
+    steps = Steps(page, GROUPED, timeout_ms=2000)
     steps.fill("street", "12 Lê Lợi")
     page.evaluate("document.getElementById('g1').id = 'g2'")  # the cached scope now matches nothing
     steps.fill("street", "34 Trần Phú")
