@@ -23,7 +23,7 @@ SOAK_LIMIT_S = 1500
 def test_small_soak_submits_each_valid_dossier_exactly_once_and_loses_none() -> None:
     command = [
         sys.executable, "benchmarks/chaos.py", "--dossiers", "30", "--kills", "5", "--seed", "1",
-        "--jitter-ms", "100", "--max-minutes", str(SOAK_LIMIT_S / 60), "--json",
+        "--jitter-ms", "100", "--max-minutes", str(SOAK_LIMIT_S / 60), "--max-run-s", "240", "--json",
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SOAK_LIMIT_S + 30)
     assert done.stdout.strip(), (
