@@ -68,7 +68,7 @@ def _json_line(record: Record) -> str:
 
 _CONSOLE_FORMAT = (
     "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> "
-    "<cyan>{extra[dossier]}</cyan> {extra[step]} <level>{message}</level>"
+    "<cyan>{extra[dossier]}</cyan> <level>{message}</level>"  # a step's message starts with its kind
 )
 
 
