@@ -113,7 +113,9 @@ def retry_gateway_errors(
             route.fallback()
             return
         try:
-            response = retrying(route.fetch, method=request.method, max_redirects=0)
+            # One Retrying per request: tenacity keeps its attempt state per thread, and Playwright runs
+            # concurrent route handlers as greenlets of one thread, so a shared one would mix them up.
+            response = retrying.copy()(route.fetch, method=request.method, max_redirects=0)
             route.fulfill(response=response)
         except PlaywrightError:
             # The page or context closed while we asked (the attempt ended), or the portal could not
