@@ -1,10 +1,12 @@
 """Health check: can the bots reach the provincial system and every ministry portal?
 
-Each check is one HTTP GET of the system's base URL: any answer below 500 (a login page, a redirect)
-counts as up; a 5xx (maintenance is a 503), a timeout or a refused connection as down. Every result is
-logged. A change of state raises an alert (:mod:`rpa.alerts`): the first failure, and the recovery,
-each once, because a supervisor must hear about an outage but not every five minutes while it lasts.
-The last state of each system is kept in ``<work_dir>/health.json``, so a restart does not alert again.
+Each check is an HTTP GET of the system's base URL: any answer below 500 (a login page, a redirect)
+counts as up; a 5xx (maintenance is a 503), a timeout or a refused connection as down. A system is down
+only when ``ATTEMPTS`` GETs a second or so apart all fail: portals answer a stray 502 now and then, and
+an outage alert for each would teach supervisors to ignore them. Every result is logged. A change of
+state raises an alert (:mod:`rpa.alerts`): the first failure, and the recovery, each once, because a
+supervisor must hear about an outage but not every five minutes while it lasts. The last state of each
+system is kept in ``<work_dir>/health.json``, so a restart does not alert again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from loguru import logger
+from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_fixed
 
 from rpa.alerts import raise_alert
 from rpa.config import Settings
@@ -28,6 +31,8 @@ __all__ = ["PROVINCIAL", "TIMEOUT_S", "Probe", "check_health", "probe"]
 
 PROVINCIAL = "provincial"
 TIMEOUT_S = 10.0
+ATTEMPTS = 3
+PAUSE_S = 1.0
 STATE_FILE = "health.json"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -44,7 +49,20 @@ class Probe:
     at: str  # ISO 8601, UTC
 
 
-def probe(system: str, url: str, timeout_s: float = TIMEOUT_S) -> Probe:
+def probe(system: str, url: str, timeout_s: float = TIMEOUT_S, pause_s: float = PAUSE_S) -> Probe:
+    """The first answer that is up, else the last of ``ATTEMPTS`` failures."""
+    retrying = Retrying(
+        retry=retry_if_result(lambda found: not found.up),
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_fixed(pause_s),
+        retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        reraise=True,
+    )
+    result: Probe = retrying(_probe_once, system, url, timeout_s)
+    return result
+
+
+def _probe_once(system: str, url: str, timeout_s: float) -> Probe:
     started = time.monotonic()
     try:
         response = httpx.get(url, timeout=timeout_s, follow_redirects=True)
@@ -55,12 +73,12 @@ def probe(system: str, url: str, timeout_s: float = TIMEOUT_S) -> Probe:
     return Probe(system, url, up, detail, elapsed, datetime.now(UTC).isoformat())
 
 
-def check_health(settings: Settings, timeout_s: float = TIMEOUT_S) -> list[Probe]:
+def check_health(settings: Settings, timeout_s: float = TIMEOUT_S, pause_s: float = PAUSE_S) -> list[Probe]:
     """Check every system once, log each result, alert on a change of state; returns the results."""
     targets = {PROVINCIAL: settings.provincial.base_url}
     targets.update({name: portal.base_url for name, portal in settings.portals.items()})
     previous = _load(settings.work_dir)
-    probes = [probe(system, url, timeout_s) for system, url in targets.items()]
+    probes = [probe(system, url, timeout_s, pause_s) for system, url in targets.items()]
     state = dict(previous)
     for result in probes:
         log = logger.bind(portal=result.system)
