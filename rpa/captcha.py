@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rpa.stopping import StopLatch
+
 __all__ = ["CaptchaDesk", "CaptchaRequest"]
 
 
@@ -31,7 +33,7 @@ class CaptchaRequest:
     image: str  # path of the PNG a person reads
     asked_at: str
     answer: str | None = None
-    status: str = "open"  # open, answered, used, expired
+    status: str = "open"  # open, answered, used, expired, cancelled (the bot was stopped first)
 
 
 class CaptchaDesk:
@@ -75,9 +77,13 @@ class CaptchaDesk:
             raise KeyError(request_id)
         return self._load(path)
 
-    def wait(self, request_id: str, timeout_s: float, poll_s: float = 0.5) -> str | None:
-        """The answer once a person gives it, or None when ``timeout_s`` passes (the request expires)."""
+    def wait(
+        self, request_id: str, timeout_s: float, poll_s: float = 0.5, stop: StopLatch | None = None
+    ) -> str | None:
+        """The answer once a person gives it, or None when ``timeout_s`` passes (the request expires) or
+        ``stop`` is set (SIGTERM: the request is cancelled, so a stop never waits for a person)."""
         deadline = time.monotonic() + timeout_s
+        stop = stop or StopLatch()
         while True:
             request = self.get(request_id)
             if request.status == "answered" and request.answer:
@@ -86,7 +92,9 @@ class CaptchaDesk:
             if time.monotonic() >= deadline:
                 self._save(CaptchaRequest(**{**asdict(request), "status": "expired"}))
                 return None
-            time.sleep(poll_s)
+            if stop.wait(poll_s):
+                self._save(CaptchaRequest(**{**asdict(self.get(request_id)), "status": "cancelled"}))
+                return None
 
     def _save(self, request: CaptchaRequest) -> None:
         path = self.folder / f"{request.id}.json"

@@ -375,7 +375,9 @@ class Worker:
         raise_alert(
             self.settings.work_dir, "captcha", reason, dossier=transfer.dossier_code, request=request.id
         )
-        answer = desk.wait(request.id, self.settings.captcha_wait_s)
+        answer = desk.wait(request.id, self.settings.captcha_wait_s, stop=self.stop)
+        if answer is None and self.stop.is_set():
+            raise HumanNeeded(f"stopping: CAPTCHA request {request.id} cancelled before anyone answered")
         if answer is None:
             raise HumanNeeded(
                 f"nobody answered CAPTCHA request {request.id} within {self.settings.captcha_wait_s:.0f} s"

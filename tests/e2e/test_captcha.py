@@ -7,6 +7,7 @@ clerk would read off the image) and gives it with `rpa captcha answer`.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -102,3 +103,29 @@ def test_an_unanswered_captcha_times_out_back_to_the_queue(make_world: Callable[
     assert world.applications() == []
     listed = world.rpa("captcha", "list", "--json", timeout=60)
     assert json.loads(listed.stdout)["requests"] == []  # the expired request is no longer open
+
+
+def test_sigterm_during_a_captcha_wait_cancels_it_and_stops_at_once(make_world: Callable[..., World]) -> None:
+    world = make_world("captcha-sigterm")
+    (code,) = world.add(VALID[3])
+    _with_captcha(world, wait_s=600)  # a stop must not wait ten minutes for a person
+    bot = subprocess.Popen(world.command("run", "--once", "--json"), cwd=world.root, env=world.env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not _open_requests(world):
+            assert bot.poll() is None, bot.communicate()
+            assert time.monotonic() < deadline, "the bot never asked for a CAPTCHA"
+            time.sleep(0.5)
+        stopped_at = time.monotonic()
+        bot.send_signal(signal.SIGTERM)
+        _, stderr = bot.communicate(timeout=120)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    assert bot.returncode == 0, stderr
+    assert time.monotonic() - stopped_at < 60
+    transfer = world.transfer(code)
+    assert transfer is not None and transfer.state is S.QUEUED  # safe: nothing was submitted
+    assert "cancelled before anyone answered" in world.events(code)[-1].reason
+    assert _open_requests(world) == [] and world.applications() == []
