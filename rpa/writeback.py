@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from loguru import logger
+
 from rpa.domain import DossierStatus
 from rpa.errors import PortalError
 from rpa.provincial import ProvincialClient
@@ -71,10 +73,19 @@ def write_back_status(
     supplement is handed in), and both this check and the provincial system's own guard take a
     second 4 carrying the same receipt code for a repeat of the first, so it would never be written.
     Without one, "already written" means the dossier is in that status after an entry setting it,
-    which is exactly what a retry after a crash finds.
+    which is exactly what a retry after a crash finds; and a dossier whose result a clerk already
+    returned (10) takes no later ministry status (False, nothing written).
     """
     status = int(DossierStatus(national_status))
-    if already_written(client.get(dossier_code), status, receipt_code):
+    dossier = client.get(dossier_code)
+    if already_written(dossier, status, receipt_code):
+        return False
+    if receipt_code is None and dossier.get("status") == DossierStatus.RESULT_RETURNED:
+        # A clerk handed the result over before the ministry's own status caught up: the provincial
+        # system refuses any later change, and the citizen has been told already.
+        logger.info(
+            "dossier {}: result already returned by a clerk; status {} not written", dossier_code, status
+        )
         return False
     result = client.set_status(dossier_code, status, note, receipt_code, actor)
     return not result["duplicate"]

@@ -107,6 +107,17 @@ def test_later_status_changes_are_written_once(
     assert already_written(dossier, 4, RECEIPT) and not already_written(dossier, 10, RECEIPT)
 
 
+def test_a_status_after_the_clerk_returned_the_result_is_not_written(
+    served: tuple[str, ProvincialStore], client: ProvincialClient, code: str
+) -> None:
+    write_back_receipt(client, code, RECEIPT)
+    write_back_status(client, code, 10, "Cán bộ đã trả kết quả tại bộ phận một cửa", None)
+    assert write_back_status(client, code, 9, "Bộ Tư pháp đã có kết quả", None) is False
+    dossier = client.get(code)
+    assert dossier["status"] == 10
+    assert [m["status"] for m in _sms(served, code)] == [4, 10]
+
+
 def test_refusals_and_bad_arguments(
     served: tuple[str, ProvincialStore], client: ProvincialClient, code: str
 ) -> None:
