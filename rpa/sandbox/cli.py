@@ -82,10 +82,27 @@ def serve(
     write_config_to: Annotated[
         Path | None, typer.Option("--write-config", help="Write a bot configuration for these URLs.")
     ] = None,
+    arrivals_every: Annotated[
+        float,
+        typer.Option("--arrivals-every", help="Seconds between new dossiers arriving (0: none arrive)."),
+    ] = 0.0,
+    arrivals: Annotated[int, typer.Option("--arrivals", help="Dossiers generated at each arrival.")] = 2,
+    advance_every: Annotated[
+        float,
+        typer.Option("--advance-every", help="Seconds each ministry status lasts (0: moved by hand)."),
+    ] = 0.0,
+    captcha: Annotated[
+        bool, typer.Option("--captcha/--no-captcha", help="Whether the ministry portal asks for CAPTCHAs.")
+    ] = True,
 ) -> None:
     """Serve both sandbox systems until interrupted.
 
     The first line on stdout is one JSON object mapping each system name to its base URL.
+
+    With --arrivals-every and --advance-every the sandbox lives on its own, for watching `rpa
+    scheduler` without touching anything: citizens' dossiers keep arriving (valid, flawed and not yet
+    accepted ones, as seeded), and the ministry moves each application received → processing →
+    finished → result returned. The configuration written then has a short timetable to match.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     if dossiers > 0 and _store_is_empty(data_dir):
@@ -96,15 +113,37 @@ def serve(
         signal.signal(sig, lambda *_: stop.set())
     try:
         print(json.dumps(running.urls), flush=True)
+        knobs = {"captcha": captcha, "auto_advance_s": advance_every}
+        httpx.post(f"{running.urls['moj-lltp']}/_sandbox/knobs", json=knobs, timeout=10).raise_for_status()
         if write_config_to is not None:
-            write_config(write_config_to, bot_config(running))
+            config = bot_config(running)
+            if arrivals_every or advance_every:
+                config["schedule"] = dict(LIVE_SCHEDULE)
+            write_config(write_config_to, config)
             typer.echo(f"Configuration written to {write_config_to}", err=True)
         for name, url in running.urls.items():
             typer.echo(f"{name}: {url}/", err=True)
         typer.echo(f"Data in {data_dir.resolve()}. Ctrl+C to stop.", err=True)
-        stop.wait()
+        _live(running, stop, arrivals_every, arrivals, seed)
     finally:
         running.stop()
+
+
+LIVE_SCHEDULE = {"poll_every_s": 60, "queue_every_s": 30, "sync_every_s": 120, "health_every_s": 120}
+"""The timetable a configuration for a live sandbox gets: minutes, not the production's half hours."""
+
+
+def _live(running: RunningSandbox, stop: threading.Event, every_s: float, count: int, seed: int) -> None:
+    """Until ``stop``: every ``every_s`` seconds (never when 0) ``count`` new dossiers arrive."""
+    url = f"{running.urls['provincial']}/_sandbox/seed"
+    while not stop.wait(every_s or None):
+        seed += 1  # a new generator seed each time: new citizens, not the same ones again
+        try:
+            codes = httpx.post(url, json={"seed": seed, "dossiers": count}, timeout=60).raise_for_status()
+        except httpx.HTTPError as exc:
+            typer.echo(f"new dossiers could not be added: {exc}", err=True)
+            continue
+        typer.echo(f"{count} new dossiers: {', '.join(codes.json()['codes'])}", err=True)
 
 
 @sandbox_app.command("seed")

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,3 +83,28 @@ def test_seed_into_a_stored_sandbox_is_deterministic(tmp_path: Path) -> None:
         return list(json.loads(out.stdout)["codes"])
 
     assert seeded(tmp_path / "a") == seeded(tmp_path / "b")
+
+
+def test_a_live_sandbox_brings_new_dossiers_and_moves_statuses_by_itself(tmp_path: Path) -> None:
+    config = tmp_path / "bots.toml"
+    proc = subprocess.Popen(
+        [*RPA, "sandbox", "serve", "--data-dir", str(tmp_path / "data"), "--dossiers", "1",
+         "--write-config", str(config), "--arrivals-every", "1", "--arrivals", "2", "--advance-every", "30",
+         "--no-captcha"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        urls = json.loads(proc.stdout.readline())
+        deadline = time.monotonic() + 60
+        while len(httpx.get(urls["provincial"] + "/_sandbox/dossiers", timeout=10).json()) < 5:
+            assert time.monotonic() < deadline, "no new dossiers arrived"
+            time.sleep(0.5)
+        knobs = httpx.get(urls["moj-lltp"] + "/_sandbox/knobs", timeout=10).json()
+        assert (knobs["captcha"], knobs["auto_advance_s"]) == (False, 30)
+        schedule = load_settings(config).schedule
+        assert (schedule.poll_every_s, schedule.sync_every_s) == (60, 120)  # minutes, not half hours
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0
