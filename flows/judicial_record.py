@@ -22,6 +22,8 @@ from rpa.steps import Steps
 __all__ = ["PORTAL", "CaptchaRequired", "PortalStatus", "Receipt", "login", "lookup", "read_status", "submit"]
 
 PORTAL = "moj-lltp"
+SUBMIT_PAGE = "new_application"  # the page submit() opens first: the engine may load it up front
+LOOKUP_PAGE = "lookup"  # the same for lookup()
 
 STATUS_BY_LABEL = {
     "Đã tiếp nhận": "received",
@@ -101,7 +103,7 @@ def submit(
 
     ``before_final_click`` runs right before "Đồng ý": the ledger commits ``submitting`` there.
     """
-    steps.open("new_application")
+    steps.open(SUBMIT_PAGE)
     _ensure_session(steps)
     _fill_applicant(steps, form)
     _next_step(steps, "a-applicant")
@@ -129,7 +131,7 @@ def submit(
 
 def lookup(steps: Steps, id_number: str, date_from: str, date_to: str) -> list[Receipt]:
     """Applications filed for ``id_number`` between two dates (dd/mm/yyyy, inclusive)."""
-    steps.open("lookup")
+    steps.open(LOOKUP_PAGE)
     _ensure_session(steps)
     steps.fill("lookup.id_number", id_number)
     steps.pick_date("lookup.date_from", date_from)

@@ -36,9 +36,11 @@ def portal_attempt(
     dossier_code: str,
     *,
     read_captcha: Callable[[bytes], str] | None = None,
+    start: str = "home",
 ) -> Iterator[Attempt]:
     """Open the portal in a new context (saved login reused), log in if needed, keep evidence.
 
+    ``start`` names the map page the flow will open first (see :func:`rpa.steps.open_portal`).
     On failure the last screen is kept as a screenshot and the Playwright trace is saved.
     """
     evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code)
@@ -61,6 +63,7 @@ def portal_attempt(
                     page,
                     flow.PORTAL,
                     portal.base_url,
+                    start=start,
                     evidence=evidence,
                     log=log,
                     reloads=settings.network_retries,

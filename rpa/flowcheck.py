@@ -4,7 +4,8 @@ A flow module in ``flows/`` takes part when it assigns ``PORTAL = "<portal>"``. 
 read from its source with :mod:`ast` (so the list cannot go stale):
 
 - the literal first argument of ``steps.<step>(...)`` calls (both element arguments of ``add_row``);
-  ``steps.open("page")`` names a page of the map instead; ``steps.choose("x")`` on a custom combobox
+  ``steps.open("page")`` names a page of the map instead (a module-level string constant, such as
+  ``SUBMIT_PAGE``, counts as a literal); ``steps.choose("x")`` on a custom combobox
   (the map has ``x.option``) also needs ``x.option`` and ``x.value`` in every version;
 - literal values of keywords that fill a ``within: "{placeholder}"`` scope in the map, e.g. the
   ``group="address.permanent"`` passed to a helper, because such a value names an element too.
@@ -55,21 +56,30 @@ class UsedName:
 
 
 def _portal_of(tree: ast.Module) -> str | None:
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
-            if "PORTAL" in targets and isinstance(node.value.value, str):
-                return node.value.value
-    return None
+    return _module_strings(tree).get("PORTAL")
 
 
-def _literal(node: ast.expr) -> str | None:
+def _literal(node: ast.expr, constants: dict[str, str] | None = None) -> str | None:
+    """A string literal, or a module-level string constant (``SUBMIT_PAGE = "new_application"``)."""
+    if isinstance(node, ast.Name) and constants:
+        return constants.get(node.id)
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _module_strings(tree: ast.Module) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
+            continue
+        if isinstance(value := node.value.value, str):
+            found.update({t.id: value for t in node.targets if isinstance(t, ast.Name)})
+    return found
 
 
 def names_used(tree: ast.Module, scope_keywords: set[str]) -> list[UsedName]:
     """The page and element names a flow module uses (see the module docstring)."""
     used: list[UsedName] = []
+    constants = _module_strings(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -80,7 +90,7 @@ def names_used(tree: ast.Module, scope_keywords: set[str]) -> list[UsedName]:
             and func.value.id == STEPS_NAME
         ):
             if func.attr == "open" and node.args:
-                used.append(UsedName(_literal(node.args[0]), node.lineno, "page"))
+                used.append(UsedName(_literal(node.args[0], constants), node.lineno, "page"))
             elif func.attr in ELEMENT_STEPS:
                 for arg in node.args[: 2 if func.attr == "add_row" else 1]:
                     used.append(UsedName(_literal(arg), node.lineno, "element", func.attr))

@@ -35,6 +35,7 @@ __all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "PageDrift", "Steps", "mask", "open
 
 DEFAULT_TIMEOUT_MS = 15_000
 _DRIFT_WARNED: set[tuple[str, int, str]] = set()
+_TAGS: dict[tuple[str, int, str], str] = {}  # (portal, UI version, name) -> the element's tag name
 # a <select>'s value and the text of its selected option, read back in one round trip
 _SELECTED = "e => [e.value, e.selectedOptions.length ? e.selectedOptions[0].text : '']"
 
@@ -97,6 +98,7 @@ class Steps:
         log: Any = logger,
         reloads: int = 0,
         deadline: float | None = None,
+        opened: str | None = None,
     ) -> None:
         self.page = page
         self.map = selector_map
@@ -108,6 +110,8 @@ class Steps:
         # time.monotonic() after which no step starts: the dossier's hard limit (each step is bounded by
         # timeout_ms, so a dossier overruns it by one step at most)
         self.deadline = deadline
+        # the URL just loaded for us (open_portal): opening it again as the first step is a no-op
+        self._opened = opened
         self._document_status = 0
         self._document_method = "GET"
         self._navigated = True  # wait for the load state before the first resolution
@@ -247,6 +251,7 @@ class Steps:
     def _step(self, step: str, name: str, value: str | None = None) -> Iterator[None]:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise PortalError(f"{step} {name}: the dossier ran past its time limit; stopped before this step")
+        self._opened = None  # only the very first step may find its page already open
         started = time.perf_counter()
         shown = "" if value is None else f" = {value}"
         try:
@@ -289,8 +294,11 @@ class Steps:
 
     def open(self, page_name: str, **params: Any) -> None:
         """Go to one of the map's pages, e.g. ``open("status", receipt="51-LLTP-2611-000042")``."""
+        url = self.base_url + self.map.page_url(page_name, **params)
+        loaded = self._opened == url == self.page.url
         with self._step("open", page_name):
-            self.page.goto(self.base_url + self.map.page_url(page_name, **params))
+            if not loaded:
+                self.page.goto(url)
 
     def on_page(self, page_name: str) -> bool:
         return urlsplit(self.page.url).path == urlsplit(self.map.pages.get(page_name, "\0")).path
@@ -327,7 +335,10 @@ class Steps:
         """
         with self._step("choose", _show(name, fmt), mask(value)):
             element = self.locate(name, **fmt)
-            if element.evaluate("e => e.tagName") == "SELECT":
+            key = (self.map.portal, self.map.version, name)
+            if key not in _TAGS:  # one round trip per name and UI version, not per dossier
+                _TAGS[key] = str(element.evaluate("e => e.tagName"))
+            if _TAGS[key] == "SELECT":
                 element.select_option(value)
                 got, label = element.evaluate(_SELECTED)
                 if value not in (got, nfc(str(label)).strip()):
@@ -415,12 +426,21 @@ class Steps:
 
 
 def open_portal(
-    page: Page, portal: str, base_url: str, *, selectors_dir: Path = SELECTORS_DIR, **kwargs: Any
+    page: Page,
+    portal: str,
+    base_url: str,
+    *,
+    start: str = "home",
+    selectors_dir: Path = SELECTORS_DIR,
+    **kwargs: Any,
 ) -> Steps:
-    """Open ``base_url``, read the page's UI version marker and return Steps on the matching map.
+    """Open the portal's ``start`` page, read its UI version marker and return Steps on the matching map.
 
-    ``kwargs`` go to :class:`Steps` (``evidence``, ``timeout_ms``, ``log``...); the maps are read from
-    ``selectors_dir``: adding ``<portal>.v<N>.yaml`` there is enough to follow a portal to UI version N.
+    ``start`` is the page the flow opens first: loading it here saves a page load, and the flow's own
+    ``open`` of it is then a no-op. When the maps disagree on its path (it moved in some UI version),
+    the home page is loaded instead: the version is not known yet. ``kwargs`` go to :class:`Steps`
+    (``evidence``, ``timeout_ms``, ``log``...); the maps are read from ``selectors_dir``: adding
+    ``<portal>.v<N>.yaml`` there is enough to follow a portal to UI version N.
 
     Raises:
         PageDrift: the page declares a UI version no map exists for (a SelectorDrift carrying the URL, a
@@ -429,8 +449,11 @@ def open_portal(
     """
     maps = load_maps(portal, selectors_dir)
     meta = next(iter(maps.values())).marker.meta
+    paths = {m.pages.get(start) for m in maps.values()}
+    path = paths.pop() if len(paths) == 1 else None
+    url = base_url.rstrip("/") + (path if path and "{" not in path else "/")
     try:
-        response = page.goto(base_url.rstrip("/") + "/")
+        response = page.goto(url)
     except PlaywrightError as exc:
         raise PortalError(f"cannot reach {base_url}: {exc.message}") from exc
     if response is not None and response.status >= 500:
@@ -443,4 +466,4 @@ def open_portal(
     except PageDrift as drift:
         record_drift(drift, page, kwargs.get("evidence"))
         raise
-    return Steps(page, selector_map, base_url=base_url, **kwargs)
+    return Steps(page, selector_map, base_url=base_url, opened=url, **kwargs)

@@ -221,7 +221,7 @@ class Worker:
         try:
             for expiries in range(self.settings.session_retries + 1):
                 try:
-                    with self._attempt(transfer.dossier_code, transfer) as attempt:
+                    with self._attempt(transfer.dossier_code, transfer, start=flow.SUBMIT_PAGE) as attempt:
                         folder = attempt.evidence.folder
                         receipt = flow.submit(attempt.steps, form, before_final_click=before_final_click)
                     break
@@ -252,7 +252,7 @@ class Worker:
         except InvalidDossier as exc:
             return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=tuple(str(p) for p in exc.problems))
         try:
-            with self._attempt(dossier_code) as attempt:
+            with self._attempt(dossier_code, start=flow.SUBMIT_PAGE) as attempt:
                 flow.submit(attempt.steps, form, dry_run=True)
         finally:
             shutil.rmtree(attachments, ignore_errors=True)
@@ -269,7 +269,7 @@ class Worker:
         days = _deadline_days_of(record)
         id_number = str((record.raw.get("applicant") or {}).get("identity", {}).get("number", ""))
         try:
-            with self._attempt(transfer.dossier_code) as attempt:
+            with self._attempt(transfer.dossier_code, start=flow.LOOKUP_PAGE) as attempt:
                 found = flow.lookup(attempt.steps, id_number, _vn_day(since), _vn_day(datetime.now(VN)))
         except (PortalError, PlaywrightError, HumanNeeded) as exc:
             # Still uncertain: its lease runs out and the next worker looks it up again.
@@ -359,11 +359,13 @@ class Worker:
             )  # fmt: skip
         return failed
 
-    def _attempt(self, dossier_code: str, transfer: Transfer | None = None) -> ContextManager[Attempt]:
+    def _attempt(
+        self, dossier_code: str, transfer: Transfer | None = None, start: str = "home"
+    ) -> ContextManager[Attempt]:
         """A logged-in portal page for one attempt; a person reads any CAPTCHA when ``transfer`` is given."""
         read = None if transfer is None else lambda image: self._ask_person(transfer, image)
         return portal_attempt(
-            self.browser, self.browser_settings, self.settings, dossier_code, read_captcha=read
+            self.browser, self.browser_settings, self.settings, dossier_code, read_captcha=read, start=start
         )
 
     def _ask_person(self, transfer: Transfer, image: bytes) -> str:

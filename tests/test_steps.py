@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -307,6 +308,30 @@ def test_open_portal_on_an_unknown_version_is_drift_at_once(
     assert drift.screenshot is not None and drift.screenshot.startswith(PNG)
     assert drift.dom is not None and "Trang chủ" in drift.dom
     assert [path.name for path in drift.files] == ["drift-portal-version.png", "drift-portal-version.html"]
+
+
+def test_open_portal_loads_the_flows_first_page_and_the_flow_does_not_load_it_again(
+    page: Page, tmp_path: Path
+) -> None:
+    folder = tmp_path / "selectors"
+    folder.mkdir()
+    data = MAP.model_dump(exclude_none=True)
+    for name, version, moved in (("demo.yaml", 1, "/v1/moved"), ("demo.v2.yaml", 2, "/v2/moved")):
+        data |= {"version": version, "marker": {"meta": "portal-version", "value": str(version)}}
+        data["pages"] = {"home": "/", "form": "/ho-so/moi", "moved": moved}
+        (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    serve_version(page, "2")
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(urlsplit(request.url).path))
+    steps = open_portal(page, "demo", "http://portal.test", start="form", selectors_dir=folder)
+    steps.open("form")  # the flow's first step: already open
+    assert loaded == ["/ho-so/moi"]
+    steps.open("form")  # any later open loads the page again
+    assert loaded == ["/ho-so/moi", "/ho-so/moi"]
+    loaded.clear()  # a page whose path differs between versions: the home page tells the version first
+    steps = open_portal(page, "demo", "http://portal.test", start="moved", selectors_dir=folder)
+    steps.open("moved")
+    assert loaded == ["/", "/v2/moved"] and steps.map.version == 2
 
 
 def test_combobox_searches_when_the_option_is_not_shown(steps: Steps, evidence: Evidence) -> None:

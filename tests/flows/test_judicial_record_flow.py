@@ -222,6 +222,10 @@ def test_check_flows_passes_and_reports_a_missing_name(tmp_path: Path) -> None:
     problems = check_flows(flows, maps)
     assert any("'applicant.ethnicity.value' is missing from the moj-lltp v2" in p for p in problems)
     assert any(p.startswith("extra.py:5: this element name is not a literal string") for p in problems)
+    # a page named through a module constant (SUBMIT_PAGE) is checked like a literal
+    (maps / "moj-lltp.v2.yaml").write_text(v2.replace("  new_application:", "  new_form:"), encoding="utf-8")
+    problems = check_flows(flows, maps)
+    assert any("'new_application' is missing from the moj-lltp v2" in p for p in problems), problems
 
 
 def test_year_only_birth_goes_through(logged_in: Steps, moj: MojSandbox, id_card_png: Path) -> None:
