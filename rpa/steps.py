@@ -98,7 +98,7 @@ class Steps:
         log: Any = logger,
         reloads: int = 0,
         deadline: float | None = None,
-        opened: str | None = None,
+        opened: tuple[str, str] | None = None,
     ) -> None:
         self.page = page
         self.map = selector_map
@@ -110,7 +110,8 @@ class Steps:
         # time.monotonic() after which no step starts: the dossier's hard limit (each step is bounded by
         # timeout_ms, so a dossier overruns it by one step at most)
         self.deadline = deadline
-        # the URL just loaded for us (open_portal): opening it again as the first step is a no-op
+        # (URL asked for, URL landed on after redirects) of the page open_portal loaded: opening that URL
+        # as the very first step, while the page is still there, is a no-op
         self._opened = opened
         self._document_status = 0
         self._document_method = "GET"
@@ -295,7 +296,7 @@ class Steps:
     def open(self, page_name: str, **params: Any) -> None:
         """Go to one of the map's pages, e.g. ``open("status", receipt="51-LLTP-2611-000042")``."""
         url = self.base_url + self.map.page_url(page_name, **params)
-        loaded = self._opened == url == self.page.url
+        loaded = self._opened == (url, self.page.url)
         with self._step("open", page_name):
             if not loaded:
                 self.page.goto(url)
@@ -466,4 +467,4 @@ def open_portal(
     except PageDrift as drift:
         record_drift(drift, page, kwargs.get("evidence"))
         raise
-    return Steps(page, selector_map, base_url=base_url, opened=url, **kwargs)
+    return Steps(page, selector_map, base_url=base_url, opened=(url, page.url), **kwargs)

@@ -8,17 +8,28 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import Page
 
-from flows.judicial_record import CaptchaRequired, Receipt, login, lookup, read_status, submit
+from flows.judicial_record import (
+    PORTAL,
+    SUBMIT_PAGE,
+    CaptchaRequired,
+    Receipt,
+    login,
+    lookup,
+    read_status,
+    submit,
+)
 from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
 from rpa.errors import ConfigError, HumanNeeded, PortalError
 from rpa.flowcheck import FLOWS_DIR, check_flows
 from rpa.sandbox.moj.testing import MojSandbox
 from rpa.selectors import SELECTORS_DIR
-from rpa.steps import Steps
+from rpa.steps import Steps, open_portal
 
 pytestmark = pytest.mark.browser
 ACCOUNT = ("canbo.qngai", "MatKhau@2025")
@@ -137,6 +148,20 @@ def test_submit_stores_exactly_the_form(
     assert all(path.stat().st_size > 10_000 for path in evidence.folder.glob("*.png"))
     manifest = json.loads(evidence.write_manifest(outcome="submitted").read_text(encoding="utf-8"))
     assert manifest["typed"]["applicant.id_number"] == form.idNumber
+
+
+def test_a_portal_opened_on_the_new_application_page_does_not_load_it_twice(
+    page: Page, moj: MojSandbox, evidence: Any, id_card_png: Path
+) -> None:
+    logged = open_portal(page, PORTAL, moj.url, timeout_ms=5000, evidence=evidence)
+    login(logged, *ACCOUNT)  # the context keeps the session cookie
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    steps = open_portal(page, PORTAL, moj.url, start=SUBMIT_PAGE, timeout_ms=5000, evidence=evidence)
+    assert urlsplit(page.url).path == "/ho-so/buoc/a"  # the portal redirects a new application there
+    assert submit(steps, make_form(id_card_png)) is not None
+    assert asked.count("/ho-so/moi") == 1 and "/" not in asked  # no home page, no second load
+    assert len(moj.applications()) == 1
 
 
 def test_lookup_and_status(logged_in: Steps, moj: MojSandbox, id_card_png: Path) -> None:
