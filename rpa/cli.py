@@ -17,10 +17,11 @@ from typing import Annotated, Any
 
 import typer
 
+from rpa.clock import VN
 from rpa.config import Settings, load_settings
 from rpa.errors import RpaError
 from rpa.sandbox.cli import sandbox_app
-from rpa.worker import FLOW, VN, Outcome
+from rpa.worker import FLOW, Outcome
 
 app = typer.Typer(
     no_args_is_help=True, help="motcua-rpa: bots between the one-stop system and ministry portals."

@@ -16,12 +16,12 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from loguru import logger
 from vietnamadminunits.converter.converter_2025 import DICT_PROVINCE
 
 from flows.judicial_record_form import JudicialRecordForm
+from rpa.clock import VN
 from rpa.text import fold
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
     "working_days_between",
 ]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE_DAYS: Final = 10
 LONG_DEADLINE_DAYS: Final = 15
 """Several provinces, abroad, or a foreigner (Law on Judicial Records, art. 48)."""

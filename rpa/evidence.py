@@ -25,10 +25,10 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from playwright.sync_api import BrowserContext, Page
 
+from rpa.clock import VN, vn_now
 from rpa.text import fold
 
 __all__ = [
@@ -36,14 +36,12 @@ __all__ = [
     "FILE_MODE",
     "MANIFEST",
     "TRACE",
-    "VN_TZ",
     "AttemptEvidence",
     "attempt_folder",
     "next_attempt",
     "sha256_of",
 ]
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 MANIFEST = "manifest.json"
@@ -54,10 +52,10 @@ _SAFE_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 def _vn_time(moment: datetime | None) -> datetime:
     """``moment`` in Vietnam time (now when None); a naive datetime is taken to be Vietnam time."""
     if moment is None:
-        return datetime.now(VN_TZ)
+        return vn_now()
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=VN_TZ)
-    return moment.astimezone(VN_TZ)
+        return moment.replace(tzinfo=VN)
+    return moment.astimezone(VN)
 
 
 def _check_code(dossier_code: str) -> str:

@@ -18,13 +18,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from loguru import logger
 from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_fixed
 
 from rpa.alerts import raise_alert
+from rpa.clock import VN
 from rpa.config import Settings
 
 __all__ = ["PROVINCIAL", "TIMEOUT_S", "Probe", "check_health", "probe"]
@@ -34,7 +34,6 @@ TIMEOUT_S = 10.0
 ATTEMPTS = 3
 PAUSE_S = 1.0
 STATE_FILE = "health.json"
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)

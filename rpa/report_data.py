@@ -16,11 +16,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rpa.clock import VN
 from rpa.config import Settings
 from rpa.deadlines import clock_running
 from rpa.ledger import Event, Transfer, TransferState
@@ -49,7 +49,6 @@ __all__ = [
 ]
 
 S = TransferState
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HISTORY_DAYS = 30
 """Days shown on the daily-volume sheet, the report day included."""
 PROCEDURE_NAMES: Mapping[str, str] = MappingProxyType({"judicial_record": "Cấp Phiếu lý lịch tư pháp"})

@@ -20,12 +20,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select, text, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
+from rpa.clock import VN
 from rpa.errors import RpaError
 from rpa.ledger.engine import WRITE, make_engine
 from rpa.ledger.models import UtcDateTime
@@ -38,7 +38,6 @@ LEASE_S = 60.0
 HEARTBEAT_S = 10.0
 """How often the holder renews it: several renewals fit in one lease, so one slow write loses nothing."""
 _PG_CREATE_LOCK = 0x52504153  # "RPAS": serialises concurrent CREATE TABLE on PostgreSQL
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _metadata = MetaData()
 _locks = Table(

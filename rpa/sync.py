@@ -37,6 +37,7 @@ from rpa.alerts import raise_alert
 from rpa.attempt import Attempt, portal_attempt
 from rpa.breaker import Breaker
 from rpa.browser import BrowserSettings, open_browser, reap_orphans, save_login_state
+from rpa.clock import VN
 from rpa.config import Settings
 from rpa.deadlines import (
     DEADLINE_DAYS,
@@ -52,7 +53,7 @@ from rpa.evidence import AttemptEvidence
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
 from rpa.provincial import ProvincialClient
 from rpa.sync_summary import Finished, Overdue, StatusChange, SyncError, SyncSummary
-from rpa.worker import FLOW, VN
+from rpa.worker import FLOW
 from rpa.writeback import write_back_receipt, write_back_status
 
 __all__ = ["FINAL", "NATIONAL", "SyncSummary", "deadline_facts", "sync_once"]

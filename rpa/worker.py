@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from loguru import logger
 from playwright.sync_api import Browser
@@ -34,6 +33,7 @@ from rpa.attempt import Attempt, portal_attempt
 from rpa.breaker import Breaker, BreakerState
 from rpa.browser import BrowserSettings
 from rpa.captcha import CaptchaDesk
+from rpa.clock import VN
 from rpa.config import Settings
 from rpa.deadlines import DEADLINE_DAYS, deadline_days, due_date
 from rpa.domain import PROCEDURE_CODE, DossierStatus
@@ -59,7 +59,6 @@ FLOW = "judicial_record"
 """The flow's name in the ledger."""
 WAITING_STATUSES = (DossierStatus.ACCEPTED,)
 """Provincial statuses of dossiers that still have to go to the ministry."""
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = TransferState
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from rpa.clock import vn_today
 from rpa.domain.dates import BirthDate, format_vn_date
 from rpa.domain.dossier import Dossier
 from rpa.domain.identity import identity_problems
@@ -52,7 +53,7 @@ def parse_dossier(data: Mapping[str, Any], *, today: date | None = None) -> Doss
     Raises:
         InvalidDossier: listing every problem found, with the dossier code when one could be read.
     """
-    today = today or date.today()
+    today = today or vn_today()
     problems: list[Problem] = []
     dossier: Dossier | None = None
     try:
@@ -70,7 +71,7 @@ def parse_dossier(data: Mapping[str, Any], *, today: date | None = None) -> Doss
 
 def check(dossier: Dossier, today: date | None = None) -> list[Problem]:
     """The cross-field problems of an already-typed dossier (empty when it is fine)."""
-    return _rules(_Parts.of(dossier), today or date.today())
+    return _rules(_Parts.of(dossier), today or vn_today())
 
 
 # --- The parts the cross-field rules read ---------------------------------------------------------

@@ -14,6 +14,7 @@ import random
 from datetime import date, datetime
 from typing import Any
 
+from rpa.clock import vn_today
 from rpa.sandbox.records import SeededDossier, SeedFile
 from rpa.sandbox.seed_dossier import build_dossier
 from rpa.sandbox.seed_files import application_form, attachment_meta, authorisation_letter, identity_scan
@@ -58,11 +59,11 @@ def generate(seed: int, count: int, today: date | None = None) -> list[SeededDos
         seed: the only source of randomness.
         count: how many dossiers.
         today: the day the data is generated for (received dates fall in the 30 days before it);
-            defaults to ``date.today()``.
+            defaults to today in Vietnam.
     """
     if count < 0:
         raise ValueError("count must not be negative")
-    today = today or date.today()
+    today = today or vn_today()
     rng = random.Random(seed)
     names = NameCycle(random.Random(rng.getrandbits(64)))
     flaws = _Cycle(random.Random(rng.getrandbits(64)), sorted(FLAWS))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from rpa.clock import VN
 from rpa.domain import PROCEDURE_CODE
 from rpa.sandbox import seed_names as names
 from rpa.sandbox.seed_person import (
@@ -27,10 +28,9 @@ from rpa.sandbox.seed_places import (
 )
 from rpa.sandbox.seed_text import ascii_fold, nfd, swap_tone_placement
 
-__all__ = ["PROCEDURE_NAME", "VN_TZ", "build_dossier", "working_days_after"]
+__all__ = ["PROCEDURE_NAME", "build_dossier", "working_days_after"]
 
 PROCEDURE_NAME = "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam"
-VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 _SLOTS = ((time(7, 30), 240), (time(13, 30), 210))  # morning and afternoon office hours (start, minutes)
 
 
@@ -49,7 +49,7 @@ def _received_at(rng: random.Random, today: date) -> datetime:
     while day.weekday() >= 5:
         day -= timedelta(days=1)
     start, minutes = rng.choice(_SLOTS)
-    moment = datetime.combine(day, start, VN_TZ) + timedelta(minutes=rng.randrange(minutes))
+    moment = datetime.combine(day, start, VN) + timedelta(minutes=rng.randrange(minutes))
     return moment.replace(second=rng.randrange(60))
 
 

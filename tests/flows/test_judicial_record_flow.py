@@ -5,11 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page
@@ -25,6 +23,7 @@ from flows.judicial_record import (
     submit,
 )
 from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
+from rpa.clock import vn_now
 from rpa.errors import ConfigError, HumanNeeded, PortalError
 from rpa.flowcheck import FLOWS_DIR, check_flows
 from rpa.sandbox.moj.testing import MojSandbox
@@ -33,7 +32,7 @@ from rpa.steps import Steps, open_portal
 
 pytestmark = pytest.mark.browser
 ACCOUNT = ("canbo.qngai", "MatKhau@2025")
-TODAY = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")
+TODAY = vn_now().strftime("%d/%m/%Y")
 
 
 def make_form(id_card: Path) -> JudicialRecordForm:

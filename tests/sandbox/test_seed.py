@@ -15,6 +15,7 @@ import pytest
 from vietnamadminunits import convert_address
 
 from rpa.adminunits import communes, provinces
+from rpa.clock import vn_today
 from rpa.domain import Dossier, parse_dossier
 from rpa.errors import InvalidDossier
 from rpa.sandbox.records import SeededDossier
@@ -79,7 +80,8 @@ def test_same_input_gives_identical_output_and_another_seed_differs() -> None:
 def test_today_defaults_to_the_current_date() -> None:
     (only,) = generate(1, 1)
     received = datetime.fromisoformat(only.data["received_at"]).date()
-    assert date.today() - timedelta(days=33) <= received < date.today()
+    today = vn_today()
+    assert today - timedelta(days=33) <= received < today
 
 
 def test_codes_dates_and_status(dossiers: list[SeededDossier]) -> None:

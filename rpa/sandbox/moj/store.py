@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +12,11 @@ from sqlalchemy import JSON, DateTime, Integer, String, create_engine, delete, e
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from rpa import clock
 from rpa.sandbox.moj.status import AUTO_NEXT, DEFAULT_SUPPLEMENT_REASON, LABELS, can_move
 
 __all__ = ["SEED_ACCOUNTS", "AdvanceError", "Store", "vn_now"]
 
-VN_TZ = timezone(timedelta(hours=7))
 SEED_ACCOUNTS: tuple[dict[str, str], ...] = (
     {
         "username": "canbo.qngai",
@@ -29,7 +29,7 @@ SEED_ACCOUNTS: tuple[dict[str, str], ...] = (
 
 def vn_now() -> datetime:
     """Current Vietnam time, naive (the portal stores and shows local time)."""
-    return datetime.now(VN_TZ).replace(tzinfo=None, microsecond=0)
+    return clock.vn_now().replace(tzinfo=None, microsecond=0)
 
 
 class _Base(DeclarativeBase):

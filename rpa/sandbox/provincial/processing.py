@@ -10,17 +10,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rpa.clock import vn_now
 from rpa.sandbox.provincial.models import AttachmentRow, DossierRow, LogRow, RatingRow, SmsRow
 from rpa.sandbox.provincial.sms import compose_sms
 from rpa.sandbox.provincial.views import (
-    VN_TZ,
     ChangeResult,
     Conflict,
     NotFound,
@@ -85,7 +84,7 @@ def find_row(session: Session, code: str) -> DossierRow:
 def intake(session: Session, item: SeededDossier, agency: str, files_dir: Path) -> str:
     """Store one raw dossier under the next code of its received day; returns the code."""
     data = copy.deepcopy(item.data)
-    received = to_local(data.get("received_at")) or datetime.now(VN_TZ).replace(tzinfo=None)
+    received = to_local(data.get("received_at")) or vn_now().replace(tzinfo=None)
     day = received.strftime("%y%m%d")
     last = session.scalar(
         select(func.max(DossierRow.seq)).where(DossierRow.agency == agency, DossierRow.day == day)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
+from rpa.clock import VN, vn_now
+
 __all__ = [
-    "VN_TZ",
     "ChangeResult",
     "Conflict",
     "DossierView",
@@ -19,12 +20,10 @@ __all__ = [
     "to_local",
 ]
 
-VN_TZ = timezone(timedelta(hours=7), "ICT")
-
 
 def now_iso() -> str:
     """The current time in Vietnam, ISO 8601 with offset, to the second."""
-    return datetime.now(VN_TZ).isoformat(timespec="seconds")
+    return vn_now().isoformat(timespec="seconds")
 
 
 def to_local(value: Any) -> datetime | None:
@@ -34,7 +33,7 @@ def to_local(value: Any) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
+        parsed = parsed.astimezone(VN).replace(tzinfo=None)
     return parsed
 
 

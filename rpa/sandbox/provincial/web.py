@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rpa.clock import vn_now
 from rpa.domain import Channel, DossierStatus
 from rpa.sandbox.provincial.auth import Account, web_user
 from rpa.sandbox.provincial.excel import export_dossiers
@@ -37,7 +37,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status_code: i
 
 def _row(view: DossierView) -> dict[str, Any]:
     """What one list row shows; raw values, with labels for codes."""
-    data, now = view.data, datetime.now()
+    data, now = view.data, vn_now().replace(tzinfo=None)
     applicant = data.get("applicant") if isinstance(data.get("applicant"), dict) else {}
     identity = applicant.get("identity") if isinstance(applicant, dict) else None
     due = to_local(data.get("due_at"))
@@ -138,7 +138,7 @@ def export(
     except StoreError as error:
         return Response(error.message, status_code=400, media_type="text/plain; charset=utf-8")
     views, _ = _store(request).search(filters, size=None)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = vn_now().strftime("%Y%m%d-%H%M%S")
     filename = f"danh-sach-ho-so-{stamp}.xlsx"
     body = export_dossiers(
         views,

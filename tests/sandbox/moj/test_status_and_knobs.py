@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from rpa.clock import vn_now
 from rpa.sandbox.moj.testing import MojSandbox
 
 
@@ -69,7 +70,7 @@ def test_duplicates_are_accepted_and_lookup_lists_them(moj: MojSandbox) -> None:
     stored = moj.applications()
     assert [a["receipt"] for a in stored] == receipts
     assert stored[0]["form"] == stored[1]["form"]
-    today = datetime.now()
+    today = vn_now()
     with httpx.Client(base_url=moj.url) as client:
         moj.login(client)
         hit = client.get(

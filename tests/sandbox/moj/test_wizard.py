@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import datetime
 
 import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
+from rpa.clock import vn_now
 from rpa.sandbox.moj.testing import MojSandbox
 
 pytestmark = pytest.mark.browser
@@ -98,7 +98,7 @@ def test_complete_application_v1(
     page.get_by_role("button", name="Hủy").click()
     receipt = confirm_in_modal(page)
     shot("v1-receipt")
-    today = datetime.now().strftime("%d/%m/%Y")
+    today = vn_now().strftime("%d/%m/%Y")
     expect(page.get_by_role("row", name=re.compile("Ngày nộp"))).to_contain_text(today)
 
     # the bot's way to find out whether it already submitted: the look-up page
