@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from loguru import logger
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Locator, Page, Route
 
 import rpa.steps
 from rpa.errors import PortalError, SelectorDrift
@@ -375,3 +375,55 @@ def test_no_step_starts_after_the_dossier_deadline(steps: Steps) -> None:
     with pytest.raises(PortalError, match="time limit"):
         steps.fill("shout", "AN")
     assert steps.page.input_value("#shout") == ""
+
+
+def test_a_value_step_on_a_name_whose_primary_matched_before_counts_nothing(
+    steps: Steps, evidence: Evidence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps.fill("name", "Nguyễn Văn An")
+    steps.pick_date("dob", "05/03/1990")
+    steps.choose("gender", "2")
+    steps.check("ban", True)
+    counted: list[str] = []
+    count = Locator.count
+
+    def spy(self: Locator) -> int:
+        counted.append(str(self))
+        return count(self)
+
+    monkeypatch.setattr(Locator, "count", spy)
+    steps.fill("name", "Trần Thị Bình")
+    steps.pick_date("dob", "01/02/2000")
+    steps.choose("gender", "Nam")
+    steps.check("ban", False)
+    assert counted == []
+    monkeypatch.undo()
+    assert [steps.locate(n).input_value() for n in ("name", "dob", "gender")] == [
+        "Trần Thị Bình",
+        "01/02/2000",
+        "1",
+    ]
+    assert not steps.locate("ban").is_checked()
+    assert evidence.typed_values == {
+        "name": "Trần Thị Bình",
+        "dob": "01/02/2000",
+        "gender": "Nam",
+        "ban": "False",
+    }
+
+
+def test_a_primary_that_stops_matching_is_found_again_the_long_way(page: Page, logs: list[str]) -> None:
+    steps = Steps(page, MAP, timeout_ms=2000)
+    page.set_content('<label for="name">Họ tên</label><input id="name">')
+    steps.fill("renamed", "Nguyễn Văn An")  # the primary matches: the name is trusted from now on
+    page.set_content(
+        '<label for="a">Họ tên</label><input id="a"><label for="name">Họ tên</label><input id="name">'
+    )
+    steps.fill("renamed", "Lê Văn Cường")  # two matches: strictness refuses, the fallback wins
+    assert page.locator("#name").input_value() == "Lê Văn Cường"
+    assert page.locator("#a").input_value() == ""
+    page.set_content(PAGE)
+    steps.fill("renamed", "Trần Thị Bình")  # the primary label is gone
+    assert page.locator("#name").input_value() == "Trần Thị Bình"
+    drift = [line for line in logs if line.startswith("WARNING")]
+    assert len(drift) == 1 and "'primary': \"label='Họ tên' matched 2\"" in drift[0]
