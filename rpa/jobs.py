@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from loguru import logger
 
 from flows.judicial_record import PORTAL
+from rpa.alerts import raise_alert
 from rpa.config import Settings
 from rpa.errors import RpaError
 from rpa.ledger import SCHEDULER, Ledger, TransferState
@@ -64,9 +65,20 @@ class JobContext:
         return ZoneInfo(self.settings.schedule.timezone)
 
 
+JOB_LABELS = {
+    "poll": "đọc hồ sơ mới",
+    "queue": "chuyển hồ sơ sang Bộ",
+    "sync": "đồng bộ trạng thái",
+    "report": "báo cáo hằng ngày",
+    "purge": "dọn bằng chứng cũ",
+    "health": "kiểm tra hệ thống",
+}
+"""The jobs as a supervisor reads them in an alert."""
+
 _context: JobContext | None = None
 _running = 0
 _idle = threading.Condition()
+_failing: dict[str, str] = {}  # job name -> when it started failing (Vietnam time, as shown)
 
 
 def bind(context: JobContext | None) -> None:
@@ -103,10 +115,41 @@ def _run_body(name: str, body: Callable[[JobContext], None], context: JobContext
         body(context)
     except RpaError as exc:
         log.error("job {} failed: {}", name, exc)
-    except Exception:
+        _alert_failing(name, str(exc), context)
+    except Exception as exc:
         log.exception("job {} failed", name)
+        _alert_failing(name, f"{type(exc).__name__}: {exc}", context)
     else:
         log.debug("job {} done in {:.1f} s", name, time.monotonic() - started)
+        _alert_recovered(name, context)
+
+
+def _alert_failing(name: str, error: str, context: JobContext) -> None:
+    """Alert on a job's first failure only: a broken job fails every interval, one alert says it."""
+    with _idle:
+        if name in _failing:
+            return
+        _failing[name] = f"{datetime.now(context.tz):%H:%M %d/%m/%Y}"
+    error = (error.splitlines() or [""])[0][:300]  # the log holds the whole traceback
+    raise_alert(
+        context.settings.work_dir,
+        "job_failing",
+        f"Tác vụ {JOB_LABELS.get(name, name)} của bộ lập lịch bị lỗi: {error}."
+        " Bộ lập lịch sẽ chạy lại tác vụ này theo lịch; cần kiểm tra nếu lỗi còn tiếp diễn.",
+        job=name,
+    )
+
+
+def _alert_recovered(name: str, context: JobContext) -> None:
+    with _idle:
+        since = _failing.pop(name, None)
+    if since is not None:
+        raise_alert(
+            context.settings.work_dir,
+            "job_recovered",
+            f"Tác vụ {JOB_LABELS.get(name, name)} của bộ lập lịch đã chạy lại bình thường (lỗi từ {since}).",
+            job=name,
+        )
 
 
 # -- the jobs (textual references: rpa.jobs:<name>) ---------------------------------------------------
