@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -89,6 +91,25 @@ def test_sqlite_is_opened_for_sharing_between_processes(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert pragma == {"journal_mode": "wal", "busy_timeout": 30000, "synchronous": 2, "foreign_keys": 1}
+
+
+def test_a_fresh_sqlite_file_another_process_is_writing_to_is_switched_to_wal_once_it_is_free(
+    tmp_path: Path,
+) -> None:
+    """SQLite refuses the switch to WAL at once, without its busy handler, while another connection writes."""
+    path = tmp_path / "ledger.sqlite"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE other (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO other VALUES (1)")
+    threading.Timer(0.3, lambda: writer.execute("COMMIT")).start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
+        writer.close()
 
 
 def test_an_in_memory_sqlite_ledger_works_for_quick_experiments() -> None:
