@@ -20,6 +20,7 @@ from rich.table import Table
 
 from rpa.config import Settings, load_settings, write_config
 from rpa.domain import DossierStatus
+from rpa.ledger import STATE_LABELS, TransferState
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.serving import sandbox
 from rpa.session import open_worker
@@ -50,6 +51,14 @@ def _expected_state(dossier: dict[str, Any]) -> str:
     if dossier["status"] != int(DossierStatus.ACCEPTED):
         return NOT_ACCEPTED
     return "written_back" if dossier["flaw"] is None else "failed_business"
+
+
+def _label(state: str) -> str:
+    """The Vietnamese state a clerk reads, with the ledger's name an engineer greps for."""
+    try:
+        return f"{STATE_LABELS[TransferState(state)]} ({state})"
+    except ValueError:  # "chưa tiếp nhận": never reached the ledger
+        return state
 
 
 def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
@@ -84,7 +93,7 @@ def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
         ok = outcome.state == _expected_state(dossier)
         all_ok &= ok
         detail = outcome.receipt_code or "; ".join(outcome.reasons) or outcome.error or ""
-        table.add_row(code, dossier["flaw"] or "—", outcome.state, detail, "✓" if ok else "✗")
+        table.add_row(code, dossier["flaw"] or "—", _label(outcome.state), detail, "✓" if ok else "✗")
     console.print(table)
     expected = Counter(_expected_state(d) for d in seeded.values())
     console.print(

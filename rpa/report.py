@@ -28,24 +28,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rpa.config import Settings
-from rpa.ledger import TransferState
+from rpa.ledger import STATE_LABELS, TransferState
 from rpa.report_data import HISTORY_DAYS, VN, ProcedureSummary, ReportData, gather, vn_number
 
 __all__ = ["STATE_LABELS", "build_workbook", "report_path", "save_report", "write_daily_report"]
 
 S = TransferState
-STATE_LABELS: dict[TransferState, str] = {
-    S.QUEUED: "Chờ chuyển",
-    S.FILLING: "Đang điền biểu mẫu",
-    S.SUBMITTING: "Đang nộp",
-    S.UNCERTAIN: "Chưa rõ đã nộp (chờ tra cứu)",
-    S.SUBMITTED: "Đã nộp, chưa cập nhật về một cửa",
-    S.WRITTEN_BACK: "Đã cập nhật về một cửa",
-    S.FINISHED: "Đã có kết quả",
-    S.WAITING_HUMAN: "Chờ người xử lý",
-    S.FAILED_BUSINESS: "Lỗi nghiệp vụ",
-    S.FAILED_SYSTEM: "Lỗi hệ thống",
-}
 STATE_NOTES: dict[TransferState, str] = {
     S.QUEUED: "Trong hàng đợi, bot sẽ chuyển (kể cả hồ sơ chờ thử lại).",
     S.FILLING: "Bot đang điền biểu mẫu trên cổng của Bộ.",

@@ -30,6 +30,7 @@ __all__ = [
     "LEASED",
     "NEEDS_LOOKUP",
     "SCHEDULER",
+    "STATE_LABELS",
     "SYSTEM",
     "TRANSITIONS",
     "TransferState",
@@ -72,6 +73,22 @@ TRANSITIONS: MappingProxyType[TransferState, frozenset[TransferState]] = Mapping
     }
 )
 """Every legal move: ``TRANSITIONS[from_state]`` is the set of states it may go to."""
+
+STATE_LABELS: MappingProxyType[TransferState, str] = MappingProxyType(
+    {
+        S.QUEUED: "Chờ chuyển",
+        S.FILLING: "Đang điền biểu mẫu",
+        S.SUBMITTING: "Đang nộp",
+        S.UNCERTAIN: "Chưa rõ đã nộp (chờ tra cứu)",
+        S.SUBMITTED: "Đã nộp, chưa cập nhật về một cửa",
+        S.WRITTEN_BACK: "Đã cập nhật về một cửa",
+        S.FINISHED: "Đã có kết quả",
+        S.WAITING_HUMAN: "Chờ người xử lý",
+        S.FAILED_BUSINESS: "Lỗi nghiệp vụ",
+        S.FAILED_SYSTEM: "Lỗi hệ thống",
+    }
+)
+"""What a clerk or supervisor reads for each state (reports, the demo's table)."""
 
 CLERK_ONLY: frozenset[tuple[TransferState, TransferState]] = frozenset({(S.FAILED_BUSINESS, S.QUEUED)})
 """Edges only a clerk (actor ``clerk:<name>``) may take: business failures are never retried automatically."""
