@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from loguru import logger
 from playwright.sync_api import Browser, Page
@@ -26,6 +27,8 @@ class Attempt:
     steps: Steps
     evidence: AttemptEvidence
     failed: bool = False
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the portal answered (``receipt``, ...), kept in the manifest next to what was typed."""
 
 
 @contextmanager
@@ -87,7 +90,8 @@ def portal_attempt(
             failed = attempt is None or attempt.failed
             if tracing:
                 evidence.stop_trace(context, keep=failed or settings.keep_trace == "always")
-            evidence.write_manifest(outcome="failed" if failed else "ok")
+            facts = {} if attempt is None else attempt.facts
+            evidence.write_manifest(outcome="failed" if failed else "ok", **facts)
 
 
 def _paused(steps: Steps, read_captcha: Callable[[bytes], str]) -> Callable[[bytes], str]:

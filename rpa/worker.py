@@ -223,6 +223,8 @@ class Worker:
                     with self._attempt(transfer.dossier_code, transfer, start=flow.SUBMIT_PAGE) as attempt:
                         folder = attempt.evidence.folder
                         receipt = flow.submit(attempt.steps, form, before_final_click=before_final_click)
+                        if receipt is not None:
+                            attempt.facts["receipt"] = receipt.code
                     break
                 except SessionExpired as exc:
                     # The portal dropped the draft with the session: log in again and start the
@@ -270,6 +272,7 @@ class Worker:
         try:
             with self._attempt(transfer.dossier_code, start=flow.LOOKUP_PAGE) as attempt:
                 found = flow.lookup(attempt.steps, id_number, _vn_day(since), _vn_day(datetime.now(VN)))
+                attempt.facts["found"] = ", ".join(f"{r.code} ({r.submitted_at})" for r in found)
         except (PortalError, PlaywrightError, HumanNeeded) as exc:
             # Still uncertain: its lease runs out and the next worker looks it up again.
             log.error("look-up failed, transfer stays {}: {}", transfer.state.value, exc)

@@ -9,12 +9,14 @@ API (exempt from latency) and SIGKILLs the bot at that moment.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psutil
@@ -121,6 +123,8 @@ def test_a_crash_after_the_final_click_ends_submitted_through_lookup(
     assert "tra cứu" in found.reason and receipt in found.reason, found.reason
     assert found.evidence and all(os.path.exists(p) for p in found.evidence)
     assert len(world.evidence_folders(code)) == 2  # the killed attempt and the look-up
+    manifest = json.loads((Path(found.evidence[0]) / "manifest.json").read_text(encoding="utf-8"))
+    assert receipt in manifest["extra"]["found"], manifest["extra"]
 
     after = world.dossiers()[code]
     assert after["receipt_codes"] == [receipt]
