@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,38 +52,76 @@ def open_browser(settings: BrowserSettings, registry: Path | None = None) -> Ite
     """Launch Chromium and close it, and the Playwright driver with it, whatever happens.
 
     A worker killed outright (SIGKILL, the OOM killer) cannot close anything: its driver and Chromium
-    live on as orphans. With ``registry``, the processes of this browser are written down there, and
-    the next worker to start kills the leftovers of dead ones (:func:`reap_orphans`).
+    live on as orphans, and their files stay behind (Chromium's temporary profile; downloads, which
+    may be a citizen's attachments, and traces). With ``registry``, downloads and traces go to a
+    folder of this browser inside it, the processes and folders of this browser are written down
+    there, and the next worker to start kills and removes the leftovers of dead ones
+    (:func:`reap_orphans`).
     """
     playwright: Playwright = sync_playwright().start()
     entry = None
+    files = None
     try:
-        browser = playwright.chromium.launch(
-            executable_path=str(settings.executable_path), headless=settings.headless, args=CHROMIUM_ARGS
-        )
         if registry is not None:
-            entry = _register(registry)
+            registry.mkdir(parents=True, exist_ok=True, mode=0o700)
+            files = Path(tempfile.mkdtemp(prefix="files-", dir=registry))
+        browser = playwright.chromium.launch(
+            executable_path=str(settings.executable_path),
+            headless=settings.headless,
+            args=CHROMIUM_ARGS,
+            downloads_path=None if files is None else files / "downloads",
+            traces_dir=None if files is None else files / "traces",
+        )
+        if registry is not None and files is not None:
+            entry = _register(registry, files)
         try:
             yield browser
         finally:
             browser.close()
     finally:
         playwright.stop()
+        if files is not None:
+            shutil.rmtree(files, ignore_errors=True)
         if entry is not None:
             entry.unlink(missing_ok=True)
 
 
-def _register(registry: Path) -> Path:
+TEMPORARY_PROFILE = "playwright_chromiumdev_profile-"
+"""How Playwright names the temporary profile it gives Chromium (``--user-data-dir``)."""
+
+
+def _register(registry: Path, files: Path) -> Path:
     me = psutil.Process()
-    processes = [{"pid": p.pid, "started": p.create_time()} for p in me.children(recursive=True)]
-    registry.mkdir(parents=True, exist_ok=True, mode=0o700)
+    children = me.children(recursive=True)
+    processes = [{"pid": p.pid, "started": p.create_time()} for p in children]
+    folders = {str(files)} | {
+        arg.split("=", 1)[1]
+        for p in children
+        for arg in _cmdline(p)
+        if arg.startswith("--user-data-dir=")
+        and Path(arg.split("=", 1)[1]).name.startswith(TEMPORARY_PROFILE)
+    }
     entry = registry / f"{me.pid}.json"
-    entry.write_text(json.dumps({"worker": me.pid, "started": me.create_time(), "processes": processes}))
+    record = {
+        "worker": me.pid,
+        "started": me.create_time(),
+        "processes": processes,
+        "folders": sorted(folders),
+    }
+    entry.write_text(json.dumps(record))
     return entry
 
 
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:  # it ended meanwhile
+        return []
+
+
 def reap_orphans(registry: Path) -> int:
-    """Kill the browser processes of workers that died without closing them; how many were killed.
+    """Kill the browser processes of workers that died without closing them, and remove their files
+    (temporary profile, downloads, traces); how many processes were killed.
 
     A process counts only if its pid and start time both match, so a reused pid is never touched.
     """
@@ -90,10 +130,15 @@ def reap_orphans(registry: Path) -> int:
         record = json.loads(entry.read_text())
         if _alive(record["worker"], record["started"]):
             continue
+        left = []
         for process in record["processes"]:
             if _alive(process["pid"], process["started"]):
-                psutil.Process(process["pid"]).kill()
-                killed += 1
+                left.append(psutil.Process(process["pid"]))
+                left[-1].kill()
+        killed += len(left)
+        psutil.wait_procs(left, timeout=10)  # a dying Chromium may still write to its profile
+        for folder in record.get("folders", []):
+            shutil.rmtree(folder, ignore_errors=True)
         entry.unlink(missing_ok=True)
     return killed
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -61,9 +62,17 @@ def test_the_browser_of_a_killed_worker_is_reaped_at_the_next_start(tmp_path: Pa
         assert worker.stdout is not None and worker.stdout.readline().strip() == "up"
         left = [p for p in psutil.Process(worker.pid).children(recursive=True)]
         assert any("chromium" in p.name() for p in left)
+        (entry,) = registry.glob("*.json")
+        folders = [Path(f) for f in json.loads(entry.read_text())["folders"]]
+        assert any(f.name.startswith("playwright_chromiumdev_profile-") for f in folders), folders
+        assert any(f.parent == registry for f in folders), "downloads and traces go to the registry"
         worker.send_signal(signal.SIGKILL)  # a crash: nothing gets closed
         worker.wait(timeout=10)
+        assert all(f.is_dir() for f in folders)
         assert reap_orphans(registry) >= 1  # at least the sleeping child
+        assert not any(f.exists() for f in folders), (
+            "a dead worker's profile, downloads and traces are removed"
+        )
         psutil.wait_procs(left, timeout=10)
         assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in left)
         assert list(registry.iterdir()) == []
