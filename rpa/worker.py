@@ -182,10 +182,18 @@ class Worker:
     # -- one transfer -------------------------------------------------------------------------------
     def perform(self, transfer: Transfer) -> Outcome:
         """Take one claimed transfer as far as it can go in this run."""
-        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
         if transfer.needs_lookup:
             return self.reconcile(transfer)
         attachments = self.settings.work_dir / "attachments" / str(transfer.id)
+        try:
+            return self._perform(transfer, attachments)
+        finally:
+            # Personal data (identity-card scans): no copy is kept once typed, nor when the dossier
+            # was refused after its files were downloaded.
+            shutil.rmtree(attachments, ignore_errors=True)
+
+    def _perform(self, transfer: Transfer, attachments: Path) -> Outcome:
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
         try:
             form = self._read_and_map(transfer.dossier_code, attachments)
         except InvalidDossier as exc:
@@ -198,10 +206,7 @@ class Worker:
             return Outcome.of(self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)]))
         except PortalError as exc:
             return Outcome.of(self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc)))
-        try:
-            return self._submit(transfer, form, log)
-        finally:
-            shutil.rmtree(attachments, ignore_errors=True)  # personal data: keep no copy once typed
+        return self._submit(transfer, form, log)
 
     def _read_and_map(self, code: str, attachments: Path) -> JudicialRecordForm:
         record = self.source.read(code, attachments)

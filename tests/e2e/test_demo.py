@@ -50,17 +50,18 @@ def test_the_demo_transfers_every_valid_dossier_once_and_parks_the_flawed_ones(t
     manifests = [
         json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "recordings").rglob("manifest.json")
     ]
-    assert len({t.receipt_code for t in transfers if t.receipt_code}) == valid
-    with_receipt_page = {
-        m["dossier_code"] for m in manifests if any(f["name"].endswith("receipt.png") for f in m["files"])
-    }
-    assert with_receipt_page == {t.dossier_code for t in transfers if t.state == TransferState.WRITTEN_BACK}
-    assert not any(
-        m["typed"]
+    receipts = {t.dossier_code: t.receipt_code for t in transfers if t.state == TransferState.WRITTEN_BACK}
+    assert len(set(receipts.values())) == valid
+    with_receipt = {
+        m["dossier_code"]: m["extra"]["receipt"]
         for m in manifests
-        if m["dossier_code"]
-        in {t.dossier_code for t in transfers if t.state == TransferState.FAILED_BUSINESS}
-    )
+        if "receipt" in m["extra"] and any(f["name"].endswith("receipt.png") for f in m["files"])
+    }
+    assert with_receipt == receipts, "each receipt page and code is in the evidence manifest"
+    refused = {t.dossier_code for t in transfers if t.state == TransferState.FAILED_BUSINESS}
+    assert not any(m["typed"] for m in manifests if m["dossier_code"] in refused)
+    attachments = tmp_path / "demo-data" / "work" / "attachments"
+    assert not attachments.exists() or not any(attachments.iterdir()), "no citizen's file is kept"
 
 
 def test_the_demo_never_wipes_a_folder_it_did_not_make(tmp_path: Path) -> None:
