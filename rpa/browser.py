@@ -72,8 +72,8 @@ def open_browser(settings: BrowserSettings, registry: Path | None = None) -> Ite
             downloads_path=None if files is None else files / "downloads",
             traces_dir=None if files is None else files / "traces",
         )
-        if registry is not None and files is not None:
-            entry = _register(registry, files)
+        if files is not None:
+            entry = _register(files)
         try:
             yield browser
         finally:
@@ -86,27 +86,26 @@ def open_browser(settings: BrowserSettings, registry: Path | None = None) -> Ite
             entry.unlink(missing_ok=True)
 
 
+PROFILE_FLAG = "--user-data-dir="
 TEMPORARY_PROFILE = "playwright_chromiumdev_profile-"
 """How Playwright names the temporary profile it gives Chromium (``--user-data-dir``)."""
 
 
-def _register(registry: Path, files: Path) -> Path:
+def _register(files: Path) -> Path:
+    """Write down this browser's processes and folders in the registry that holds ``files``."""
     me = psutil.Process()
     children = me.children(recursive=True)
     processes = [{"pid": p.pid, "started": p.create_time()} for p in children]
-    folders = {str(files)} | {
-        arg.split("=", 1)[1]
-        for p in children
-        for arg in _cmdline(p)
-        if arg.startswith("--user-data-dir=")
-        and Path(arg.split("=", 1)[1]).name.startswith(TEMPORARY_PROFILE)
+    profiles = {
+        a.removeprefix(PROFILE_FLAG) for p in children for a in _cmdline(p) if a.startswith(PROFILE_FLAG)
     }
-    entry = registry / f"{me.pid}.json"
+    temporary = {d for d in profiles if Path(d).name.startswith(TEMPORARY_PROFILE)}
+    entry = files.parent / f"{me.pid}.json"
     record = {
         "worker": me.pid,
         "started": me.create_time(),
         "processes": processes,
-        "folders": sorted(folders),
+        "folders": sorted({str(files)} | temporary),
     }
     entry.write_text(json.dumps(record))
     return entry
@@ -130,11 +129,9 @@ def reap_orphans(registry: Path) -> int:
         record = json.loads(entry.read_text())
         if _alive(record["worker"], record["started"]):
             continue
-        left = []
-        for process in record["processes"]:
-            if _alive(process["pid"], process["started"]):
-                left.append(psutil.Process(process["pid"]))
-                left[-1].kill()
+        left = [psutil.Process(p["pid"]) for p in record["processes"] if _alive(p["pid"], p["started"])]
+        for process in left:
+            process.kill()
         killed += len(left)
         psutil.wait_procs(left, timeout=10)  # a dying Chromium may still write to its profile
         for folder in record.get("folders", []):

@@ -31,7 +31,7 @@ from rpa.config import Settings
 from rpa.ledger import STATE_LABELS, TransferState
 from rpa.report_data import HISTORY_DAYS, VN, ProcedureSummary, ReportData, gather, vn_number
 
-__all__ = ["STATE_LABELS", "build_workbook", "report_path", "save_report", "write_daily_report"]
+__all__ = ["build_workbook", "report_path", "save_report", "write_daily_report"]
 
 S = TransferState
 STATE_NOTES: dict[TransferState, str] = {
