@@ -14,6 +14,7 @@ from typing import Any
 from loguru import logger
 
 from rpa.logs import mask
+from rpa.private_files import open_private, private_dir
 
 __all__ = ["raise_alert", "read_alerts"]
 
@@ -22,8 +23,8 @@ FILE_NAME = "alerts.jsonl"
 
 def raise_alert(work_dir: Path, kind: str, message: str, **context: Any) -> dict[str, Any]:
     entry = {"at": datetime.now(UTC).isoformat(), "kind": kind, "message": mask(message), **context}
-    work_dir.mkdir(parents=True, exist_ok=True)
-    with (work_dir / FILE_NAME).open("a", encoding="utf-8") as fh:
+    private_dir(work_dir)
+    with open_private(work_dir / FILE_NAME, "a") as fh:
         fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
     logger.bind(alert=True, alert_kind=kind, **context).error("ALERT {}: {}", kind, message)
     return entry

@@ -11,10 +11,11 @@ State is one small JSON file per portal in the work folder, shared by every work
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from rpa.private_files import private_dir, write_private
 
 __all__ = ["Breaker", "BreakerState"]
 
@@ -47,10 +48,8 @@ class Breaker:
 
     def open(self, reason: str, now: datetime | None = None) -> BreakerState:
         state = BreakerState(self.portal, (now or datetime.now(UTC)).isoformat(), reason)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(asdict(state), ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.path)
+        private_dir(self.path.parent)
+        write_private(self.path, json.dumps(asdict(state), ensure_ascii=False))
         return state
 
     def close(self) -> bool:

@@ -18,6 +18,8 @@ import psutil
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from pydantic import BaseModel
 
+from rpa.private_files import private_dir, write_private
+
 __all__ = [
     "CHROMIUM_ARGS",
     "BrowserSettings",
@@ -63,7 +65,7 @@ def open_browser(settings: BrowserSettings, registry: Path | None = None) -> Ite
     files = None
     try:
         if registry is not None:
-            registry.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(registry)
             files = Path(tempfile.mkdtemp(prefix="files-", dir=registry))
         browser = playwright.chromium.launch(
             executable_path=str(settings.executable_path),
@@ -107,7 +109,7 @@ def _register(files: Path) -> Path:
         "processes": processes,
         "folders": sorted({str(files)} | temporary),
     }
-    entry.write_text(json.dumps(record))
+    write_private(entry, json.dumps(record))
     return entry
 
 

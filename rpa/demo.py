@@ -21,6 +21,7 @@ from rich.table import Table
 from rpa.config import Settings, load_settings, write_config
 from rpa.domain import DossierStatus
 from rpa.ledger import STATE_LABELS, TransferState
+from rpa.private_files import private_dir, write_private
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.serving import sandbox
 from rpa.session import open_worker
@@ -39,8 +40,8 @@ def _fresh(data_dir: Path) -> None:
                 f"{data_dir} is not empty and was not made by `rpa demo`; choose another --data-dir"
             )
         shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / MARKER).write_text("made by rpa demo; deleted by the next demo run\n", encoding="utf-8")
+    private_dir(data_dir)
+    write_private(data_dir / MARKER, "made by rpa demo; deleted by the next demo run\n")
 
 
 NOT_ACCEPTED = "chưa tiếp nhận"

@@ -12,7 +12,6 @@ system is kept in ``<work_dir>/health.json``, so a restart does not alert again.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_fixed
 from rpa.alerts import raise_alert
 from rpa.clock import VN
 from rpa.config import Settings
+from rpa.private_files import private_dir, write_private
 
 __all__ = ["PROVINCIAL", "TIMEOUT_S", "Probe", "check_health", "probe"]
 
@@ -115,7 +115,5 @@ def _load(work_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _save(work_dir: Path, state: dict[str, dict[str, Any]]) -> None:
-    work_dir.mkdir(parents=True, exist_ok=True)
-    temporary = work_dir / f".{STATE_FILE}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(temporary, work_dir / STATE_FILE)
+    private_dir(work_dir)
+    write_private(work_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=2))

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from rpa.private_files import private_dir, private_opener
+
 if TYPE_CHECKING:
     from loguru import Record
 
@@ -81,7 +83,15 @@ def configure_logging(log_file: Path | None = None, *, level: str = "INFO", cons
             sys.stderr, level=level, format=_CONSOLE_FORMAT, colorize=None, backtrace=False, diagnose=False
         )
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        # Log lines name citizens: the file is owner-only from its first byte, and so is every file
+        # loguru opens after a rotation (it reuses the opener).
+        private_dir(log_file.parent)
         logger.add(
-            log_file, level="DEBUG", format=_json_line, encoding="utf-8", enqueue=False, diagnose=False
+            log_file,
+            level="DEBUG",
+            format=_json_line,
+            encoding="utf-8",
+            enqueue=False,
+            diagnose=False,
+            opener=private_opener,
         )

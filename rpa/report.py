@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rpa.config import Settings
 from rpa.ledger import STATE_LABELS, TransferState
+from rpa.private_files import private_dir
 from rpa.report_data import HISTORY_DAYS, VN, ProcedureSummary, ReportData, gather, vn_number
 
 __all__ = ["build_workbook", "report_path", "save_report", "write_daily_report"]
@@ -76,7 +77,7 @@ def write_daily_report(settings: Settings, day: date, out: Path | None = None) -
 
 def save_report(data: ReportData, out: Path) -> Path:
     """Write ``data`` as an Excel file atomically (temporary file, fsync, rename); create the folder."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     workbook = build_workbook(data)
     fd, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
