@@ -3,7 +3,8 @@
     RpaError
     └── LedgerError             something about a transfer's bookkeeping went wrong
         ├── IllegalTransition   the transition table forbids this move (or this actor may not make it)
-        ├── LeaseLost           a worker acted on a transfer whose lease another worker (or recovery) took
+        ├── LeaseLost           a worker acted on a transfer whose lease expired, or that another worker
+        │                       (or recovery) took
         ├── UnknownTransfer     no transfer has this id
         └── TransferChanged     a compare-and-set update found the row changed under it
 
@@ -11,6 +12,8 @@ Messages are English: they are for engineers and logs, not for clerks.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from rpa.errors import RpaError
 
@@ -34,13 +37,21 @@ class IllegalTransition(LedgerError):
 class LeaseLost(LedgerError):
     """The worker no longer holds the transfer's lease: it must stop working on it at once."""
 
-    def __init__(self, transfer_id: int, worker_id: str, holder: str | None) -> None:
+    def __init__(
+        self, transfer_id: int, worker_id: str, holder: str | None, *, expired_at: datetime | None = None
+    ) -> None:
         self.transfer_id = transfer_id
         self.worker_id = worker_id
         self.holder = holder
-        super().__init__(
-            f"worker {worker_id!r} does not hold the lease on transfer {transfer_id} (held by {holder!r})"
-        )
+        self.expired_at = expired_at
+        if holder == worker_id:
+            when = expired_at.isoformat() if expired_at is not None else "never set"
+            message = f"lease of worker {worker_id!r} on transfer {transfer_id} expired ({when})"
+        else:
+            message = (
+                f"worker {worker_id!r} does not hold the lease on transfer {transfer_id} (held by {holder!r})"
+            )
+        super().__init__(message)
 
 
 class UnknownTransfer(LedgerError, LookupError):

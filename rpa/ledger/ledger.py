@@ -192,12 +192,14 @@ class Ledger:
             reason: why, for the people who read the trail.
             evidence: paths of screenshots, traces and manifests backing the change.
             worker_id: the worker acting under its lease; when the transfer is in a leased state, the
-                worker must still be its lease owner. Moving into a leased state hands the lease to it.
+                worker must still be its lease owner and the lease must not have expired (an expired
+                lease is claimable, so a rival may be looking the transfer up already). Moving into a
+                leased state hands the lease to it.
             fields: facts to record (receipt code, ministry status, error, attempts...).
 
         Raises:
             IllegalTransition: the move is not in the table, or needs a clerk.
-            LeaseLost: ``worker_id`` no longer holds the transfer.
+            LeaseLost: ``worker_id`` no longer holds the transfer, or its lease expired.
             UnknownTransfer: no transfer has this id.
         """
         unknown = set(fields) - set(TransferFields.__annotations__)
@@ -211,8 +213,8 @@ class Ledger:
             row = rows.lock(session, transfer_id)
             current = TransferState(row.state)
             target = states.transition(current, to, actor=actor)
-            if worker_id is not None and current in LEASED and row.lease_owner != worker_id:
-                raise LeaseLost(transfer_id, worker_id, row.lease_owner)
+            if worker_id is not None and current in LEASED:
+                _check_lease(row, worker_id, now)
             values: dict[str, object] = {"state": target.value, "updated_at": now, **fields}
             if target not in LEASED:
                 values.update(lease_owner=None, lease_expires_at=None)
@@ -302,12 +304,17 @@ class Ledger:
             return rows.take(session, row, worker_id, now, lease_s) if row is not None else None
 
     def renew(self, transfer_id: int, worker_id: str, lease_s: float) -> Transfer:
-        """Extend the worker's lease to ``lease_s`` seconds from now; :class:`LeaseLost` if it lost it."""
+        """Extend the worker's lease to ``lease_s`` seconds from now.
+
+        Raises :class:`LeaseLost` when the worker lost the lease, including when it merely expired: a
+        rival may be claiming it at this moment, and renewing late would let two workers hold it.
+        """
         now = self._clock()
         with self._session(write=True) as session:
             row = rows.lock(session, transfer_id)
-            if row.state not in LEASED or row.lease_owner != worker_id:
+            if row.state not in LEASED:
                 raise LeaseLost(transfer_id, worker_id, row.lease_owner)
+            _check_lease(row, worker_id, now)
             rows.compare_and_set(session, row, {"lease_expires_at": now + timedelta(seconds=lease_s)})
             return rows.snapshot(session, transfer_id)
 
@@ -323,3 +330,12 @@ class Ledger:
         with self._session(write=True) as session:
             found = session.scalars(query.with_for_update(skip_locked=True)).all()
             return [rows.expire(session, row, now) for row in found]
+
+
+def _check_lease(row: TransferRow, worker_id: str, now: datetime) -> None:
+    """Raise :class:`LeaseLost` unless ``worker_id`` holds the lease on ``row`` and it is valid at ``now``."""
+    if row.lease_owner != worker_id:
+        raise LeaseLost(row.id, worker_id, row.lease_owner)
+    # A lease without an end is claimable (``rows.claimable``), so it protects nobody either.
+    if row.lease_expires_at is None or row.lease_expires_at <= now:
+        raise LeaseLost(row.id, worker_id, row.lease_owner, expired_at=row.lease_expires_at)

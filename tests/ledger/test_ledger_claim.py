@@ -131,12 +131,53 @@ def test_a_worker_that_lost_its_lease_cannot_transition(ledger: Ledger, clock: F
     )
 
 
-def test_an_expired_lease_nobody_took_is_still_the_workers(ledger: Ledger, clock: FakeClock) -> None:
-    """Expiry lets others take the transfer; until one does, the holder may carry on and record its result."""
+@pytest.mark.parametrize(
+    ("leased", "target"),
+    [
+        (S.FILLING, S.SUBMITTING),
+        (S.FILLING, S.FAILED_SYSTEM),
+        (S.WAITING_HUMAN, S.FILLING),
+        (S.SUBMITTING, S.SUBMITTED),
+        (S.UNCERTAIN, S.QUEUED),
+    ],
+    ids=lambda s: s.value,
+)
+def test_a_worker_whose_lease_ran_out_cannot_move_the_transfer_even_as_its_recorded_owner(
+    ledger: Ledger, clock: FakeClock, leased: TransferState, target: TransferState
+) -> None:
+    """Expired leases are claimable: a rival may be claiming it this instant and looking it up, so the
+    old holder must not commit ``submitting`` (and click) nor anything else."""
     transfer = ledger.enqueue("H55-1", "moj_lltp", actor="scheduler")
     _claimed(ledger, "w1", lease_s=60)
-    clock.advance(120)
+    for step in {S.FILLING: [], S.WAITING_HUMAN: [S.WAITING_HUMAN], S.SUBMITTING: [S.SUBMITTING],
+                 S.UNCERTAIN: [S.SUBMITTING, S.UNCERTAIN]}[leased]:  # fmt: skip
+        ledger.transition(transfer.id, step, actor="worker:w1", worker_id="w1")
+    clock.advance(60)  # the lease ends at this very moment
+    before, trail = ledger.get(transfer.id), ledger.events(transfer.id)
+    assert before.lease_owner == "w1"
+    with pytest.raises(LeaseLost, match="lease of worker 'w1' on transfer 1 expired"):
+        ledger.transition(transfer.id, target, actor="worker:w1", worker_id="w1")
+    assert ledger.get(transfer.id) == before
+    assert ledger.events(transfer.id) == trail
+
+
+def test_a_worker_may_move_until_the_last_moment_of_its_lease(ledger: Ledger, clock: FakeClock) -> None:
+    transfer = ledger.enqueue("H55-1", "moj_lltp", actor="scheduler")
+    _claimed(ledger, "w1", lease_s=60)
+    clock.advance(59.999)
     assert ledger.transition(transfer.id, S.SUBMITTING, actor="worker:w1", worker_id="w1").lease_owner == "w1"
+
+
+def test_an_expired_lease_cannot_be_renewed(ledger: Ledger, clock: FakeClock) -> None:
+    """Renewing late would give the lease back to a worker while a rival may be claiming it."""
+    transfer = ledger.enqueue("H55-1", "moj_lltp", actor="scheduler")
+    _claimed(ledger, "w1", lease_s=60)
+    clock.advance(60)
+    before = ledger.get(transfer.id)
+    with pytest.raises(LeaseLost, match="expired"):
+        ledger.renew(transfer.id, "w1", 60)
+    assert ledger.get(transfer.id) == before
+    assert _claimed(ledger, "w2").lease_owner == "w2"
 
 
 def test_renew_extends_the_lease(ledger: Ledger, clock: FakeClock) -> None:
