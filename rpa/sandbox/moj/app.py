@@ -18,6 +18,7 @@ from rpa.sandbox.moj.knobs import KnobsState, apply_knobs
 from rpa.sandbox.moj.portal import TEMPLATES_DIR, Portal
 from rpa.sandbox.moj.sessions import LoginRequired, SessionStore
 from rpa.sandbox.moj.store import Store
+from rpa.sandbox.same_origin import SameOriginControl
 
 __all__ = ["create_app"]
 
@@ -52,6 +53,7 @@ def create_app(data_dir: Path) -> FastAPI:
     )
     app.state.portal = portal
     app.middleware("http")(apply_knobs(portal.knobs, templates))
+    app.add_middleware(SameOriginControl)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(_request: Request, exc: LoginRequired) -> Response:

@@ -23,6 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from rpa.sandbox.provincial import api, auth, control, public, web
 from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.provincial.views import StoreError
+from rpa.sandbox.same_origin import SameOriginControl
 
 __all__ = ["create_app"]
 
@@ -98,6 +99,7 @@ def create_app(data_dir: Path) -> FastAPI:
         max_age=SESSION_MAX_AGE_S,
         same_site="lax",
     )
+    app.add_middleware(SameOriginControl)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, web, api, public, control):
         app.include_router(module.router)
