@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 S = TransferState
+# Not needs_review: only a clerk moves it on, so a worker session would have nothing to do for it.
 PENDING = (S.QUEUED, S.FILLING, S.SUBMITTING, S.UNCERTAIN, S.WAITING_HUMAN, S.SUBMITTED)
 """States a queue pass may move on (abandoned leases included; ``submitted`` awaits its write-back)."""
 

@@ -44,6 +44,10 @@ STATE_NOTES: dict[TransferState, str] = {
     S.WRITTEN_BACK: "Mã hồ sơ của Bộ đã được cập nhật về hệ thống một cửa; đang theo dõi kết quả.",
     S.FINISHED: "Bộ đã có kết quả cuối cùng (cấp phiếu hoặc từ chối) và đã cập nhật về một cửa.",
     S.WAITING_HUMAN: "Cần người đọc mã xác nhận, nhập OTP hoặc phê duyệt; xem trang «Chờ người xử lý».",
+    S.NEEDS_REVIEW: (
+        "Tra cứu không xác định được hồ sơ trên cổng của Bộ (nhiều hồ sơ có thể trùng, hoặc nhiều lần không "
+        "thấy): cán bộ đối chiếu trên cổng rồi nhập mã tiếp nhận hoặc cho chuyển lại; bot không tự nộp lại."
+    ),
     S.FAILED_BUSINESS: "Hồ sơ sai hoặc thiếu: cán bộ sửa hồ sơ rồi gửi lại; xem trang «Lỗi».",
     S.FAILED_SYSTEM: "Cổng lỗi và đã hết số lần thử lại, hoặc đang chờ thử lại; xem trang «Lỗi».",
 }
@@ -204,14 +208,16 @@ def _waiting_sheet(ws: Worksheet, data: ReportData) -> None:
         Column("Số giờ đã chờ", DECIMAL),
         Column("Lý do", wrap=True),
         Column("Số lần thử", INTEGER),
+        Column("Việc cần làm"),
     ]
     rows = [
-        [w.dossier_code, w.procedure, w.since, w.hours_waiting, w.reason, w.attempts] for w in data.waiting
+        [w.dossier_code, w.procedure, w.since, w.hours_waiting, w.reason, w.attempts, STATE_LABELS[w.state]]
+        for w in data.waiting
     ]
     _table(
         ws,
         f"HỒ SƠ CHỜ NGƯỜI XỬ LÝ - CUỐI NGÀY {data.day:%d/%m/%Y}",
-        "Bot cần một người (đọc mã xác nhận, nhập OTP, phê duyệt) trước khi nộp; "
+        "Bot cần một người (đọc mã xác nhận, nhập OTP, phê duyệt, đối chiếu hồ sơ trên cổng của Bộ); "
         "số giờ chờ tính đến hết ngày hoặc đến lúc lập báo cáo.",
         columns,
         rows,

@@ -55,6 +55,7 @@ PROCEDURE_NAMES: Mapping[str, str] = MappingProxyType({"judicial_record": "Cấp
 """Vietnamese procedure name of each ledger flow (``rpa.worker.FLOW``...); unknown flows show their id."""
 ALL_PROCEDURES = "Tất cả thủ tục"
 FAILED = (S.FAILED_BUSINESS, S.FAILED_SYSTEM)
+WAITING_FOR_A_PERSON = (S.WAITING_HUMAN, S.NEEDS_REVIEW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,8 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
-    """A dossier the bot cannot take further without a person (CAPTCHA, OTP, approval)."""
+    """A dossier the bot cannot take further without a person (CAPTCHA, OTP, approval, or a look-up a
+    clerk must settle by comparing with the portal)."""
 
     dossier_code: str
     procedure: str
@@ -101,6 +103,7 @@ class Waiting:
     hours_waiting: float
     reason: str
     attempts: int
+    state: TransferState  # waiting_human or needs_review: what the person is asked to do
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +287,7 @@ def _failures(histories: Sequence[_History], bounds: tuple[datetime, datetime]) 
 def _waiting(histories: Sequence[_History], as_of: datetime) -> list[Waiting]:
     found = []
     for h in histories:
-        if h.state is S.WAITING_HUMAN:
+        if h.state in WAITING_FOR_A_PERSON:
             entered, last = h.entered, h.events[-1]
             found.append(
                 Waiting(
@@ -294,6 +297,7 @@ def _waiting(histories: Sequence[_History], as_of: datetime) -> list[Waiting]:
                     hours_waiting=max(0.0, (as_of - entered.at).total_seconds() / 3600),
                     reason=last.reason,
                     attempts=h.attempts_until(as_of),
+                    state=h.state,
                 )
             )
     return sorted(found, key=lambda w: (w.since, w.dossier_code))

@@ -7,8 +7,16 @@ queued ─claim─▶ filling ─▶ submitting ─▶ submitted ─▶ written_
    │  └─ released ┘ │ waiting_human (CAPTCHA, OTP, approval) ─▶ filling | queued
    │                ▼
    ├── retry ── failed_system          uncertain ─lookup─▶ submitted (found) | queued (proved absent)
-   └── clerk ── failed_business (the dossier is wrong; only a clerk may requeue it)
+   ├── clerk ── failed_business            │
+   │            (the dossier is wrong)     ▼ (ambiguous, or nothing found again and again)
+   └──────── clerk ─────────────────── needs_review ─clerk─▶ submitted (the clerk gives the receipt)
 ```
+
+``needs_review`` parks a transfer whose look-up cannot settle it without guessing: several applications
+could be this dossier's, or it kept finding nothing. It holds no lease, no worker claims it and nothing
+requeues it: only a clerk who compared it with the portal moves it on, to ``submitted`` with the receipt
+code or back to ``queued`` when the application is truly absent. Guessing would risk a citizen being
+sent someone else's receipt, or the dossier reaching the ministry twice.
 
 ``finished`` is the end of status sync: the ministry reached a final status (certificate issued,
 application refused) and it has been written back. It is terminal; so is nothing else, because every
@@ -54,6 +62,7 @@ class TransferState(StrEnum):
     FAILED_SYSTEM = "failed_system"
     FAILED_BUSINESS = "failed_business"
     WAITING_HUMAN = "waiting_human"
+    NEEDS_REVIEW = "needs_review"
 
 
 S = TransferState
@@ -63,13 +72,14 @@ TRANSITIONS: MappingProxyType[TransferState, frozenset[TransferState]] = Mapping
         S.QUEUED: frozenset({S.FILLING}),
         S.FILLING: frozenset({S.SUBMITTING, S.FAILED_BUSINESS, S.FAILED_SYSTEM, S.WAITING_HUMAN, S.QUEUED}),
         S.SUBMITTING: frozenset({S.SUBMITTED, S.UNCERTAIN}),
-        S.UNCERTAIN: frozenset({S.SUBMITTED, S.QUEUED}),
+        S.UNCERTAIN: frozenset({S.SUBMITTED, S.QUEUED, S.NEEDS_REVIEW}),
         S.SUBMITTED: frozenset({S.WRITTEN_BACK}),
         S.WRITTEN_BACK: frozenset({S.FINISHED}),
         S.FINISHED: frozenset(),
         S.FAILED_SYSTEM: frozenset({S.QUEUED}),
         S.FAILED_BUSINESS: frozenset({S.QUEUED}),
         S.WAITING_HUMAN: frozenset({S.QUEUED, S.FILLING}),
+        S.NEEDS_REVIEW: frozenset({S.SUBMITTED, S.QUEUED}),
     }
 )
 """Every legal move: ``TRANSITIONS[from_state]`` is the set of states it may go to."""
@@ -84,14 +94,18 @@ STATE_LABELS: MappingProxyType[TransferState, str] = MappingProxyType(
         S.WRITTEN_BACK: "Đã cập nhật về một cửa",
         S.FINISHED: "Đã có kết quả",
         S.WAITING_HUMAN: "Chờ người xử lý",
+        S.NEEDS_REVIEW: "Chờ cán bộ đối chiếu trên cổng Bộ",
         S.FAILED_BUSINESS: "Lỗi nghiệp vụ",
         S.FAILED_SYSTEM: "Lỗi hệ thống",
     }
 )
 """What a clerk or supervisor reads for each state (reports, the demo's table)."""
 
-CLERK_ONLY: frozenset[tuple[TransferState, TransferState]] = frozenset({(S.FAILED_BUSINESS, S.QUEUED)})
-"""Edges only a clerk (actor ``clerk:<name>``) may take: business failures are never retried automatically."""
+CLERK_ONLY: frozenset[tuple[TransferState, TransferState]] = frozenset(
+    {(S.FAILED_BUSINESS, S.QUEUED), (S.NEEDS_REVIEW, S.SUBMITTED), (S.NEEDS_REVIEW, S.QUEUED)}
+)
+"""Edges only a clerk (actor ``clerk:<name>``) may take: business failures are never retried
+automatically, and a transfer parked for review is settled by a person who looked at the portal."""
 
 LEASED: frozenset[TransferState] = frozenset({S.FILLING, S.SUBMITTING, S.UNCERTAIN, S.WAITING_HUMAN})
 """States in which a worker holds the transfer under a lease; every other state has no lease."""

@@ -212,6 +212,34 @@ def test_recover_expired_settles_abandoned_work(ledger: Ledger, clock: FakeClock
     assert (reconcile.id, reconcile.needs_lookup) == (ids[0], True)
 
 
+def test_a_transfer_parked_for_review_is_never_claimed_nor_recovered(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    transfer = ledger.enqueue("H55-1", "moj_lltp", actor="scheduler")
+    _claimed(ledger, "w1", lease_s=60)
+    ledger.transition(transfer.id, S.SUBMITTING, actor="worker:w1", worker_id="w1")
+    ledger.transition(transfer.id, S.UNCERTAIN, actor="worker:w1", worker_id="w1")
+    parked = ledger.transition(
+        transfer.id, S.NEEDS_REVIEW, actor="worker:w1", worker_id="w1", reason="two applications found"
+    )
+    assert (parked.state, parked.lease_owner, parked.lease_expires_at, parked.needs_lookup) == (
+        S.NEEDS_REVIEW,
+        None,
+        None,
+        False,
+    )
+    later = clock.now + timedelta(days=30)
+    assert ledger.claim("w2", lease_s=60, now=later) is None
+    assert ledger.claim("w2", lease_s=60, now=later, dossier_code="H55-1") is None
+    assert ledger.recover_expired(later) == []
+    with pytest.raises(IllegalTransition, match="only a clerk"):
+        ledger.transition(transfer.id, S.QUEUED, actor="system")
+    done = ledger.transition(
+        transfer.id, S.SUBMITTED, actor="clerk:hoa", reason="đã đối chiếu", receipt_code="LLTP-1"
+    )
+    assert (done.state, done.receipt_code) == (S.SUBMITTED, "LLTP-1")
+
+
 def _work_through(url: str, worker_id: str, start: Any) -> list[int]:
     """Claim until nothing is left, moving each claimed transfer on to ``submitting`` under the lease."""
     taken = []

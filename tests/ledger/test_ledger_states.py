@@ -8,7 +8,16 @@ from itertools import product
 import pytest
 
 from rpa.errors import RpaError
-from rpa.ledger import CLERK_ONLY, LEASED, NEEDS_LOOKUP, TRANSITIONS, IllegalTransition, TransferState, clerk
+from rpa.ledger import (
+    CLERK_ONLY,
+    LEASED,
+    NEEDS_LOOKUP,
+    STATE_LABELS,
+    TRANSITIONS,
+    IllegalTransition,
+    TransferState,
+    clerk,
+)
 from rpa.ledger import transition as check
 
 S = TransferState
@@ -23,6 +32,9 @@ REQUIRED = [
     (S.SUBMITTING, S.UNCERTAIN),
     (S.UNCERTAIN, S.SUBMITTED),
     (S.UNCERTAIN, S.QUEUED),
+    (S.UNCERTAIN, S.NEEDS_REVIEW),
+    (S.NEEDS_REVIEW, S.SUBMITTED),
+    (S.NEEDS_REVIEW, S.QUEUED),
     (S.SUBMITTED, S.WRITTEN_BACK),
     (S.FAILED_SYSTEM, S.QUEUED),
     (S.WAITING_HUMAN, S.QUEUED),
@@ -73,6 +85,24 @@ def test_only_a_clerk_requeues_a_business_failure(actor: str) -> None:
     with pytest.raises(IllegalTransition, match="only a clerk"):
         check(S.FAILED_BUSINESS, S.QUEUED, actor=actor)
     assert check(S.FAILED_BUSINESS, S.QUEUED, actor=CLERK) is S.QUEUED
+
+
+@pytest.mark.parametrize("actor", ["scheduler", "system", "worker:host-1234"])
+def test_a_transfer_parked_for_review_is_settled_only_by_a_clerk(actor: str) -> None:
+    """An ambiguous or fruitless look-up is never guessed at: a person compares it with the portal."""
+    assert check(S.UNCERTAIN, S.NEEDS_REVIEW, actor=actor) is S.NEEDS_REVIEW
+    assert TRANSITIONS[S.NEEDS_REVIEW] == {S.SUBMITTED, S.QUEUED}
+    for target in (S.SUBMITTED, S.QUEUED):
+        assert (S.NEEDS_REVIEW, target) in CLERK_ONLY
+        with pytest.raises(IllegalTransition, match="only a clerk"):
+            check(S.NEEDS_REVIEW, target, actor=actor)
+        assert check(S.NEEDS_REVIEW, target, actor=CLERK) is target
+    assert S.NEEDS_REVIEW not in LEASED | NEEDS_LOOKUP
+
+
+def test_every_state_has_a_vietnamese_label() -> None:
+    assert set(STATE_LABELS) == set(S)
+    assert STATE_LABELS[S.NEEDS_REVIEW] == "Chờ cán bộ đối chiếu trên cổng Bộ"
 
 
 def test_illegal_transition_is_an_rpa_error_with_an_english_message() -> None:
