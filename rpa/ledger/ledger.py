@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +55,7 @@ class TransferFields(TypedDict, total=False):
     supplement_reason: str | None
     status_checked_at: datetime | None
     finished_at: datetime | None
+    submission: dict[str, Any] | None  # opaque to the ledger: what was typed, kept for the look-up
 
 
 class Ledger:
@@ -202,9 +203,7 @@ class Ledger:
             LeaseLost: ``worker_id`` no longer holds the transfer, or its lease expired.
             UnknownTransfer: no transfer has this id.
         """
-        unknown = set(fields) - set(TransferFields.__annotations__)
-        if unknown:
-            raise TypeError(f"transition() got unknown transfer fields: {', '.join(sorted(unknown))}")
+        _check_fields("transition", fields)
         next_attempt_at = fields.get("next_attempt_at")
         if next_attempt_at is not None and next_attempt_at.tzinfo is None:
             raise ValueError("next_attempt_at must be timezone-aware (the ledger stores UTC)")
@@ -248,9 +247,7 @@ class Ledger:
             TypeError: a field that is not a :class:`TransferFields` key.
             ValueError: ``actor`` is empty, or ``evidence`` comes without a ``reason``.
         """
-        unknown = set(fields) - set(TransferFields.__annotations__)
-        if unknown:
-            raise TypeError(f"record() got unknown transfer fields: {', '.join(sorted(unknown))}")
+        _check_fields("record", fields)
         if not actor.strip():
             raise ValueError("record() needs an actor (scheduler, system, worker:<id> or clerk:<name>)")
         evidence = builtins.list(evidence)
@@ -330,6 +327,15 @@ class Ledger:
         with self._session(write=True) as session:
             found = session.scalars(query.with_for_update(skip_locked=True)).all()
             return [rows.expire(session, row, now) for row in found]
+
+
+def _check_fields(method: str, fields: TransferFields) -> None:
+    unknown = set(fields) - set(TransferFields.__annotations__)
+    if unknown:
+        raise TypeError(f"{method}() got unknown transfer fields: {', '.join(sorted(unknown))}")
+    submission = fields.get("submission")
+    if submission is not None and not isinstance(submission, dict):
+        raise TypeError(f"{method}(): submission must be a dict or None, not {type(submission).__name__}")
 
 
 def _check_lease(row: TransferRow, worker_id: str, now: datetime) -> None:

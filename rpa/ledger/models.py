@@ -13,7 +13,7 @@ features need (written-back and finished times, overdue flags...) are nullable a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -107,6 +107,9 @@ class TransferRow(Base):
     supplement_reason: Mapped[str | None] = mapped_column(Text)  # the ministry's words, for the clerk
     status_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What the worker typed, recorded right before the final click (migration 0003): a later look-up
+    # matches on it, not on the provincial dossier as it is by then. Personal data: never print it.
+    submission: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class EventRow(Base):
@@ -154,6 +157,7 @@ class Transfer:
     supplement_reason: str | None = None
     status_checked_at: datetime | None = None
     finished_at: datetime | None = None
+    submission: dict[str, Any] | None = field(default=None, hash=False)  # opaque to the ledger
 
     @property
     def needs_lookup(self) -> bool:
@@ -165,6 +169,7 @@ class Transfer:
         values: dict[str, Any] = {name: getattr(row, name) for name in cls.__dataclass_fields__}
         values["state"] = TransferState(row.state)
         values["business_reasons"] = tuple(row.business_reasons or ())
+        values["submission"] = dict(row.submission) if row.submission is not None else None
         return cls(**values)
 
 
