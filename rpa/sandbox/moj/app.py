@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from rpa import adminunits
 from rpa.sandbox.moj import control, routes_auth, routes_lookup, routes_units, routes_wizard
 from rpa.sandbox.moj.captcha import CaptchaStore
+from rpa.sandbox.moj.dropping import DroppingFastAPI
 from rpa.sandbox.moj.forms import ADDRESS_PARTS, RESIDENCE_PARTS, address_name, element_id, residence_name
 from rpa.sandbox.moj.knobs import KnobsState, apply_knobs
 from rpa.sandbox.moj.portal import TEMPLATES_DIR, Portal
@@ -43,9 +44,10 @@ def create_app(data_dir: Path) -> FastAPI:
         adminunits=adminunits,
     )
     templates.env.filters["vn_datetime"] = _vn_datetime
-    store = Store(data_dir / "moj-lltp.sqlite")
-    portal = Portal(data_dir, store, KnobsState(), SessionStore(), CaptchaStore(), templates)
-    app = FastAPI(
+    knobs = KnobsState()
+    store = Store(data_dir / "moj-lltp.sqlite", now=knobs.now)
+    portal = Portal(data_dir, store, knobs, SessionStore(), CaptchaStore(), templates)
+    app = DroppingFastAPI(
         title="Sandbox: Cổng cấp Phiếu lý lịch tư pháp trực tuyến",
         docs_url=None,
         redoc_url=None,

@@ -2,6 +2,8 @@
 
 The knobs are set through ``POST /_sandbox/knobs`` with exactly these JSON keys. ``/_sandbox/`` and
 ``/static/`` are exempt from errors and maintenance; ``/_sandbox/`` is also exempt from latency.
+``error_rate`` fails a request before the portal does anything; ``lost_answer_rate`` (applied by the
+final submission itself) loses the answer after the application is stored.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ import asyncio
 import random
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Final, Literal
 
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["KnobUpdate", "Knobs", "KnobsState", "apply_knobs"]
+from rpa import clock
+
+__all__ = ["MAX_CLOCK_OFFSET_S", "KnobUpdate", "Knobs", "KnobsState", "LostAnswerMode", "apply_knobs"]
+
+MAX_CLOCK_OFFSET_S: Final = 86_400.0
+LostAnswerMode = Literal["gateway", "drop"]
 
 
 class Knobs(BaseModel):
@@ -33,6 +41,10 @@ class Knobs(BaseModel):
     ui_version: Literal[1, 2] = 1
     auto_advance_s: float = Field(default=0.0, ge=0)  # 0: statuses advance only by the control API
     legacy_units: bool = False  # address groups start in the pre-2025 (province-district-commune) mode
+    lost_answer_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    lost_answer_mode: LostAnswerMode = "gateway"
+    clock_offset_s: float = Field(default=0.0, ge=-MAX_CLOCK_OFFSET_S, le=MAX_CLOCK_OFFSET_S)
+    receipt_layout: Literal[1, 2] = 1
 
 
 class KnobUpdate(BaseModel):
@@ -49,6 +61,10 @@ class KnobUpdate(BaseModel):
     ui_version: Literal[1, 2] | None = None
     auto_advance_s: float | None = Field(default=None, ge=0)
     legacy_units: bool | None = None
+    lost_answer_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    lost_answer_mode: LostAnswerMode | None = None
+    clock_offset_s: float | None = Field(default=None, ge=-MAX_CLOCK_OFFSET_S, le=MAX_CLOCK_OFFSET_S)
+    receipt_layout: Literal[1, 2] | None = None
 
 
 class KnobsState:
@@ -75,6 +91,16 @@ class KnobsState:
         with self._lock:
             self._knobs = Knobs()
             return self._knobs
+
+    def now(self) -> datetime:
+        """The portal's own clock: Vietnam time, naive and to the second, off by ``clock_offset_s``."""
+        real = clock.vn_now().replace(tzinfo=None)
+        return (real + timedelta(seconds=self.current.clock_offset_s)).replace(microsecond=0)
+
+    def answer_lost(self) -> bool:
+        """Draw whether the answer to this final submission is lost (``lost_answer_rate``)."""
+        rate = self.current.lost_answer_rate
+        return rate > 0 and self.rng.random() < rate
 
 
 NextCall = Callable[[Request], Awaitable[Response]]

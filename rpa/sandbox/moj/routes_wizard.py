@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from rpa import adminunits
+from rpa.sandbox.moj.dropping import drop_answer
 from rpa.sandbox.moj.forms import STEP_ORDER, STEPS, read_step
 from rpa.sandbox.moj.normalise import describe, normalise
 from rpa.sandbox.moj.portal import Portal, get_portal
@@ -145,12 +146,18 @@ def review(request: Request, portal: PortalDep) -> Response:
 def submit(request: Request, portal: PortalDep) -> Response:
     """Store the application.
 
-    The draft is kept, so a second POST creates a duplicate (as on the real site).
+    The draft is kept, so a second POST creates a duplicate (as on the real site). With knob
+    ``lost_answer_rate`` the answer is lost after the application is stored: a gateway error page, or
+    (``lost_answer_mode`` "drop") a connection closed without any answer.
     """
     session = portal.session(request)
     if (missing := _first_missing(session)) is not None:
         return _goto(f"/ho-so/buoc/{missing}")
     record = portal.store.submit(session.account, normalise(session.draft), portal.k.ui_version)
+    if portal.knobs.answer_lost():
+        if portal.k.lost_answer_mode == "drop":
+            drop_answer(request)
+        return portal.render(request, "gateway_error.html", {}, status_code=502)
     return _goto(f"/ho-so/bien-nhan/{record['receipt']}")
 
 
@@ -160,4 +167,5 @@ def receipt_page(receipt: str, request: Request, portal: PortalDep) -> Response:
     record = portal.store.get(receipt, portal.k.auto_advance_s)
     if record is None:
         return portal.render(request, "not_found.html", {"receipt": receipt}, 404, session=session)
-    return portal.render(request, "receipt.html", {"record": record}, session=session)
+    context = {"record": record, "layout": portal.k.receipt_layout}
+    return portal.render(request, "receipt.html", context, session=session)

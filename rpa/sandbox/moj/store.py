@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -90,9 +91,14 @@ def _record(row: ApplicationRow) -> dict[str, Any]:
 
 
 class Store:
-    """Thread-safe access to ``moj-lltp.sqlite``; every method opens and closes its own session."""
+    """Thread-safe access to ``moj-lltp.sqlite``; every method opens and closes its own session.
 
-    def __init__(self, path: Path) -> None:
+    ``now`` is the portal's own clock (the app passes one that knob ``clock_offset_s`` shifts): every
+    time the store records (submission, status changes) is portal time, as the real portal's would be.
+    """
+
+    def __init__(self, path: Path, now: Callable[[], datetime] = vn_now) -> None:
+        self._now = now
         self.engine: Engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
         event.listen(self.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA journal_mode=WAL"))
         _Base.metadata.create_all(self.engine)
@@ -121,7 +127,7 @@ class Store:
     # -- applications ------------------------------------------------------------------------------
     def submit(self, account: Account, form: dict[str, Any], ui_version: int) -> dict[str, Any]:
         """Store one application; duplicates are accepted, as on the real portal."""
-        now = vn_now()
+        now = self._now()
         with self._write, self._sessions.begin() as db:
             row = ApplicationRow(
                 account=account.username,
@@ -204,7 +210,7 @@ class Store:
                 rows = [r for r in db.scalars(query) if can_move(r.status, target)]
             for row in rows:
                 before = row.status
-                self._move(db, row, target, vn_now(), reason)
+                self._move(db, row, target, self._now(), reason)
                 moved.append(
                     {
                         "receipt": row.receipt,
@@ -219,7 +225,7 @@ class Store:
         """Advance statuses one step per ``step_s`` seconds since the last change (0: off)."""
         if step_s <= 0:
             return
-        now = vn_now()
+        now = self._now()
         step = timedelta(seconds=step_s)
         with self._write, self._sessions.begin() as db:
             for row in db.scalars(select(ApplicationRow).where(ApplicationRow.status.in_(list(AUTO_NEXT)))):

@@ -119,6 +119,10 @@ def test_control_api(moj: MojSandbox) -> None:
         "ui_version": 1,
         "auto_advance_s": 0.0,
         "legacy_units": False,
+        "lost_answer_rate": 0.0,
+        "lost_answer_mode": "gateway",
+        "clock_offset_s": 0.0,
+        "receipt_layout": 1,
     }
     assert moj.http.post("/_sandbox/knobs", json={"latencyMs": 5}).status_code == 422
     assert moj.http.post("/_sandbox/knobs", json={"ui_version": 3}).status_code == 422
