@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
     evidence_retention_days: int = 365  # evidence folders older than this are purged
     holidays: list[date] | None = None  # public holidays off work; None = the built-in table (rpa.deadlines)
+    max_attachment_mb: float = 20.0  # a bigger attachment is refused while streaming (the clerk is told)
 
     @classmethod
     def settings_customise_sources(

@@ -7,6 +7,7 @@ Errors, by what the caller should do about them::
     ConfigError         the account's credentials are refused when asking for a token
     ProvincialRefused   any other 4xx: the system refused the request and said why, in Vietnamese
     InvalidDossier      a downloaded attachment does not match its size or SHA-256 (see ``download``)
+    AttachmentTooLarge  an attachment is bigger than the cap (an InvalidDossier: the clerk is told)
 """
 
 from __future__ import annotations
@@ -21,12 +22,27 @@ import httpx
 
 from rpa.domain.labels import label_for
 from rpa.errors import BusinessError, ConfigError, InvalidDossier, PortalError, Problem
+from rpa.private_files import open_private, private_dir
 
-__all__ = ["DEFAULT_PAGE_SIZE", "ProvincialClient", "ProvincialRefused", "verify_attachment"]
+__all__ = [
+    "DEFAULT_MAX_ATTACHMENT_MB",
+    "DEFAULT_PAGE_SIZE",
+    "AttachmentTooLarge",
+    "ProvincialClient",
+    "ProvincialRefused",
+    "attachment_name",
+    "max_bytes",
+    "verify_attachment",
+]
 
 SYSTEM = "provincial one-stop system"
 DEFAULT_PAGE_SIZE = 50
 """Dossiers per search page (the API allows 1-100)."""
+DEFAULT_MAX_ATTACHMENT_MB = 20.0
+"""The default of ``Settings.max_attachment_mb``: bigger files are refused, not downloaded."""
+CHUNK_BYTES = 64 * 1024
+"""An attachment is streamed to disk this much at a time, so memory never holds a whole file."""
+_MB = 1024 * 1024
 
 
 class ProvincialRefused(BusinessError):
@@ -43,25 +59,57 @@ class ProvincialRefused(BusinessError):
         super().__init__(f"Hệ thống một cửa từ chối {what} (HTTP {status_code}): {detail}")
 
 
+class AttachmentTooLarge(InvalidDossier):
+    """An attachment is bigger than the cap (``Settings.max_attachment_mb``); the clerk must act.
+
+    Attributes:
+        index: the attachment's index in the dossier.
+        name: its file name, as the dossier lists it.
+        limit_mb: the cap it passed.
+    """
+
+    def __init__(self, index: int, name: str, limit_mb: float, dossier_code: str | None) -> None:
+        self.index, self.name, self.limit_mb = index, name, limit_mb
+        where = f"attachments.{index}"
+        shown = f"{limit_mb:g}".replace(".", ",")  # Vietnamese decimal comma: 0,5 MB
+        message = f"tệp “{name}” lớn hơn {shown} MB, vượt giới hạn cổng Bộ cho phép"
+        super().__init__([Problem(where, label_for(where), message)], dossier_code)
+
+
+def attachment_name(meta: Mapping[str, Any], dest: Path) -> str:
+    """The attachment's name for a clerk: the one the dossier lists, else the saved file's."""
+    name = meta.get("name")
+    return name if isinstance(name, str) and name.strip() else dest.name
+
+
+def max_bytes(limit_mb: float) -> int:
+    """``limit_mb`` megabytes (MiB, as file managers count them) in bytes."""
+    return int(limit_mb * _MB)
+
+
 def verify_attachment(path: Path, index: int, meta: Mapping[str, Any], dossier_code: str | None) -> None:
     """Check a downloaded file against its attachment metadata (``size`` and ``sha256``, when given).
 
     Raises:
         InvalidDossier: with a Vietnamese problem on ``attachments.{index}`` when they disagree.
     """
-    content = path.read_bytes()
+    length = path.stat().st_size
+    digest_of_file = hashlib.sha256()
+    with path.open("rb") as stream:  # in chunks: a file up to the cap need not fit in memory
+        for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
+            digest_of_file.update(chunk)
     problems: list[Problem] = []
     where = f"attachments.{index}"
     size, digest = meta.get("size"), meta.get("sha256")
-    if isinstance(size, int) and not isinstance(size, bool) and size != len(content):
+    if isinstance(size, int) and not isinstance(size, bool) and size != length:
         problems.append(
             Problem(
                 where,
                 label_for(where),
-                f"tệp tải về có {len(content)} byte nhưng hồ sơ ghi {size} byte: tệp bị hỏng hoặc bị thay",
+                f"tệp tải về có {length} byte nhưng hồ sơ ghi {size} byte: tệp bị hỏng hoặc bị thay",
             )
         )
-    if isinstance(digest, str) and digest.strip().lower() != hashlib.sha256(content).hexdigest():
+    if isinstance(digest, str) and digest.strip().lower() != digest_of_file.hexdigest():
         problems.append(
             Problem(where, label_for(where), "mã SHA-256 của tệp tải về không khớp với hồ sơ: tệp bị hỏng")
         )
@@ -76,6 +124,7 @@ class ProvincialClient:
         base_url: e.g. ``https://motcua.quangngai.gov.vn`` (no ``/api``).
         username, password: a service account allowed to use the API.
         timeout: seconds for each request.
+        max_attachment_mb: an attachment bigger than this is refused (:class:`AttachmentTooLarge`).
         transport: an ``httpx`` transport (tests pass ``httpx.MockTransport``).
     """
 
@@ -86,9 +135,11 @@ class ProvincialClient:
         password: str,
         *,
         timeout: float = 20.0,
+        max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.max_attachment_mb = max_attachment_mb
         self._username, self._password = username, password
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
         self._token: str | None = None
@@ -147,18 +198,41 @@ class ProvincialClient:
         return data
 
     def download(self, url: str, dest: Path, *, index: int, meta: Mapping[str, Any], code: str) -> Path:
-        """Save an attachment (its ``download_url``) to ``dest`` and check it against ``meta``.
+        """Save an attachment (its ``download_url``) to ``dest`` (mode 0o600) and check it against ``meta``.
+
+        The file is streamed to disk in chunks and the download stops as soon as it passes
+        ``max_attachment_mb``, whatever its metadata claims: memory never holds a whole file.
 
         Raises:
+            AttachmentTooLarge: the file is bigger than the cap; nothing is left at ``dest``.
             InvalidDossier: the bytes do not match the metadata's size or SHA-256.
-            PortalError: the download failed, or the URL leads away from the provincial system
-                (the bearer token is never sent elsewhere).
+            PortalError: the download failed (nothing is left at ``dest``), or the URL leads away
+                from the provincial system (the bearer token is never sent elsewhere).
         """
         if "://" in url and not url.startswith(self.base_url + "/"):
             raise PortalError(f"{SYSTEM} at {self.base_url}: attachment {index} of {code} points elsewhere")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        response = self._send("GET", url, what=f"attachment {index} of dossier {code}")
-        dest.write_bytes(response.content)
+        private_dir(dest.parent)
+        what = f"attachment {index} of dossier {code}"
+        limit = max_bytes(self.max_attachment_mb)
+        response = self._send("GET", url, what=what, stream=True)
+        try:
+            with open_private(dest, "wb") as out:
+                written = 0
+                for chunk in response.iter_bytes(CHUNK_BYTES):
+                    written += len(chunk)
+                    if written > limit:
+                        raise AttachmentTooLarge(
+                            index, attachment_name(meta, dest), self.max_attachment_mb, code
+                        )
+                    out.write(chunk)
+        except httpx.HTTPError as exc:
+            dest.unlink(missing_ok=True)
+            raise PortalError(f"{SYSTEM} at {self.base_url} broke off {what}: {exc}") from exc
+        except BaseException:
+            dest.unlink(missing_ok=True)  # a partial file is no evidence of anything
+            raise
+        finally:
+            response.close()
         verify_attachment(dest, index, meta, code)
         return dest
 
@@ -193,20 +267,36 @@ class ProvincialClient:
                 f"{SYSTEM} at {self.base_url} returned malformed JSON for {method} {path}: {exc}"
             ) from None
 
-    def _send(self, method: str, path: str, *, what: str | None = None, **kwargs: Any) -> httpx.Response:
+    def _send(
+        self, method: str, path: str, *, what: str | None = None, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        """The answer of a successful request; with ``stream`` its body is still to be read (and the
+        response closed) by the caller."""
         what = what or f"{method} {path}"
-        response = self._attempt(method, path, what, **kwargs)
+        response = self._attempt(method, path, what, stream, **kwargs)
         if response.status_code == 401:  # token expired or revoked: one fresh token, one more try
+            response.close()
             self._token = None
-            response = self._attempt(method, path, what, **kwargs)
+            response = self._attempt(method, path, what, stream, **kwargs)
             if response.status_code == 401:
+                response.close()
                 raise PortalError(f"{SYSTEM} at {self.base_url} refused a fresh token for {what}")
+        if response.status_code >= 400:
+            try:
+                response.read()  # an error's body is small and says why
+            except httpx.HTTPError as exc:
+                code = response.status_code
+                raise PortalError(
+                    f"{SYSTEM} at {self.base_url} failed on {what}: HTTP {code} ({exc})"
+                ) from exc
+            finally:
+                response.close()
         self._raise_for_status(response, what)
         return response
 
-    def _attempt(self, method: str, path: str, what: str, **kwargs: Any) -> httpx.Response:
+    def _attempt(self, method: str, path: str, what: str, stream: bool, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._access_token()}"}
-        return self._call(method, path, what, headers=headers, **kwargs)
+        return self._call(method, path, what, headers=headers, stream=stream, **kwargs)
 
     def _access_token(self) -> str:
         if self._token is None:
@@ -227,9 +317,11 @@ class ProvincialClient:
             self._token = token
         return self._token
 
-    def _call(self, method: str, path: str, what: str, **kwargs: Any) -> httpx.Response:
+    def _call(
+        self, method: str, path: str, what: str, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
         try:
-            return self._http.request(method, path, **kwargs)
+            return self._http.send(self._http.build_request(method, path, **kwargs), stream=stream)
         except httpx.TimeoutException as exc:
             raise PortalError(f"{SYSTEM} at {self.base_url} timed out on {what}: {exc}") from exc
         except httpx.HTTPError as exc:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from rpa.config import SourceSettings
 from rpa.errors import ConfigError
-from rpa.provincial import ProvincialClient
+from rpa.provincial import DEFAULT_MAX_ATTACHMENT_MB, ProvincialClient
 from rpa.sources.api import ApiSource
 from rpa.sources.base import Source, SourceRecord, strip_extras
 from rpa.sources.web import WebSource
@@ -22,8 +22,15 @@ if TYPE_CHECKING:
 __all__ = ["ApiSource", "Source", "SourceRecord", "WebSource", "make_source", "strip_extras"]
 
 
-def make_source(settings: SourceSettings, browser: Browser | None = None) -> Source:
+def make_source(
+    settings: SourceSettings,
+    browser: Browser | None = None,
+    *,
+    max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB,
+) -> Source:
     """The source ``settings.kind`` names; ``web`` needs a launched ``browser``.
+
+    ``max_attachment_mb`` is ``Settings.max_attachment_mb``: bigger attachments are refused.
 
     Raises:
         ConfigError: ``kind`` is ``web`` and no browser is given.
@@ -33,5 +40,8 @@ def make_source(settings: SourceSettings, browser: Browser | None = None) -> Sou
     if settings.kind == "web":
         if browser is None:
             raise ConfigError("the provincial source is 'web' but no browser was given")
-        return WebSource(browser, settings.base_url, account.username, password)
-    return ApiSource(ProvincialClient(settings.base_url, account.username, password))
+        return WebSource(
+            browser, settings.base_url, account.username, password, max_attachment_mb=max_attachment_mb
+        )
+    client = ProvincialClient(settings.base_url, account.username, password)
+    return ApiSource(client, max_attachment_mb=max_attachment_mb)

@@ -7,17 +7,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rpa.provincial import ProvincialClient
+from rpa.provincial import DEFAULT_MAX_ATTACHMENT_MB, ProvincialClient
 from rpa.sources.base import Source, SourceRecord, assemble
 
 __all__ = ["ApiSource"]
 
 
 class ApiSource(Source):
-    """A :class:`Source` over :class:`~rpa.provincial.ProvincialClient` (which it closes)."""
+    """A :class:`Source` over :class:`~rpa.provincial.ProvincialClient` (which it closes).
 
-    def __init__(self, client: ProvincialClient) -> None:
+    ``max_attachment_mb`` (``Settings.max_attachment_mb``) becomes the client's cap on each download.
+    """
+
+    def __init__(
+        self, client: ProvincialClient, *, max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB
+    ) -> None:
         self.client = client
+        client.max_attachment_mb = max_attachment_mb
 
     def list_codes(
         self, procedure_code: str, statuses: Sequence[int] = (), since: date | None = None

@@ -19,7 +19,15 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from rpa.errors import ConfigError, InvalidDossier, PortalError
-from rpa.provincial import ProvincialRefused, verify_attachment
+from rpa.private_files import make_private, private_dir
+from rpa.provincial import (
+    DEFAULT_MAX_ATTACHMENT_MB,
+    AttachmentTooLarge,
+    ProvincialRefused,
+    attachment_name,
+    max_bytes,
+    verify_attachment,
+)
 from rpa.sources.base import Source, SourceRecord, assemble
 from rpa.sources.fields import FieldError, read_fields
 
@@ -43,12 +51,21 @@ class WebSource(Source):
         base_url: the provincial system, e.g. ``https://motcua.quangngai.gov.vn``.
         username, password: a clerk account of the web UI.
         timeout_ms: the longest wait for any one page action.
+        max_attachment_mb: an attachment bigger than this is refused (:class:`AttachmentTooLarge`).
     """
 
     def __init__(
-        self, browser: Browser, base_url: str, username: str, password: str, *, timeout_ms: float = 15_000
+        self,
+        browser: Browser,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        timeout_ms: float = 15_000,
+        max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB,
     ) -> None:
         self.browser = browser
+        self.max_attachment_mb = max_attachment_mb
         self.base_url = base_url.rstrip("/")
         self._username, self._password = username, password
         self.timeout_ms = timeout_ms
@@ -127,8 +144,15 @@ class WebSource(Source):
         if failure:
             self._check_link(page, code, index, url)
             raise PortalError(f"{SYSTEM} at {self.base_url}: attachment {index} of {code} failed: {failure}")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        download.save_as(dest)
+        # Chromium streams the file into its own download folder, never into this process's memory;
+        # it is sized there and only copied to ``dest`` under the cap.
+        if Path(download.path()).stat().st_size > max_bytes(self.max_attachment_mb):
+            download.delete()
+            name = attachment_name(meta if isinstance(meta, dict) else {}, dest)
+            raise AttachmentTooLarge(index, name, self.max_attachment_mb, code)
+        private_dir(dest.parent)
+        download.save_as(dest)  # into a 0o700 folder: private before the chmod too
+        make_private(dest)
         try:
             verify_attachment(dest, index, meta if isinstance(meta, dict) else {}, code)
         except InvalidDossier:

@@ -1,0 +1,119 @@
+"""Bad input: a huge attachment (issue 11, case 7).
+
+A scan of tens of megabytes must neither fill the bot's memory nor reach the ministry portal, which
+refuses it anyway: the download is streamed to disk and stopped as soon as it passes the configured
+cap (``Settings.max_attachment_mb``), the partial file is deleted, and the dossier is refused with a
+Vietnamese reason for the clerk, as any other bad dossier (a ``BusinessError``, so the worker parks
+it as ``failed_business`` instead of crashing or retrying).
+
+The dossier is stored through the provincial sandbox's control API (``POST /_sandbox/dossiers``) and
+read back with the real API client over HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import random
+import tracemalloc
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rpa.config import Account, Settings, SourceSettings
+from rpa.errors import BusinessError, InvalidDossier
+from rpa.provincial import ProvincialClient
+from rpa.sandbox.provincial.app import create_app
+from rpa.sandbox.records import SeededDossier
+from rpa.sandbox.seed import generate
+from rpa.sandbox.serving import serve_app
+from rpa.sources import ApiSource, make_source
+
+TODAY = date(2025, 11, 20)
+SERVICE = ("rpa.bot", "RpaBot@2025")
+MB = 1024 * 1024
+HUGE = 12 * MB
+CAP_MB = 1.0
+
+
+@pytest.fixture(scope="module")
+def provincial_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    served = serve_app(create_app(tmp_path_factory.mktemp("provincial")))
+    try:
+        yield served.url
+    finally:
+        served.server.should_exit = True
+        served.thread.join(timeout=10)
+
+
+def add_with_scan(url: str, content: bytes) -> tuple[str, str]:
+    """Store a valid dossier whose identity-card scan (attachment 1) is ``content``; its code and
+    the scan's name."""
+    seeded: SeededDossier = next(d for d in generate(1, 10, today=TODAY) if not d.flaw and not d.tricky)
+    data = copy.deepcopy(seeded.data)
+    scan = data["attachments"][0]
+    scan.update(size=len(content), sha256=hashlib.sha256(content).hexdigest())
+    files = [
+        {"name": f.name, "media_type": f.media_type, "content_base64": base64.b64encode(body).decode()}
+        for f, body in zip(seeded.files, [content, seeded.files[1].content], strict=True)
+    ]
+    answer = httpx.post(f"{url}/_sandbox/dossiers", json={"dossiers": [{"data": data, "files": files}]})
+    answer.raise_for_status()
+    return answer.json()["codes"][0], scan["name"]
+
+
+def test_a_huge_scan_is_refused_while_streaming_not_held_in_memory(
+    provincial_url: str, tmp_path: Path
+) -> None:
+    content = random.Random(11).randbytes(HUGE)  # incompressible, like a real scan
+    code, name = add_with_scan(provincial_url, content)
+    del content
+    downloads = tmp_path / "attachments"
+    with ProvincialClient(provincial_url, *SERVICE, timeout=30) as client:
+        source = ApiSource(client, max_attachment_mb=CAP_MB)
+        source.read(code, tmp_path / "warm-up", today=TODAY)  # modules the first request imports
+        tracemalloc.start()
+        try:
+            record = source.read(code, downloads, today=TODAY)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    # Reading 12 MB whole needs 12 MB at least; streaming needs a chunk or so, whatever the file's size.
+    assert peak < CAP_MB * MB, f"peak {peak / MB:.1f} MB while downloading"
+    assert record.dossier is None and isinstance(record.problems, BusinessError)
+    [problem] = record.problems.problems
+    assert problem.field == "attachments.0" and problem.label == "Tệp đính kèm 1"
+    assert problem.message == f"tệp “{name}” lớn hơn 1 MB, vượt giới hạn cổng Bộ cho phép"
+    assert str(record.problems).endswith(f"- Tệp đính kèm 1: {problem.message}")
+    # The partial file is gone; the other attachment was downloaded and checked as usual.
+    assert record.files[0] is None and record.files[1] is not None
+    assert [p.name for p in (downloads / code).iterdir()] == [record.files[1].name]
+
+
+def test_a_scan_just_under_the_cap_is_downloaded_whole(provincial_url: str, tmp_path: Path) -> None:
+    content = random.Random(12).randbytes(MB - 1)
+    code, _ = add_with_scan(provincial_url, content)
+    with ProvincialClient(provincial_url, *SERVICE, timeout=30) as client:
+        record = ApiSource(client, max_attachment_mb=CAP_MB).read(code, tmp_path, today=TODAY)
+    assert record.problems is None and record.files[0] is not None
+    assert record.files[0].read_bytes() == content
+
+
+def test_the_cap_comes_from_the_settings(provincial_url: str, tmp_path: Path) -> None:
+    """``make_source`` takes the cap the worker session passes from ``Settings.max_attachment_mb``."""
+    code, name = add_with_scan(provincial_url, random.Random(13).randbytes(MB + 1))
+    account = Account(username=SERVICE[0], password=SERVICE[1])
+    settings = Settings(
+        provincial=SourceSettings(base_url=provincial_url, account=account), max_attachment_mb=CAP_MB
+    )
+    assert Settings(provincial=settings.provincial).max_attachment_mb == 20.0  # the default
+    with make_source(settings.provincial, max_attachment_mb=settings.max_attachment_mb) as source:
+        record = source.read(code, tmp_path, today=TODAY)
+    assert isinstance(record.problems, InvalidDossier)
+    assert [p.message for p in record.problems.problems] == [
+        f"tệp “{name}” lớn hơn 1 MB, vượt giới hạn cổng Bộ cho phép"
+    ]
