@@ -72,5 +72,7 @@ def worker_session(
         if reaped := reap_orphans(registry):
             logger.warning("killed {} browser processes left by a worker that crashed", reaped)
         browser = stack.enter_context(open_browser(settings.browser, registry))
-        source = stack.enter_context(make_source(settings.provincial, browser))
+        source = stack.enter_context(
+            make_source(settings.provincial, browser, max_attachment_mb=settings.max_attachment_mb)
+        )
         yield Worker(settings, ledger, source, client, browser, worker_id=worker_id, stop=stop)
