@@ -8,9 +8,9 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from rpa.sandbox.provincial.auth import accounts_json
+from rpa.sandbox.provincial.auth import ACCOUNTS, accounts_json
 from rpa.sandbox.provincial.store import DEFAULT_AGENCY, ProvincialStore
 from rpa.sandbox.provincial.views import SearchFilters, StoreError
 from rpa.sandbox.records import SeededDossier, SeedFile
@@ -63,6 +63,16 @@ class SeedIn(BaseModel):
     agency: str = DEFAULT_AGENCY
 
 
+class StatusIn(BaseModel):
+    """A status change made as a clerk would make it (``PUT /api/dossiers/{code}/status`` without a token)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: StrictInt = Field(ge=1, le=10)
+    note: str = Field("", max_length=2000)
+    actor: str = Field(ACCOUNTS[0].display_name, min_length=1, max_length=200)
+
+
 def _decode(item: FileIn) -> SeedFile:
     try:
         content = base64.b64decode(item.content_base64, validate=True)
@@ -110,6 +120,19 @@ def add_dossiers(body: AddDossiersIn, store: Store) -> dict[str, Any]:
         for item in body.dossiers
     ]
     return {"codes": store.add_dossiers(seeded, body.agency)}
+
+
+@router.post("/dossiers/{code}/status")
+def change_status(code: str, body: StatusIn, request: Request, store: Store) -> dict[str, Any]:
+    """Change a dossier's status at any moment (e.g. withdrawn while its transfer is in flight).
+
+    The same path as a clerk's change: a processing-log entry and, when the status really changes, the
+    citizen's SMS; an identical repeat writes nothing (``duplicate``).
+    """
+    result = store.change_status(
+        code, body.status, body.note.strip(), None, body.actor.strip(), str(request.base_url)
+    )
+    return result.as_dict()
 
 
 @router.post("/seed")
