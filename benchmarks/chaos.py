@@ -3,8 +3,8 @@
 One in-process sandbox (both systems, own temp data dir, CAPTCHA off) seeded with ``--dossiers``
 generated dossiers (valid, flawed, and some not accepted yet). The worker is the real CLI,
 ``python -m rpa run --once --json --config FILE``, run as a subprocess in its own session and started
-again and again until every accepted dossier's transfer is final (``written_back`` or
-``failed_business``) and a run ended by itself.
+again and again until every accepted dossier's transfer is final (``written_back``,
+``failed_business``, or ``needs_review`` where a person decides) and a run ended by itself.
 
 Faults, all through the ministry sandbox's knobs, for the whole soak:
 
@@ -24,6 +24,36 @@ source (``map_raw`` on the provincial data), flawed dossiers ``failed_business``
 nothing typed, no dossier lost, each receipt written back exactly once, one SMS per status change,
 no Chromium left, and the time taken.
 
+The faults exactly-once exists for (issue 11), each switchable, all on by default:
+
+- lost answers (``--lost-answer-rate``, default 0.15): the portal stores a final submission and then
+  loses its answer (HTTP 502 page or a dropped connection; the mode alternates every
+  ``--lost-answer-switch-s`` seconds);
+- several dossiers of one person (``--same-person N``, default 3): N pairs of valid dossiers sharing the
+  applicant (identity number, name, birth...) with different purposes, added through
+  ``POST /_sandbox/dossiers``. Check: each has its own application with its own purpose;
+- status changes in flight (``--withdraw N``, default 2): while a worker runs, N valid accepted dossiers
+  that are ``filling`` (first) or ``queued`` (next) are set to status 7 (withdrawn) through the
+  provincial API, as a clerk would; the harness records the time before and after the call. Check:
+  no application unless the worker committed ``submitting`` (it re-reads the status right before)
+  by the time the withdrawal returned; the status stays 7 with no receipt; the transfer ends
+  ``failed_business`` or ``needs_review`` with its reason;
+- the portal's clock off (``--portal-clock-offset-s``, default -240: four minutes behind the bot's)
+  for the whole soak: look-ups after kills and lost answers must still find the applications;
+- receipt-page drift (``--receipt-drift``): from ``--drift-at`` seconds the receipt page has the
+  redesigned layout (``receipt_layout`` 2, where the shipped selector reads the status label); once
+  a ``selector_drift`` alert is in ``alerts.jsonl`` (or ``--drift-max-s`` passed) the layout goes
+  back and the harness runs ``rpa breaker reset`` as an operator would. Check: no receipt code outside
+  the portal's format anywhere, and the transfers submitted in the window end with their true receipt;
+- attempts longer than the lease (``--long-attempts``): the bots' lease is ``--long-lease-s`` (3 s);
+  from ``--long-at`` seconds, for ``--long-s`` seconds, the portal gets ``--long-latency-ms`` per request
+  and a second ``rpa run --once`` (the rival) works beside the first (``max_sessions`` 2), so a lease
+  that is not renewed is taken over while its holder still types. Check: attempts outlived the
+  lease, and every lease that expired had a killed holder.
+
+A transfer may end ``needs_review`` (a person settles it) only for a withdrawn dossier or an ambiguous
+look-up; the counts are reported, any other ``needs_review`` fails.
+
 Usage::
 
     python benchmarks/chaos.py [--dossiers 30] [--kills 5] [--seed 1] [--json]
@@ -32,21 +62,25 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
+import copy
 import json
 import os
 import platform
 import random
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,21 +88,33 @@ import httpx
 import psutil
 
 from flows.judicial_record_form import JudicialRecordForm, map_raw
-from rpa.config import write_config
+from rpa.alerts import read_alerts
+from rpa.clock import VN
+from rpa.config import Settings, write_config
 from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
 from rpa.evidence import sha256_of
-from rpa.ledger import Ledger, Transfer, TransferState
+from rpa.ledger import Event, Ledger, Transfer, TransferState
 from rpa.sandbox.cli import bot_config
+from rpa.sandbox.seed import generate
+from rpa.sandbox.seed_names import PURPOSES
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
 from rpa.worker import FLOW
 
 S = TransferState
 PORTAL = "moj-lltp"
 SERVICE_ACCOUNT = ("rpa.bot", "RpaBot@2025")  # provincial service account (docs/sandbox.md)
-FINAL = {S.WRITTEN_BACK, S.FAILED_BUSINESS}
+FINAL = {S.WRITTEN_BACK, S.FAILED_BUSINESS, S.NEEDS_REVIEW}  # needs_review: a person decides
 SLOW_MS = 3000  # portal latency during a final-click kill: the window between storing and the receipt
 ADDRESS_KEYS = ("legacy", "provinceId", "districtId", "wardId", "street")
+WITHDRAWN = int(DossierStatus.WITHDRAWN)
+RECEIPT_FORMAT = re.compile(
+    r"\d{2}-LLTP-\d{4}-\d{6}"
+)  # the portal's receipt codes (rpa.worker checks the same)
+AMBIGUOUS_MARK = "nhiều hồ sơ có thể là hồ sơ này"  # rpa.worker's reason for an ambiguous look-up
+# The worker re-reads the provincial status right before it commits ``submitting``: a withdrawal that
+# returned less than this before that commit may have raced the read (one in-process HTTP call).
+READ_RACE_S = 1.0
 
 
 def progress(message: str) -> None:
@@ -79,6 +125,7 @@ def progress(message: str) -> None:
 @dataclass
 class Sandbox:
     running: RunningSandbox
+    latency_floor_ms: int = 0  # the portal's latency outside a final-click kill (the long-attempt window)
 
     @property
     def moj(self) -> str:
@@ -89,7 +136,17 @@ class Sandbox:
         return self.running.urls["provincial"]
 
     def knobs(self, **values: Any) -> None:
-        httpx.post(f"{self.moj}/_sandbox/knobs", json=values, timeout=10).raise_for_status()
+        response = httpx.post(f"{self.moj}/_sandbox/knobs", json=values, timeout=10)
+        if response.status_code == 422:  # a knob this sandbox does not have: say which
+            raise SystemExit(f"the ministry sandbox refused knobs {values}: {response.text}")
+        response.raise_for_status()
+
+    def add_dossiers(self, dossiers: list[dict[str, Any]]) -> list[str]:
+        response = httpx.post(
+            f"{self.provincial}/_sandbox/dossiers", json={"dossiers": dossiers}, timeout=600
+        )
+        codes: list[str] = response.raise_for_status().json()["codes"]
+        return codes
 
     def applications(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = httpx.get(f"{self.moj}/_sandbox/applications", timeout=60).json()
@@ -130,13 +187,82 @@ class Sandbox:
             yield client
 
 
+def same_person_pairs(seed: int, count: int) -> list[dict[str, Any]]:
+    """``count`` pairs of valid accepted dossiers of one applicant each, differing in their purpose.
+
+    Generated apart from the main seed (so ``--dossiers``/``--seed`` keep giving the same mix) and
+    returned in the body shape of ``POST /_sandbox/dossiers``, each pair's two dossiers adjacent.
+    """
+    rng = random.Random(seed)
+    pairs: list[dict[str, Any]] = []
+    for item in generate(seed + 7919, count * 4 + 8):
+        if len(pairs) == 2 * count:
+            break
+        if item.flaw is not None or item.data.get("status") != int(DossierStatus.ACCEPTED):
+            continue
+        files = [
+            {
+                "name": f.name,
+                "media_type": f.media_type,
+                "content_base64": base64.b64encode(f.content).decode("ascii"),
+            }
+            for f in item.files
+        ]
+        first = {"data": item.data, "files": files, "tricky": item.tricky}
+        second_data = copy.deepcopy(item.data)
+        purpose = item.data["payload"]["purpose"]
+        second_data["payload"]["purpose"] = rng.choice([p for p in PURPOSES if p != purpose])
+        pairs += [first, {"data": second_data, "files": files, "tricky": item.tricky}]
+    if len(pairs) < 2 * count:
+        raise SystemExit(f"the generator gave fewer than {count} valid accepted dossiers for pairs")
+    return pairs
+
+
 # ---- faults -----------------------------------------------------------------------------------------
+@dataclass
+class Drift:
+    """The receipt-page drift window: when it ran, what the bots alerted, how the operator reset."""
+
+    at_s: float
+    max_s: float
+    config: Path
+    work_dir: Path
+    started: datetime | None = None
+    ended: datetime | None = None
+    alert_seen: datetime | None = None
+    reset_exit: int | None = None
+    reset_output: str = ""
+
+    def alerted(self) -> bool:
+        return any(a.get("kind") == "selector_drift" for a in read_alerts(self.work_dir))
+
+    def breaker_reset(self) -> None:
+        """What an operator runs once the selector map is fixed: ``rpa breaker reset``."""
+        command = [sys.executable, "-m", "rpa", "breaker", "reset", PORTAL, "--config", str(self.config)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RPA_")}
+        done = subprocess.run(
+            command, cwd=self.config.parent, env=env, capture_output=True, text=True, timeout=120
+        )
+        self.reset_exit = done.returncode
+        self.reset_output = (done.stdout + done.stderr).strip()[-500:]
+        progress(f"rpa breaker reset: exit {done.returncode}: {self.reset_output}")
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "started": self.started, "ended": self.ended, "alert_seen": self.alert_seen,
+            "breaker_reset_exit": self.reset_exit, "breaker_reset_output": self.reset_output,
+        }  # fmt: skip
+
+
 class Faults(threading.Thread):
-    """Drives the fault knobs over time: jitter and 502s always, session expiry cycles, one maintenance."""
+    """Drives the fault knobs over time: jitter and 502s always, session expiry cycles, one maintenance,
+    lost answers (alternating gateway/drop) and the portal's clock offset always, one drift window."""
 
     def __init__(
         self, box: Sandbox, *, error_rate: float, jitter_ms: float, session_every_s: float,
         session_short_s: float, maintenance_at_s: float, maintenance_s: float,
+        lost_answer_rate: float = 0.0, lost_answer_switch_s: float = 30.0, clock_offset_s: float = 0.0,
+        drift: Drift | None = None,
     ) -> None:  # fmt: skip
         super().__init__(daemon=True, name="faults")
         self.box = box
@@ -146,18 +272,62 @@ class Faults(threading.Thread):
         self.session_short_s = session_short_s
         self.maintenance_at_s = maintenance_at_s
         self.maintenance_s = maintenance_s
+        self.lost_answer_rate = lost_answer_rate
+        self.lost_answer_switch_s = lost_answer_switch_s
+        self.clock_offset_s = clock_offset_s
+        self.drift = drift
         self.stop = threading.Event()
         self.session_expiries = 0
         self.maintenance_windows = 0
+        self.lost_answer_modes: list[str] = []
+
+    def begin(self) -> None:
+        """The soak-long knobs, set before the first worker starts."""
+        self.box.knobs(jitter_ms=self.jitter_ms, error_rate=self.error_rate)
+        if self.clock_offset_s:
+            self.box.knobs(clock_offset_s=self.clock_offset_s)
+        if self.lost_answer_rate:
+            self._lost_answer_mode()
+        self.start()
+
+    def _lost_answer_mode(self) -> None:
+        mode = "drop" if self.lost_answer_modes and self.lost_answer_modes[-1] == "gateway" else "gateway"
+        self.box.knobs(lost_answer_rate=self.lost_answer_rate, lost_answer_mode=mode)
+        self.lost_answer_modes.append(mode)
+
+    def _drift_step(self, elapsed_s: float) -> None:
+        drift = self.drift
+        if drift is None or drift.ended is not None or elapsed_s < drift.at_s:
+            return
+        if drift.started is None:
+            self.box.knobs(receipt_layout=2)
+            drift.started = datetime.now(UTC)
+            progress("receipt page drift: receipt_layout 2")
+            return
+        if drift.alert_seen is None and drift.alerted():
+            drift.alert_seen = datetime.now(UTC)
+        # Let the alert settle a moment (the worker opens its breaker right after it), then fix.
+        seen_long_enough = drift.alert_seen is not None and datetime.now(UTC) > drift.alert_seen + timedelta(
+            seconds=2
+        )
+        if seen_long_enough or elapsed_s >= drift.at_s + drift.max_s:
+            self.box.knobs(receipt_layout=1)
+            drift.ended = datetime.now(UTC)
+            progress(f"receipt page back to layout 1 (alert seen: {drift.alert_seen is not None})")
+            drift.breaker_reset()
 
     def run(self) -> None:
         started = time.monotonic()
-        self.box.knobs(jitter_ms=self.jitter_ms, error_rate=self.error_rate)
         next_session = started + self.session_every_s
         maintenance_start = started + self.maintenance_at_s
         maintenance_done = False
+        next_switch = started + self.lost_answer_switch_s
         while not self.stop.wait(0.5):
             now = time.monotonic()
+            self._drift_step(now - started)
+            if self.lost_answer_rate and now >= next_switch:
+                self._lost_answer_mode()
+                next_switch = now + self.lost_answer_switch_s
             if now >= next_session:
                 self.box.knobs(session_idle_s=1.0)
                 self.session_expiries += 1
@@ -173,8 +343,72 @@ class Faults(threading.Thread):
 
     def end(self) -> None:
         self.stop.set()
-        self.join(timeout=30)
+        self.join(timeout=150)  # a breaker reset may be running
         self.box.knobs(jitter_ms=0, error_rate=0.0, maintenance=False, session_idle_s=900.0, latency_ms=0)
+        if self.lost_answer_rate:
+            self.box.knobs(lost_answer_rate=0.0)
+        if self.drift is not None and self.drift.started is not None and self.drift.ended is None:
+            self.box.knobs(receipt_layout=1)  # the soak ended inside the window (the checks will say)
+
+
+@dataclass
+class Withdrawal:
+    """One dossier a clerk set to status 7 while a worker ran; the call took ``before`` → ``after``."""
+
+    code: str
+    state: str  # the transfer's state in the ledger when the harness chose it
+    before: datetime
+    after: datetime
+
+
+class Withdrawer(threading.Thread):
+    """While a worker runs, withdraws ``count`` eligible dossiers: the first ``filling`` (the worker is
+    typing it, so only its re-read before the final click can stop it), the next ``queued``."""
+
+    def __init__(
+        self, box: Sandbox, ledger_url: str, eligible: set[str], count: int, at_s: float,
+        worker_running: threading.Event,
+    ) -> None:  # fmt: skip
+        super().__init__(daemon=True, name="withdrawer")
+        self.box = box
+        self.ledger_url = ledger_url
+        self.eligible = set(eligible)
+        self.count = count
+        self.at_s = at_s
+        self.worker_running = worker_running
+        self.stop = threading.Event()
+        self.done: list[Withdrawal] = []
+
+    def run(self) -> None:
+        started = time.monotonic()
+        with Ledger(self.ledger_url) as ledger, self.box.provincial_api() as client:
+            while len(self.done) < self.count and not self.stop.wait(0.1):
+                elapsed = time.monotonic() - started
+                if elapsed < self.at_s + 15.0 * len(self.done) or not self.worker_running.is_set():
+                    continue
+                # Filling first; a queued one if no filling one shows up within a minute of trying.
+                wanted = [S.FILLING] if len(self.done) % 2 == 0 else [S.QUEUED]
+                if elapsed > self.at_s + 15.0 * len(self.done) + 60.0:
+                    wanted = [S.FILLING, S.QUEUED]
+                candidates = [
+                    t
+                    for t in ledger.list(states=wanted, flow=FLOW, limit=10_000)
+                    if t.dossier_code in self.eligible
+                ]
+                if not candidates:
+                    continue
+                target = candidates[0]
+                before = datetime.now(UTC)
+                body = {"status": WITHDRAWN, "note": "Công dân xin rút hồ sơ", "actor": "canbo.motcua"}
+                client.put(f"/api/dossiers/{target.dossier_code}/status", json=body).raise_for_status()
+                after = datetime.now(UTC)
+                self.eligible.discard(target.dossier_code)
+                self.done.append(Withdrawal(target.dossier_code, target.state.value, before, after))
+                progress(f"withdrew {target.dossier_code} while its transfer was {target.state.value}")
+
+    def end(self) -> None:
+        self.stop.set()
+        self.join(timeout=30)
 
 
 # ---- the worker and its killer ----------------------------------------------------------------------
@@ -197,6 +431,17 @@ class Tracked:
 
 
 @dataclass
+class LongAttempts:
+    """The window in which attempts outlive the lease, with a rival worker that would take them over."""
+
+    due: float  # monotonic time from which the next run without a final-click kill opens the window
+    length_s: float
+    latency_ms: int
+    done: bool = False
+    rival_runs: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class Soak:
     box: Sandbox
     config: Path
@@ -207,6 +452,8 @@ class Soak:
     kills: list[dict[str, Any]] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
     orphans: list[Tracked] = field(default_factory=list)
+    long: LongAttempts | None = None
+    worker_running: threading.Event = field(default_factory=threading.Event)
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "rpa", "run", "--once", "--json", "--config", str(self.config)]
@@ -229,6 +476,7 @@ class Soak:
             for child in psutil.Process(worker.pid).children(recursive=True):
                 with contextlib.suppress(psutil.NoSuchProcess):
                     descendants.append(Tracked(child.pid, child.create_time(), child.name()))
+        at = datetime.now(UTC)
         os.kill(worker.pid, signal.SIGKILL)  # the worker only, as a crash would
         worker.wait(timeout=30)
         self.orphans.extend(descendants)
@@ -241,6 +489,7 @@ class Soak:
                 "descendants": len(descendants),
                 "chromium": chromium,
                 "alive_1s": alive_1s,
+                "at": at.isoformat(),
                 **facts,
             }
         )
@@ -258,8 +507,14 @@ class Soak:
         started = time.monotonic()
         random_at = started + self.rng.uniform(2.0, 25.0)
         worker = self.start()
+        self.worker_running.set()
         killed = False
         try:
+            long = self.long
+            if long is not None and not long.done and kind != "click" and started >= long.due:
+                # A final-click kill watches for a new ``submitting``: a rival's would mislead it.
+                self._long_window(worker, long, started + max_run_s)
+                random_at = time.monotonic() + self.rng.uniform(2.0, 25.0)
             if kind == "click":
                 killed = self._kill_after_click(worker, started + max_run_s)
             elif kind == "random":
@@ -272,11 +527,43 @@ class Soak:
                 worker.wait(timeout=max(1.0, started + max_run_s - time.monotonic()))
         except subprocess.TimeoutExpired:
             self.kill(worker, "timeout", after_s=round(time.monotonic() - started, 1))
+        finally:
+            self.worker_running.clear()
         if killed:
             self.plan.pop(0)
         self.runs.append(
             {"seconds": round(time.monotonic() - started, 1), "exit": worker.returncode, "killed": killed}
         )
+
+    def _long_window(self, worker: subprocess.Popen[bytes], long: LongAttempts, deadline: float) -> None:
+        """Slow the portal so attempts outlive the lease while a rival worker runs beside ``worker``;
+        then SIGTERM the rival (it finishes its transfer and exits) and restore the latency."""
+        long.done = True
+        opened = time.monotonic()
+        self.box.latency_floor_ms = long.latency_ms
+        self.box.knobs(latency_ms=long.latency_ms)
+        rival = self.start()
+        progress(f"long attempts: latency {long.latency_ms} ms, rival worker {rival.pid} beside {worker.pid}")
+        try:
+            while (
+                worker.poll() is None and rival.poll() is None and time.monotonic() < opened + long.length_s
+            ):
+                time.sleep(0.1)
+        finally:
+            self.box.latency_floor_ms = 0
+            self.box.knobs(latency_ms=0)
+        if rival.poll() is None:
+            rival.send_signal(signal.SIGTERM)
+        try:
+            rival.wait(timeout=max(1.0, deadline - time.monotonic()))
+            killed = False
+        except subprocess.TimeoutExpired:
+            self.kill(rival, "rival timeout", after_s=round(time.monotonic() - opened, 1))
+            killed = True
+        long.rival_runs.append(
+            {"seconds": round(time.monotonic() - opened, 1), "exit": rival.returncode, "killed": killed}
+        )
+        progress(f"long attempts over: rival exit {rival.returncode} after {time.monotonic() - opened:.0f} s")
 
     def _kill_after_click(self, worker: subprocess.Popen[bytes], deadline: float) -> bool:
         """Wait for a transfer in ``submitting``; slow the portal; kill once the application is stored."""
@@ -300,7 +587,7 @@ class Soak:
                     return True
                 time.sleep(0.02)
         finally:
-            self.box.knobs(latency_ms=0)
+            self.box.knobs(latency_ms=self.box.latency_floor_ms)
         return False
 
     def settled(self, accepted: set[str]) -> tuple[bool, float]:
@@ -336,16 +623,43 @@ def form_differences(stored: dict[str, Any], expected: JudicialRecordForm) -> di
     return differences
 
 
-def check(box: Sandbox, ledger: Ledger, before: dict[str, dict[str, Any]], root: Path) -> dict[str, Any]:
+def _key(id_number: Any, purpose: Any) -> tuple[str, str]:
+    """Which dossier an application is: one person may have several, told apart by their purpose."""
+    return str(id_number).strip(), " ".join(unicodedata.normalize("NFC", str(purpose)).casefold().split())
+
+
+def _bot_clock(submitted_at: str, clock_offset_s: float) -> datetime:
+    """An application's ``submittedAt`` (the portal's clock: Vietnam time, naive, off by the offset)
+    on the bot's clock (UTC); the portal cuts it to the second, so the real moment is up to 1 s later."""
+    portal = datetime.fromisoformat(submitted_at).replace(tzinfo=VN)
+    return (portal - timedelta(seconds=clock_offset_s)).astimezone(UTC)
+
+
+def _receipt_ok(code: object) -> bool:
+    return isinstance(code, str) and RECEIPT_FORMAT.fullmatch(code) is not None
+
+
+def check(
+    box: Sandbox, ledger: Ledger, before: dict[str, dict[str, Any]], root: Path, *,
+    pairs: Sequence[tuple[str, str]] = (), withdrawals: Sequence[Withdrawal] = (),
+    clock_offset_s: float = 0.0, drift: Drift | None = None,
+) -> dict[str, Any]:  # fmt: skip
     applications = box.applications()
     after = box.dossiers()
-    sms = Counter(m.get("code") or m.get("dossier_code") for m in box.sms())
+    messages = box.sms()
+    sms = Counter(m.get("code") or m.get("dossier_code") for m in messages)
     transfers = {t.dossier_code: t for t in ledger.list(flow=FLOW, limit=100_000)}
+    trails = {code: ledger.events(t.id) for code, t in transfers.items()}
     by_number: dict[str, list[dict[str, Any]]] = {}
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for application in applications:
-        by_number.setdefault(application["form"]["idNumber"], []).append(application)
+        form = application["form"]
+        by_number.setdefault(form["idNumber"], []).append(application)
+        by_key.setdefault(_key(form["idNumber"], form.get("purpose")), []).append(application)
+    withdrawn = {w.code: w for w in withdrawals}
     accepted = {c for c, d in before.items() if d["status"] == int(DossierStatus.ACCEPTED)}
-    valid = sorted(c for c in accepted if before[c]["flaw"] is None)
+    valid_all = sorted(c for c in accepted if before[c]["flaw"] is None)
+    valid = [c for c in valid_all if c not in withdrawn]
     flawed = sorted(c for c in accepted if before[c]["flaw"] is not None)
     problems: list[str] = []
     per_valid: Counter[int] = Counter()
@@ -354,27 +668,47 @@ def check(box: Sandbox, ledger: Ledger, before: dict[str, dict[str, Any]], root:
     sms_ok = 0
     lost: list[str] = []
     duplicates: list[dict[str, Any]] = []
+    ambiguous: list[dict[str, Any]] = []
+    unexplained_review: list[dict[str, Any]] = []
+    expected: dict[str, JudicialRecordForm] = {}
+
+    def own(code: str) -> list[dict[str, Any]]:
+        return by_key.get(_key(expected[code].idNumber, expected[code].purpose), [])
+
+    def last_reason(code: str) -> str:
+        return trails[code][-1].reason if trails.get(code) else ""
+
     with box.provincial_api() as client:
+        for code in valid_all:
+            expected[code] = map_raw(
+                before[code]["data"],
+                attachments_dir=box.download_attachments(client, code, root / "check" / code),
+            )
         for code in valid:
-            number = before[code]["identity_number"]
-            found = by_number.get(number, [])
+            found = own(code)
             per_valid[len(found)] += 1
+            if len(found) > 1:
+                duplicates.append({"dossier": code, "receipts": [a["receipt"] for a in found]})
+                problems.append(f"{code}: {len(found)} applications {[a['receipt'] for a in found]}")
             transfer = transfers.get(code)
+            if transfer is not None and transfer.state is S.NEEDS_REVIEW:
+                entry = {"dossier": code, "reason": last_reason(code)}
+                if AMBIGUOUS_MARK in entry["reason"]:
+                    ambiguous.append(entry)  # a person settles it: the bot rightly did not guess
+                else:
+                    unexplained_review.append(entry)
+                    problems.append(
+                        f"{code}: needs_review, neither withdrawn nor ambiguous: {entry['reason']}"
+                    )
+                continue
             if not found or transfer is None or transfer.state is not S.WRITTEN_BACK:
                 lost.append(code)
                 problems.append(
                     f"{code}: lost ({len(found)} applications, {transfer.state if transfer else None})"
                 )
                 continue
-            if len(found) > 1:
-                duplicates.append({"dossier": code, "receipts": [a["receipt"] for a in found]})
-                problems.append(f"{code}: {len(found)} applications {[a['receipt'] for a in found]}")
             stored = found[0]
-            expected = map_raw(
-                before[code]["data"],
-                attachments_dir=box.download_attachments(client, code, root / "check" / code),
-            )
-            differences = form_differences(stored["form"], expected)
+            differences = form_differences(stored["form"], expected[code])
             if differences:
                 problems.append(f"{code}: fields differ {differences}")
             else:
@@ -415,9 +749,110 @@ def check(box: Sandbox, ledger: Ledger, before: dict[str, dict[str, Any]], root:
                 problems.append(f"{code} (flawed): {state}, {len(typed)} typed, {sms[code]} SMS")
     others = [c for c in before if c not in accepted and (transfers.get(c) or after[c]["receipt_codes"])]
     problems += [f"{c}: not accepted yet, but touched" for c in others]
-    known = {before[c]["identity_number"] for c in valid}
-    stray = [a["receipt"] for a in applications if a["form"]["idNumber"] not in known]
+    known = {_key(f.idNumber, f.purpose) for f in expected.values()}
+    stray = [
+        a["receipt"]
+        for a in applications
+        if _key(a["form"]["idNumber"], a["form"].get("purpose")) not in known
+    ]
     problems += [f"application {r} matches no valid dossier" for r in stray]
+
+    # Receipts: one transfer each, each the application of its own dossier, all in the portal's format.
+    holders = Counter(t.receipt_code for t in transfers.values() if t.receipt_code)
+    shared = {
+        r: [c for c, t in transfers.items() if t.receipt_code == r] for r, n in holders.items() if n > 1
+    }
+    problems += [f"receipt {r} held by transfers of {codes}" for r, codes in shared.items()]
+    by_receipt = {a["receipt"]: a for a in applications}
+    foreign: list[dict[str, Any]] = []
+    for code, transfer in transfers.items():
+        if transfer.receipt_code is None:
+            continue
+        held = by_receipt.get(transfer.receipt_code)
+        mine = False
+        if code in expected and held is not None:
+            form = held["form"]
+            mine = _key(form["idNumber"], form.get("purpose")) == _key(
+                expected[code].idNumber, expected[code].purpose
+            )
+        if not mine:
+            foreign.append({"dossier": code, "receipt": transfer.receipt_code})
+            problems.append(f"{code}: holds receipt {transfer.receipt_code}, not its own application")
+    malformed = sorted(
+        {
+            str(t.receipt_code)
+            for t in transfers.values()
+            if t.receipt_code and not _receipt_ok(t.receipt_code)
+        }
+        | {str(r) for d in after.values() for r in d["receipt_codes"] if not _receipt_ok(r)}
+        | {m["text"] for m in messages if "ma ho so " in m.get("text", "") and not _sms_receipt_ok(m["text"])}
+    )
+    problems += [f"not a receipt code: {r}" for r in malformed]
+
+    same_person = []
+    for first, second in pairs:
+        receipts = []
+        for code in (first, second):
+            found = own(code)
+            transfer = transfers.get(code)
+            if len(found) == 1 and transfer is not None and transfer.receipt_code == found[0]["receipt"]:
+                receipts.append(found[0]["receipt"])
+        ok = len(receipts) == 2 and receipts[0] != receipts[1]
+        same_person.append({"dossiers": [first, second], "receipts": receipts, "ok": ok})
+        if not ok:
+            problems.append(f"same person {first} / {second}: own applications {receipts}")
+
+    withdrawal_facts = []
+    for w in withdrawals:
+        transfer = transfers.get(w.code)
+        commits = [e.at for e in trails.get(w.code, []) if e.to_state is S.SUBMITTING]
+        late: list[str] = []
+        for application in own(w.code):
+            stored_at = _bot_clock(application["submittedAt"], clock_offset_s)
+            # The commit of ``submitting`` that led to this application came before it was stored.
+            commit = max((c for c in commits if c <= stored_at + timedelta(seconds=1)), default=None)
+            if commit is None or commit > w.after + timedelta(seconds=READ_RACE_S):
+                late.append(application["receipt"])
+        reason = last_reason(w.code)
+        state = transfer.state.value if transfer else None
+        at_rest = transfer is not None and transfer.state in (S.FAILED_BUSINESS, S.NEEDS_REVIEW)
+        kept = (
+            after[w.code]["status"] == WITHDRAWN and after[w.code]["receipt_codes"] == []
+            and sms[w.code] == 1 and at_rest and bool(reason)
+        )  # fmt: skip
+        withdrawal_facts.append(
+            {
+                "dossier": w.code, "state_when_withdrawn": w.state, "withdrawn_at": w.before.isoformat(),
+                "withdrawal_returned_at": w.after.isoformat(), "applications": len(own(w.code)),
+                "submitted_after_withdrawal": late, "provincial_status": after[w.code]["status"],
+                "receipt_codes": after[w.code]["receipt_codes"], "sms": sms[w.code],
+                "final_state": state, "reason": reason, "status_kept": kept,
+            }
+        )  # fmt: skip
+        if late:
+            problems.append(f"{w.code}: submitted after its withdrawal: {late}")
+        if not kept:
+            problems.append(
+                f"{w.code} (withdrawn): status {after[w.code]['status']}, {state}, {sms[w.code]} SMS"
+            )
+
+    drifted = []
+    if drift is not None and drift.started is not None:
+        window_end = drift.ended or datetime.now(UTC)
+        for code, events in trails.items():
+            if not any(e.to_state is S.SUBMITTING and drift.started <= e.at <= window_end for e in events):
+                continue
+            transfer = transfers[code]
+            found = own(code) if code in expected else []
+            true = len(found) == 1 and transfer.receipt_code == found[0]["receipt"]
+            drifted.append(
+                {
+                    "dossier": code,
+                    "state": transfer.state.value,
+                    "receipt": transfer.receipt_code,
+                    "true": true,
+                }
+            )
     return {
         "valid": len(valid),
         "flawed": len(flawed),
@@ -431,31 +866,83 @@ def check(box: Sandbox, ledger: Ledger, before: dict[str, dict[str, Any]], root:
         "receipts_written_once": written_once,
         "sms_one_per_status_change": sms_ok,
         "stray_applications": stray,
+        "settled_by_bot": len(valid) - len(ambiguous),
+        "needs_review": {
+            "withdrawn": sum(
+                1 for w in withdrawals if transfers.get(w.code) and transfers[w.code].state is S.NEEDS_REVIEW
+            ),
+            "ambiguous": ambiguous,
+            "unexplained": unexplained_review,
+        },
+        "receipts_on_two_transfers": shared,
+        "receipts_not_own": foreign,
+        "not_receipt_codes": malformed,
+        "same_person": same_person,
+        "withdrawals": withdrawal_facts,
+        "drift_transfers": drifted,
         "problems": problems,
+        "trails_of_problems": {
+            code: [
+                f"{e.at.isoformat()} {e.from_state.value if e.from_state else '-'} → {e.to_state.value} "
+                f"[{e.actor}] {e.reason}"
+                for e in events
+            ]
+            for code, events in trails.items()
+            if any(code in problem for problem in problems)
+        },
     }
 
 
-def trail_facts(ledger: Ledger) -> dict[str, Any]:
-    """How the transfers got where they are: look-ups after crashes, retries, lease take-overs."""
+def _sms_receipt_ok(text: str) -> bool:
+    """Whether the receipt an SMS quotes ("..., ma ho so X. Tra cuu: ...") is in the portal's format."""
+    quoted = text.split("ma ho so ", 1)[1]
+    return re.match(r"\d{2}-LLTP-\d{4}-\d{6}(?![\w-])", quoted) is not None
+
+
+def trail_facts(ledger: Ledger, kills: Sequence[dict[str, Any]] = (), lease_s: float = 0.0) -> dict[str, Any]:
+    """How the transfers got where they are: look-ups after crashes, retries, lease take-overs.
+
+    A lease that expired is explained when a worker was killed between the transfer's previous event
+    and the expiry; any other one ran out under a live worker (its heartbeat did not renew it).
+    Attempts are timed from the claim to the commit of ``submitting`` (the final click).
+    """
     paths: Counter[str] = Counter()
     lookups = retries = takeovers = drift = 0
+    killed_at = sorted(datetime.fromisoformat(k["at"]) for k in kills if "at" in k)
+    unexplained: list[dict[str, Any]] = []
+    attempts: list[float] = []
     for transfer in ledger.list(flow=FLOW, limit=100_000):
         events = ledger.events(transfer.id)
-        for e in events:
+        claimed: Event | None = None
+        for previous, e in zip([None, *events], events, strict=False):
             if e.to_state is S.SUBMITTED and "tra cứu" in e.reason:
                 lookups += 1
             if e.to_state is S.FAILED_SYSTEM:
                 retries += 1
             if e.actor == "system" and "lease" in e.reason:
                 takeovers += 1
+                since = previous.at if previous is not None else e.at
+                if not any(since <= k <= e.at for k in killed_at):
+                    unexplained.append(
+                        {"dossier": transfer.dossier_code, "at": e.at.isoformat(), "reason": e.reason}
+                    )
             if "giao diện cổng đã thay đổi" in e.reason:
                 drift += 1
+            if e.to_state is S.FILLING and e.from_state is S.QUEUED:
+                claimed = e
+            elif e.to_state is S.SUBMITTING and claimed is not None:
+                attempts.append((e.at - claimed.at).total_seconds())
+                claimed = None
         if any(e.to_state is S.UNCERTAIN for e in events):
             paths[" → ".join(e.to_state.value for e in events)] += 1
     return {
         "settled_by_lookup": lookups,
         "failed_system_events": retries,
         "lease_takeovers": takeovers,
+        "lease_expired_under_live_worker": unexplained,
+        "attempts_timed": len(attempts),
+        "attempts_longer_than_lease": sum(1 for a in attempts if a > lease_s),
+        "longest_attempt_s": round(max(attempts, default=0.0), 1),
         "selector_drift_events": drift,
         "uncertain_paths": dict(paths),
     }
@@ -484,6 +971,25 @@ def machine() -> dict[str, Any]:
 
 
 # ---- the run ----------------------------------------------------------------------------------------
+def bot_settings(args: argparse.Namespace, root: Path, running: RunningSandbox) -> dict[str, Any]:
+    config = bot_config(running)
+    config.update(
+        ledger_url=f"sqlite:///{(root / 'rpa-ledger.sqlite').resolve()}",
+        recordings_dir=str((root / "recordings").resolve()),
+        work_dir=str((root / "work").resolve()),
+        log_file=str((root / "rpa.jsonl").resolve()),
+        lease_s=args.long_lease_s if args.long_attempts else args.lease_s,
+        retry={"max_attempts": 50, "base_delay_s": 1.0, "max_delay_s": 8.0, "jitter": 0.5},
+        session_retries=2,
+        breaker_cooldown_s=5.0,
+    )
+    if "settle_grace_s" in Settings.model_fields:  # a look-up waits this long for a late answer
+        config["settle_grace_s"] = args.settle_grace_s
+    if args.long_attempts:  # the rival worker needs a portal session of its own
+        config["portals"][PORTAL]["max_sessions"] = 2
+    return config
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.monotonic()
     rng = random.Random(args.seed)
@@ -497,29 +1003,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             box = Sandbox(running)
             box.knobs(captcha=False)
             box.seed(args.seed, args.dossiers)
+            paired = (
+                box.add_dossiers(same_person_pairs(args.seed, args.same_person)) if args.same_person else []
+            )
+            pairs = list(zip(paired[::2], paired[1::2], strict=True))
             before = box.dossiers()
             accepted = {c for c, d in before.items() if d["status"] == int(DossierStatus.ACCEPTED)}
-            config = bot_config(running)
-            config.update(
-                ledger_url=f"sqlite:///{(root / 'rpa-ledger.sqlite').resolve()}",
-                recordings_dir=str((root / "recordings").resolve()),
-                work_dir=str((root / "work").resolve()),
-                log_file=str((root / "rpa.jsonl").resolve()),
-                lease_s=args.lease_s,
-                retry={"max_attempts": 50, "base_delay_s": 1.0, "max_delay_s": 8.0, "jitter": 0.5},
-                session_retries=2,
-                breaker_cooldown_s=5.0,
-            )
+            config = bot_settings(args, root, running)
             write_config(root / "rpa.toml", config)
-            progress(f"{len(before)} dossiers seeded, {len(accepted)} accepted; plan {plan}")
+            progress(
+                f"{len(before)} dossiers seeded ({len(pairs)} same-person pairs), "
+                f"{len(accepted)} accepted; plan {plan}"
+            )
+            drift = None
+            if args.receipt_drift:
+                drift = Drift(args.drift_at, args.drift_max_s, root / "rpa.toml", Path(config["work_dir"]))
             faults = Faults(
                 box, error_rate=args.error_rate, jitter_ms=args.jitter_ms,
                 session_every_s=args.session_every, session_short_s=4.0,
                 maintenance_at_s=args.maintenance_at, maintenance_s=args.maintenance_s,
+                lost_answer_rate=args.lost_answer_rate, lost_answer_switch_s=args.lost_answer_switch_s,
+                clock_offset_s=args.portal_clock_offset_s, drift=drift,
             )  # fmt: skip
             with Ledger(config["ledger_url"]) as ledger:
                 soak = Soak(box, root / "rpa.toml", root, ledger, rng, plan)
-                faults.start()
+                if args.long_attempts:
+                    soak.long = LongAttempts(started + args.long_at, args.long_s, args.long_latency_ms)
+                in_pairs = {code for pair in pairs for code in pair}
+                eligible = {c for c in accepted if before[c]["flaw"] is None and c not in in_pairs}
+                withdrawer = Withdrawer(
+                    box, config["ledger_url"], eligible, args.withdraw, args.withdraw_at, soak.worker_running
+                )
+                faults.begin()
+                withdrawer.start()
                 timed_out = False
                 try:
                     while True:
@@ -537,33 +1053,64 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                             break
                         time.sleep(wait)
                 finally:
+                    withdrawer.end()
                     faults.end()
                 soak_s = time.monotonic() - started
                 time.sleep(2.0)  # give orphans that would exit by themselves a moment
                 alive = [o for o in soak.orphans if o.alive()]
                 chromium_left = [o for o in alive if "chrom" in o.name.lower()]
                 other_left = Counter(o.name for o in alive if "chrom" not in o.name.lower())
-                result_check = check(box, ledger, before, root)
+                result_check = check(
+                    box, ledger, before, root, pairs=pairs, withdrawals=withdrawer.done,
+                    clock_offset_s=args.portal_clock_offset_s, drift=drift,
+                )  # fmt: skip
                 reaped = reaped_by_workers(Path(config["log_file"]))
-                trail = trail_facts(ledger)
+                trail = trail_facts(ledger, soak.kills, config["lease_s"])
+                alerts = Counter(a.get("kind") for a in read_alerts(Path(config["work_dir"])))
                 for orphan in alive:  # counted above; now clean up what our workers left
                     with contextlib.suppress(psutil.NoSuchProcess):
                         psutil.Process(orphan.pid).kill()
         finally:
             running.stop()
+    c = result_check
+    by_bot = c["settled_by_bot"]
     checks = {
-        "one_application_per_valid_dossier": result_check["applications_per_valid_dossier"]
-        == {"1": result_check["valid"]},
-        "every_field_equal": result_check["fields_equal"] == result_check["valid"],
-        "flawed_parked_with_reasons": result_check["flawed_parked_with_reasons"] == result_check["flawed"],
-        "none_lost": not result_check["lost"],
-        "receipts_written_back_once": result_check["receipts_written_once"] == result_check["valid"],
-        "one_sms_per_status_change": result_check["sms_one_per_status_change"] == result_check["valid"],
+        "one_application_per_valid_dossier": c["applications_per_valid_dossier"] == {"1": c["valid"]},
+        "every_field_equal": c["fields_equal"] == by_bot,
+        "flawed_parked_with_reasons": c["flawed_parked_with_reasons"] == c["flawed"],
+        "none_lost": not c["lost"],
+        "receipts_written_back_once": c["receipts_written_once"] == by_bot,
+        "one_sms_per_status_change": c["sms_one_per_status_change"] == by_bot,
         "no_chromium_left": not chromium_left,
         "kills_done": len(soak.kills) >= args.kills,
         "finished_in_time": not timed_out,
-        "no_other_problem": not result_check["problems"],
+        "no_receipt_on_two_transfers": not c["receipts_on_two_transfers"],
+        "each_receipt_its_own_application": not c["receipts_not_own"],
+        "needs_review_only_withdrawn_or_ambiguous": not c["needs_review"]["unexplained"],
     }
+    if args.same_person:
+        checks["same_person_each_own_application"] = len(c["same_person"]) == args.same_person and all(
+            p["ok"] for p in c["same_person"]
+        )
+    if args.withdraw:
+        checks["withdrawals_done"] = len(c["withdrawals"]) == args.withdraw
+        checks["nothing_submitted_after_withdrawal"] = not any(
+            w["submitted_after_withdrawal"] for w in c["withdrawals"]
+        )
+        checks["withdrawn_status_kept"] = all(w["status_kept"] for w in c["withdrawals"])
+    checks["no_status_label_as_receipt"] = not c["not_receipt_codes"]
+    if drift is not None:
+        checks["drift_alerted"] = alerts["selector_drift"] > 0 and drift.alert_seen is not None
+        checks["drift_transfers_true_receipt"] = bool(c["drift_transfers"]) and all(
+            d["true"] for d in c["drift_transfers"]
+        )
+        checks["breaker_reset_ok"] = drift.reset_exit == 0
+    if args.long_attempts:
+        checks["attempts_outlived_lease"] = trail["attempts_longer_than_lease"] > 0 and bool(
+            soak.long and soak.long.rival_runs
+        )
+        checks["lease_kept_by_heartbeat"] = not trail["lease_expired_under_live_worker"]
+    checks["no_other_problem"] = not c["problems"]
     kinds = Counter(k["kind"] for k in soak.kills)
     return {
         "machine": machine(),
@@ -577,7 +1124,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "kill_log": soak.kills,
         "faults": {"session_expiry_windows": faults.session_expiries,
                    "maintenance_windows": faults.maintenance_windows,
-                   "jitter_ms": args.jitter_ms, "error_rate": args.error_rate},
+                   "jitter_ms": args.jitter_ms, "error_rate": args.error_rate,
+                   "lost_answer_rate": args.lost_answer_rate, "lost_answer_modes": faults.lost_answer_modes,
+                   "portal_clock_offset_s": args.portal_clock_offset_s,
+                   "same_person_pairs": [list(p) for p in pairs],
+                   "withdrawals": len(withdrawer.done),
+                   "receipt_drift": drift.facts() if drift is not None else None,
+                   "long_attempts": None if soak.long is None else {
+                       "lease_s": config["lease_s"], "latency_ms": args.long_latency_ms,
+                       "window_s": args.long_s, "rival_runs": soak.long.rival_runs}},
+        "alerts": dict(alerts),
         "tracked_descendants": len(soak.orphans),
         "chromium_left": len(chromium_left),
         "other_processes_left": dict(other_left),
@@ -591,21 +1147,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def print_table(result: dict[str, Any]) -> None:
     c, t = result["check"], result["trail"]
+    review, withdrawn, drifted = c["needs_review"], c["withdrawals"], c["drift_transfers"]
+    by_bot = c["settled_by_bot"]
     rows = [
         ("dossiers (valid / flawed / not accepted)", f"{c['valid']} / {c['flawed']} / {c['not_accepted']}"),
         ("worker runs (exit codes)", f"{result['worker_runs']} {result['worker_exits']}"),
         ("kills", f"{sum(result['kills'].values())} {result['kills']}"),
         ("faults", f"{result['faults']}"),
         ("applications per valid dossier", f"{c['applications_per_valid_dossier']} (all must be 1)"),
-        ("  every field equal to the source", f"{c['fields_equal']}/{c['valid']}"),
+        ("  every field equal to the source", f"{c['fields_equal']}/{by_bot}"),
         ("flawed: failed_business, reasons, untyped", f"{c['flawed_parked_with_reasons']}/{c['flawed']}"),
         ("dossiers lost", f"{len(c['lost'])} {c['lost'] or ''}"),
         ("duplicates", f"{len(c['duplicates'])} {c['duplicates'] or ''}"),
-        ("receipts written back exactly once", f"{c['receipts_written_once']}/{c['valid']}"),
-        ("one SMS per status change", f"{c['sms_one_per_status_change']}/{c['valid']}"),
+        ("receipts written back exactly once", f"{c['receipts_written_once']}/{by_bot}"),
+        ("one SMS per status change", f"{c['sms_one_per_status_change']}/{by_bot}"),
+        ("receipts on two transfers / not its own",
+         f"{len(c['receipts_on_two_transfers'])} / {len(c['receipts_not_own'])}"),
+        ("not receipt codes", f"{len(c['not_receipt_codes'])} {c['not_receipt_codes'] or ''}"),
+        ("same-person pairs, each its own application",
+         f"{sum(p['ok'] for p in c['same_person'])}/{len(c['same_person'])}"),
+        ("withdrawn: status kept / submitted after",
+         f"{sum(w['status_kept'] for w in withdrawn)}/{len(withdrawn)} / "
+         f"{sum(bool(w['submitted_after_withdrawal']) for w in withdrawn)}"),
+        ("needs_review: withdrawn / ambiguous / other",
+         f"{review['withdrawn']} / {len(review['ambiguous'])} / {len(review['unexplained'])}"),
+        ("submitted in the drift window (true receipt)",
+         f"{len(drifted)} ({sum(d['true'] for d in drifted)})"),
+        ("alerts", f"{result['alerts']}"),
         ("settled by look-up after a crash", f"{t['settled_by_lookup']}"),
         ("failed_system events (retried)", f"{t['failed_system_events']}"),
-        ("lease take-overs", f"{t['lease_takeovers']}"),
+        ("lease take-overs (under a live worker)",
+         f"{t['lease_takeovers']} ({len(t['lease_expired_under_live_worker'])})"),
+        ("attempts longer than the lease",
+         f"{t['attempts_longer_than_lease']}/{t['attempts_timed']} (longest {t['longest_attempt_s']} s)"),
         ("Chromium processes left", f"{result['chromium_left']} of {result['tracked_descendants']} sampled"),
         ("other processes left", f"{result['other_processes_left']}"),
         ("killed by the next worker's reaper", f"{result['reaped_by_next_worker']}"),
@@ -636,6 +1210,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-run-s", type=float, default=900.0, help="one worker run at most this long")
     parser.add_argument("--max-minutes", type=float, default=240.0, help="give up after this")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    faults = parser.add_argument_group("faults exactly-once exists for (0 or --no-...: off)")
+    faults.add_argument(
+        "--lost-answer-rate", type=float, default=0.15,
+        help="share of final submissions stored whose answer is lost (default 0.15)",
+    )  # fmt: skip
+    faults.add_argument(
+        "--lost-answer-switch-s", type=float, default=30.0, help="alternate gateway/drop this often"
+    )
+    faults.add_argument(
+        "--same-person", type=int, default=3, help="pairs of valid dossiers of one applicant (default 3)"
+    )
+    faults.add_argument("--withdraw", type=int, default=2, help="dossiers withdrawn in flight (default 2)")
+    faults.add_argument("--withdraw-at", type=float, default=30.0, help="first withdrawal after this")
+    faults.add_argument(
+        "--portal-clock-offset-s", type=float, default=-240.0,
+        help="the portal's clock minus the bot's (default -240: 4 min behind)",
+    )  # fmt: skip
+    faults.add_argument(
+        "--receipt-drift", action=argparse.BooleanOptionalAction, default=True,
+        help="one window of the redesigned receipt page, then rpa breaker reset",
+    )  # fmt: skip
+    faults.add_argument("--drift-at", type=float, default=120.0, help="the drift window opens after this")
+    faults.add_argument("--drift-max-s", type=float, default=120.0, help="it closes after this at most")
+    faults.add_argument(
+        "--long-attempts", action=argparse.BooleanOptionalAction, default=True,
+        help="a short lease, a slow portal and a rival worker for one window",
+    )  # fmt: skip
+    faults.add_argument(
+        "--long-lease-s", type=float, default=3.0, help="the bots' lease with --long-attempts"
+    )
+    faults.add_argument("--long-at", type=float, default=15.0, help="the window opens after this")
+    faults.add_argument("--long-s", type=float, default=40.0, help="how long the window lasts")
+    faults.add_argument("--long-latency-ms", type=int, default=400, help="portal latency in the window")
+    faults.add_argument(
+        "--settle-grace-s", type=float, default=2.0, help="the bots' wait before a look-up (default 2 s)"
+    )
     args = parser.parse_args(argv)
     result = run(args)
     if args.json:

@@ -1,9 +1,13 @@
-"""The small chaos soak (issue 4) in CI: ``benchmarks/chaos.py`` as an operator runs it, checks and all.
+"""The small chaos soak (issues 4, 11) in CI: ``benchmarks/chaos.py`` as an operator runs it, checks and all.
 
 30 dossiers (valid, flawed and not-yet-accepted ones), 5 SIGKILLs of the worker (about half right
 after the final click), 502s on 10 % of the portal's requests, latency jitter, session expiry cycles and a
-maintenance window. The harness exits 1 when any of its checks fails; here every check is asserted by
-name so a CI log says which one. The figures go to stdout (``pytest -s``) and ``docs/benchmarks.md``.
+maintenance window; and the faults exactly-once exists for, at small counts: answers lost after the
+portal stored the submission (15 %), 3 pairs of dossiers of one person, 2 dossiers withdrawn in
+flight, the portal's clock 4 minutes behind, one window of receipt-page drift followed by
+``rpa breaker reset``, and a window of attempts longer than a 3 s lease with a rival worker. The harness
+exits 1 when any of its checks fails; here every check is asserted by name so a CI log says which one.
+The figures go to stdout (``pytest -s``) and ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -17,13 +21,31 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SOAK_LIMIT_S = 1500
+NEW_CHECKS = (
+    "no_receipt_on_two_transfers",
+    "each_receipt_its_own_application",
+    "same_person_each_own_application",
+    "withdrawals_done",
+    "nothing_submitted_after_withdrawal",
+    "withdrawn_status_kept",
+    "no_status_label_as_receipt",
+    "drift_alerted",
+    "drift_transfers_true_receipt",
+    "breaker_reset_ok",
+    "attempts_outlived_lease",
+    "lease_kept_by_heartbeat",
+    "needs_review_only_withdrawn_or_ambiguous",
+)
 
 
 @pytest.mark.timeout(SOAK_LIMIT_S + 60)
 def test_small_soak_submits_each_valid_dossier_exactly_once_and_loses_none() -> None:
     command = [
         sys.executable, "benchmarks/chaos.py", "--dossiers", "30", "--kills", "5", "--seed", "1",
-        "--jitter-ms", "100", "--max-minutes", str(SOAK_LIMIT_S / 60), "--max-run-s", "240", "--json",
+        "--jitter-ms", "100", "--max-minutes", str(SOAK_LIMIT_S / 60), "--max-run-s", "240",
+        "--lost-answer-rate", "0.15", "--same-person", "3", "--withdraw", "2",
+        "--portal-clock-offset-s", "-240", "--receipt-drift", "--long-attempts", "--long-lease-s", "3",
+        "--settle-grace-s", "2", "--json",
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SOAK_LIMIT_S + 30)
     assert done.stdout.strip(), (
@@ -39,6 +61,8 @@ def test_small_soak_submits_each_valid_dossier_exactly_once_and_loses_none() -> 
     )
     failed = {name: ok for name, ok in result["checks"].items() if not ok}
     assert not failed, f"chaos checks failed: {failed}\n{json.dumps(check, ensure_ascii=False)[:4000]}"
+    for name in NEW_CHECKS:  # each fault was really injected and judged, not skipped
+        assert result["checks"].get(name) is True, name
     assert check["valid"] >= 15 and check["flawed"] >= 2  # the seed gives a real mix, not an empty soak
     assert result["kills"].get("after final click", 0) >= 2
     assert done.returncode == 0
