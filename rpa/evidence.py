@@ -13,6 +13,11 @@ The day is the day the attempt started in Vietnam time (Asia/Ho_Chi_Minh). Attem
 Evidence is sensitive personal data: every folder this module creates has mode 0o700 and every file
 0o600, whatever the umask. Files are created with those modes from the start (never widened later),
 and the manifest is replaced atomically, so a reader never sees a half-written one.
+
+A full disk must not cost what matters most: :meth:`AttemptEvidence.checkpoint` puts the values typed
+on disk right before the final click, and after it a screenshot or manifest the disk refuses is
+logged (and named in the manifest when it can still be written), never raised over the attempt's
+own outcome.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from loguru import logger
 from playwright.sync_api import BrowserContext, Page
 
 from rpa.clock import VN, vn_now
+from rpa.private_files import fsync_dir, write_all
 from rpa.text import fold
 
 __all__ = [
@@ -108,18 +115,18 @@ def _make_dirs(folder: Path) -> None:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Write a new file readable by its owner only from the first byte."""
+    """Write a new file readable by its owner only from the first byte; nothing is left on failure
+    (a truncated PNG or manifest would pass for evidence)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as stream:
-            fd = -1
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-    finally:
-        if fd != -1:
-            os.close(fd)
+        write_all(fd, data)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
 
 
 def _slug(label: str) -> str:
@@ -161,6 +168,7 @@ class AttemptEvidence:
         _make_dirs(self.folder)
         self._shots = 0
         self._typed: dict[str, Any] = {}
+        self._unsaved: list[dict[str, str]] = []
 
     @classmethod
     def begin(cls, root: Path, dossier_code: str, *, started: datetime | None = None) -> AttemptEvidence:
@@ -177,10 +185,20 @@ class AttemptEvidence:
 
     # ---- files ------------------------------------------------------------------------------------
     def screenshot(self, page: Page, label: str) -> Path:
-        """A full-page PNG of ``page`` named ``NN-<label>.png`` (01, 02, ... in the order taken)."""
+        """A full-page PNG of ``page`` named ``NN-<label>.png`` (01, 02, ... in the order taken).
+
+        A file the disk refuses (full: ``OSError``) is logged and named in the manifest's ``unsaved``,
+        and the path returned does not exist: the attempt goes on, since after the final click a
+        lost picture must not cost the receipt.
+        """
         self._shots += 1
         path = self.folder / f"{self._shots:02d}-{_slug(label)}.png"
-        _write_private(path, page.screenshot(full_page=True, type="png"))
+        image = page.screenshot(full_page=True, type="png")
+        try:
+            _write_private(path, image)
+        except OSError as exc:
+            self._unsaved.append({"name": path.name, "error": str(exc)})
+            logger.error("evidence {}: screenshot {} not saved: {}", self.folder, path.name, exc)
         return path
 
     def typed(self, name: str, value: object) -> None:
@@ -248,10 +266,30 @@ class AttemptEvidence:
             entries.append({"name": name, "sha256": sha256_of(path), "size": path.stat().st_size})
         return entries
 
+    def checkpoint(self, **extra: Any) -> Path:
+        """Write the manifest so far (values typed, files hashed) before a step that must not lose it.
+
+        Called right before the final click: if the disk is full afterwards, the values typed are on
+        disk already. Written like :meth:`write_manifest` (temporary file, fsync, rename, folder
+        fsync), with ``outcome`` and ``finished`` null and ``checkpoint`` set to now; the final
+        manifest replaces it.
+
+        Raises:
+            OSError: the disk refused it (the previous manifest, if any, is intact). Do not click
+                without the typed values on disk.
+        """
+        return self._replace_manifest(
+            self._manifest(outcome=None, finished=None, extra=extra) | {"checkpoint": vn_now().isoformat()}
+        )
+
     def write_manifest(
         self, *, outcome: str | None = None, finished: datetime | None = None, **extra: Any
     ) -> Path:
         """Write ``manifest.json`` atomically (mode 0o600); it may be rewritten as the attempt goes on.
+
+        Returns its path. A manifest the disk refuses (``OSError``) is logged and not raised: this
+        runs when the attempt ends, and must not hide its error or its receipt. The file there is
+        then the last :meth:`checkpoint`, if any.
 
         Args:
             outcome: how the attempt ended, e.g. ``submitted``, ``portal_error``, ``invalid``.
@@ -260,18 +298,34 @@ class AttemptEvidence:
 
         The manifest holds: ``dossier_code``, ``attempt``, ``started``, ``finished`` (ISO 8601, Vietnam
         time), ``outcome``, ``files`` (``[{name, sha256, size}]`` of every other file in the folder),
-        ``typed`` (``{field: value}`` in the order typed) and ``extra``.
+        ``typed`` (``{field: value}`` in the order typed), ``extra``, and ``unsaved`` when a
+        screenshot could not be saved (``[{name, error}]``).
         """
+        manifest = self._manifest(outcome=outcome, finished=_vn_time(finished).isoformat(), extra=extra)
+        try:
+            return self._replace_manifest(manifest)
+        except OSError as exc:
+            logger.error("evidence {}: manifest ({}) not saved: {}", self.folder, outcome, exc)
+            return self.folder / MANIFEST
+
+    def _manifest(
+        self, *, outcome: str | None, finished: str | None, extra: dict[str, Any]
+    ) -> dict[str, Any]:
         manifest = {
             "dossier_code": self.dossier_code,
             "attempt": self.attempt,
             "started": self.started.isoformat(),
-            "finished": _vn_time(finished).isoformat(),
+            "finished": finished,
             "outcome": outcome,
             "files": self.files(),
             "typed": self._typed,
             "extra": extra,
         }
+        if self._unsaved:
+            manifest["unsaved"] = self._unsaved
+        return manifest
+
+    def _replace_manifest(self, manifest: dict[str, Any]) -> Path:
         text = json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_value)
         data = text.encode("utf-8") + b"\n"
         target = self.folder / MANIFEST
@@ -282,4 +336,5 @@ class AttemptEvidence:
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
+        fsync_dir(self.folder)  # the rename itself must survive a power cut after the final click
         return target

@@ -19,10 +19,12 @@ from typing import IO, Any, Literal
 __all__ = [
     "DIR_MODE",
     "FILE_MODE",
+    "fsync_dir",
     "make_private",
     "open_private",
     "private_dir",
     "private_opener",
+    "write_all",
     "write_private",
 ]
 
@@ -82,6 +84,22 @@ def open_private(
     return os.fdopen(fd, mode, encoding=encoding or "utf-8")
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (``os.write`` may write less than asked); OSError as it comes."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` survive a power cut."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_private(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
     """Replace ``path`` atomically with ``data`` (temporary file, fsync, rename), mode 0o600.
 
@@ -92,11 +110,10 @@ def write_private(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> 
     temporary = Path(name)
     try:
         os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as stream:
-            fd = -1
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
+        write_all(fd, payload)
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
         os.replace(temporary, path)
     finally:
         if fd != -1:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
+import os
 import stat
 import zipfile
 from datetime import UTC, datetime, timedelta, timezone
@@ -165,3 +168,133 @@ def test_codes_that_cannot_be_folders(tmp_path: Path, code: str) -> None:
 def test_attempts_start_at_one(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         AttemptEvidence(tmp_path, CODE, 0)
+
+
+# ---- a full disk after the final click ----------------------------------------------------------
+
+
+class FullDisk:
+    """Fault injection: once ``fill()`` is called, the disk holding ``root`` refuses every write and
+    fsync with ENOSPC (as a full file system does); everything else, and everything before, is real."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+        self.root = str(root.resolve())
+        self.full = False
+        self._write, self._fsync = os.write, os.fsync
+        monkeypatch.setattr(os, "write", self.write)
+        monkeypatch.setattr(os, "fsync", self.fsync)
+
+    def fill(self) -> None:
+        self.full = True
+
+    def _refuses(self, fd: int) -> bool:
+        with contextlib.suppress(OSError):
+            return self.full and os.readlink(f"/proc/self/fd/{fd}").startswith(self.root)
+        return False
+
+    def write(self, fd: int, data: bytes) -> int:
+        if self._refuses(fd):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return self._write(fd, data)
+
+    def fsync(self, fd: int) -> None:
+        if self._refuses(fd):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._fsync(fd)
+
+
+def typed_form(evidence: AttemptEvidence) -> dict[str, object]:
+    values: dict[str, object] = {"fullName": "NGUYỄN VĂN ÁNH", "idNumber": "051190001234", "copies": 2}
+    for name, value in values.items():
+        evidence.typed(name, value)
+    return values
+
+
+@pytest.mark.browser
+def test_checkpoint_keeps_what_was_typed_until_the_final_manifest_replaces_it(
+    page: Page, tmp_path: Path
+) -> None:
+    evidence = AttemptEvidence(tmp_path, CODE, 1, started=STARTED)
+    fill(page)
+    review = evidence.screenshot(page, "review")
+    typed = typed_form(evidence)
+    path = evidence.checkpoint()
+    assert path == evidence.folder / "manifest.json" and mode(path) == 0o600
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["typed"] == typed and saved["outcome"] is None and saved["finished"] is None
+    assert datetime.fromisoformat(saved["checkpoint"]).utcoffset() == timedelta(hours=7)
+    assert saved["files"] == [
+        {"name": review.name, "sha256": hashlib.sha256(review.read_bytes()).hexdigest(),
+         "size": review.stat().st_size}
+    ]  # fmt: skip
+    evidence.screenshot(page, "receipt")
+    final = json.loads(
+        evidence.write_manifest(outcome="ok", receipt="51-LLTP-2611-000042").read_text("utf-8")
+    )
+    assert final["outcome"] == "ok" and final["typed"] == typed and "checkpoint" not in final
+    assert [f["name"] for f in final["files"]] == ["01-review.png", "02-receipt.png"]
+    assert sorted(p.name for p in evidence.folder.iterdir()) == [
+        "01-review.png",
+        "02-receipt.png",
+        "manifest.json",
+    ]
+
+
+@pytest.mark.browser
+def test_a_full_disk_after_the_final_click_loses_neither_the_typed_values_nor_the_error(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = FullDisk(monkeypatch, tmp_path)
+    evidence = AttemptEvidence(tmp_path, CODE, 1, started=STARTED)
+    fill(page)
+    evidence.screenshot(page, "review")
+    typed = typed_form(evidence)
+    evidence.checkpoint()  # right before the final click
+    disk.fill()
+    # As rpa.attempt does: the receipt screenshot inside the attempt, the manifest in its finally.
+    with pytest.raises(LookupError, match="the receipt page shows nothing"):
+        try:
+            evidence.screenshot(page, "receipt")  # the disk is full: logged, the attempt goes on
+            raise LookupError("the receipt page shows nothing")
+        finally:
+            evidence.write_manifest(outcome="failed", receipt=None)  # logged, never masks the error
+    saved = json.loads((evidence.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert saved["typed"] == typed and saved["checkpoint"]
+    assert [f["name"] for f in saved["files"]] == ["01-review.png"]
+    # No half-written receipt or manifest is left to be mistaken for evidence.
+    assert sorted(p.name for p in evidence.folder.iterdir()) == ["01-review.png", "manifest.json"]
+
+
+@pytest.mark.browser
+def test_a_receipt_screenshot_refused_by_the_disk_is_named_in_the_manifest(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = FullDisk(monkeypatch, tmp_path)
+    evidence = AttemptEvidence(tmp_path, CODE, 1, started=STARTED)
+    fill(page)
+    disk.fill()
+    lost = evidence.screenshot(page, "receipt")
+    assert not lost.exists()
+    disk.full = False  # space freed before the end of the attempt
+    saved = json.loads(evidence.write_manifest(outcome="ok").read_text(encoding="utf-8"))
+    assert saved["files"] == [] and saved["unsaved"] == [
+        {"name": "01-receipt.png", "error": f"[Errno {errno.ENOSPC}] {os.strerror(errno.ENOSPC)}"}
+    ]
+
+
+def test_a_checkpoint_the_disk_refuses_raises_and_keeps_the_previous_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No final click without the typed values on disk: the caller sees the error."""
+    disk = FullDisk(monkeypatch, tmp_path)
+    evidence = AttemptEvidence(tmp_path, CODE, 1, started=STARTED)
+    evidence.typed("fullName", "NGUYỄN VĂN ÁNH")
+    evidence.checkpoint()
+    evidence.typed("copies", 2)
+    disk.fill()
+    with pytest.raises(OSError) as info:
+        evidence.checkpoint()
+    assert info.value.errno == errno.ENOSPC
+    saved = json.loads((evidence.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert saved["typed"] == {"fullName": "NGUYỄN VĂN ÁNH"}
+    assert [p.name for p in evidence.folder.iterdir()] == ["manifest.json"]

@@ -22,7 +22,6 @@ from loguru import logger
 
 from rpa.alerts import raise_alert, read_alerts
 from rpa.breaker import Breaker
-from rpa.browser import BrowserSettings, open_browser
 from rpa.config import Account, Settings, SourceSettings
 from rpa.demo import MARKER, _fresh
 from rpa.health import STATE_FILE, check_health
@@ -168,24 +167,15 @@ def test_daily_report_is_private(tmp_path: Path) -> None:
     assert_private_tree(tmp_path / "reports")
 
 
-@pytest.mark.browser
-@pytest.mark.usefixtures("open_umask")
-def test_browser_registry_is_private(tmp_path: Path) -> None:
-    registry = tmp_path / "work" / "browsers"
-    with open_browser(BrowserSettings(), registry):
-        entries = list(registry.glob("*.json"))
-        assert len(entries) == 1
-        assert_private_tree(tmp_path / "work")
-
-
 # ---- a whole process started with umask 0 --------------------------------------------------------
 
 _SCRIPT = """
-import sys
+import json, stat, sys
 from pathlib import Path
 from loguru import logger
 from rpa.alerts import raise_alert
 from rpa.breaker import Breaker
+from rpa.browser import BrowserSettings, open_browser
 from rpa.logs import configure_logging
 
 work = Path(sys.argv[1])
@@ -193,10 +183,14 @@ configure_logging(work / "logs" / "rpa.jsonl", console=False)
 logger.info("bắt đầu")
 raise_alert(work / "state", "job_failing", "Việc đọc hồ sơ bị lỗi")
 Breaker(work / "state", "moj-lltp", 900).open("drift")
+with open_browser(BrowserSettings(), work / "browsers"):  # its registry entry lives while it runs
+    registry = [work / "browsers", *(work / "browsers").glob("*.json")]
+    print(json.dumps({p.name: stat.S_IMODE(p.stat().st_mode) for p in registry}))
 logger.complete()
 """
 
 
+@pytest.mark.browser
 def test_a_process_started_with_umask_0_writes_owner_only(tmp_path: Path) -> None:
     work = tmp_path / "work"
     done = subprocess.run(
@@ -211,3 +205,6 @@ def test_a_process_started_with_umask_0_writes_owner_only(tmp_path: Path) -> Non
     assert (work / "logs" / "rpa.jsonl").stat().st_size > 0
     assert (work / "state" / "alerts.jsonl").is_file()
     assert_private_tree(work)
+    registry = json.loads(done.stdout.splitlines()[-1])
+    assert len(registry) == 2 and registry.pop("browsers") == 0o700
+    assert list(registry.values()) == [0o600]
