@@ -21,6 +21,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
 
 from rpa.browser import BrowserSettings
 from rpa.errors import ConfigError
@@ -101,6 +102,20 @@ class Settings(BaseSettings):
     evidence_retention_days: int = 365  # evidence folders older than this are purged
     holidays: list[date] | None = None  # public holidays off work; None = the built-in table (rpa.deadlines)
     max_attachment_mb: float = 20.0  # a bigger attachment is refused while streaming (the clerk is told)
+
+    @property
+    def locks_dir(self) -> Path:
+        """The folder of machine-wide locks (session slots, rate admission), absolute.
+
+        Beside a SQLite ledger file (``<file>.locks``): every process sharing the ledger then shares
+        the locks, wherever it was started, even with a relative ``work_dir``. Without a ledger file
+        (PostgreSQL, in-memory SQLite), ``<work_dir>/locks``, resolved now.
+        """
+        url = make_url(self.ledger_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            database = Path(url.database).resolve()
+            return database.with_name(f"{database.name}.locks")
+        return self.work_dir.resolve() / "locks"
 
     @classmethod
     def settings_customise_sources(

@@ -285,7 +285,7 @@ class PortalRules:
         self.rate = None
         if config.max_per_minute is not None:
             self.rate = RateLimit(config.max_per_minute, settings.ledger_url, flows)
-        locks = settings.work_dir / "locks"
+        locks = settings.locks_dir
         account = re.sub(r"[^0-9A-Za-z._-]", "_", self.username)
         self.sessions = Slots(locks, f"{portal}-{account}-session", config.max_sessions)
         self._admission = Slots(locks, f"{portal}-admission", 1)

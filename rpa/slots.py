@@ -1,6 +1,7 @@
 """Cross-process slots: at most N holders at a time, among every process on this machine.
 
-Each slot is a file under a shared folder (``<work_dir>/locks``), held with ``flock``. The kernel
+Each slot is a file under a shared folder (``Settings.locks_dir``, beside a SQLite ledger file), held
+with ``flock``. The kernel
 releases a slot when its holder exits, even when it was killed outright, so a crashed worker never
 keeps a portal session slot. ``flock`` locks belong to an open file, not to a process, so two threads
 of one process (two scheduler jobs) exclude each other too.

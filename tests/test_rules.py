@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rpa.config import Settings
+from rpa.config import Settings, write_config
 from rpa.errors import ConfigError
 from rpa.ledger import Ledger, TransferState
 from rpa.rules import PortalRules, RateLimit, WorkingHours
@@ -274,3 +274,56 @@ def _settings(tmp_path: Path, **rules: object) -> Settings:
             "work_dir": str(tmp_path / "work"),
         }
     )
+
+
+# -- locks beside the ledger, wherever a command starts ----------------------------------------------
+
+SESSION_HOLDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from rpa.config import load_settings
+    from rpa.rules import PortalRules
+    from rpa.stopping import StopLatch
+    rules = PortalRules(load_settings(Path(sys.argv[1])), "moj-lltp", ["judicial_record"])
+    with rules.session_slot(StopLatch(), wait_s=float(sys.argv[2])) as held_back:
+        print("held" if held_back is None else "refused", flush=True)
+        if held_back is None:
+            sys.stdin.readline()  # hold the session until the test says so (or is gone)
+    """
+)
+
+
+def _session_holder(config: Path, cwd: Path, wait_s: float) -> subprocess.Popen[str]:
+    cwd.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", SESSION_HOLDER, str(config), str(wait_s)],
+        cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def test_processes_started_in_different_folders_share_the_accounts_session_slots(tmp_path: Path) -> None:
+    """The configuration names no work_dir (as ``--write-config`` used to): the slots still meet."""
+    config = tmp_path / "rpa.toml"
+    account = {"username": "canbo.qngai", "password": "x"}
+    write_config(
+        config,
+        {
+            "provincial": {"base_url": "http://provincial.invalid", "account": account},
+            "portals": {
+                "moj-lltp": {"base_url": "http://moj.invalid", "account": account, "max_sessions": 1}
+            },
+            "ledger_url": f"sqlite:///{tmp_path / 'shared' / 'ledger.sqlite'}",
+        },
+    )
+    first = _session_holder(config, tmp_path / "started-here", wait_s=0)
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "held"
+        second = _session_holder(config, tmp_path / "started-there", wait_s=0.5)
+        out, _ = second.communicate(timeout=60)
+        assert out.strip() == "refused"
+    finally:
+        first.kill()
+        first.wait()
+    assert (tmp_path / "shared" / "ledger.sqlite.locks").is_dir()
+    assert not (tmp_path / "started-here" / "rpa-work").exists()

@@ -51,12 +51,18 @@ def sandbox_accounts(running: RunningSandbox) -> dict[str, dict[str, str]]:
 
 
 def bot_config(running: RunningSandbox) -> dict[str, Any]:
-    """A configuration that points the bots at the running sandbox."""
+    """A configuration that points the bots at the running sandbox.
+
+    Every path in it is absolute (the default folders resolved where the sandbox was started): a bot
+    started from another folder must use the same ledger, work folder, locks, evidence and reports.
+    """
     accounts = sandbox_accounts(running)
     data_dir = running.data_dir.resolve()
     return {
         "ledger_url": f"sqlite:///{data_dir / 'rpa-ledger.sqlite'}",
         "recordings_dir": str(Path("recordings").resolve()),
+        "work_dir": str(Path("rpa-work").resolve()),
+        "reports_dir": str(Path("reports").resolve()),
         "provincial": {
             "kind": "api",
             "base_url": running.urls["provincial"],
