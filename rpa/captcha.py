@@ -87,14 +87,19 @@ class CaptchaDesk:
         while True:
             request = self.get(request_id)
             if request.status == "answered" and request.answer:
-                self._save(CaptchaRequest(**{**asdict(request), "status": "used"}))
+                self._close(request, "used")
                 return request.answer
             if time.monotonic() >= deadline:
-                self._save(CaptchaRequest(**{**asdict(request), "status": "expired"}))
+                self._close(request, "expired")
                 return None
             if stop.wait(poll_s):
-                self._save(CaptchaRequest(**{**asdict(self.get(request_id)), "status": "cancelled"}))
+                self._close(self.get(request_id), "cancelled")
                 return None
+
+    def _close(self, request: CaptchaRequest, status: str) -> None:
+        """End ``request``: its answer is dropped, because a reading is kept only until the bot takes it
+        (with the session it opens, it is a credential; the request file stays for the record)."""
+        self._save(CaptchaRequest(**{**asdict(request), "answer": None, "status": status}))
 
     def _save(self, request: CaptchaRequest) -> None:
         path = self.folder / f"{request.id}.json"

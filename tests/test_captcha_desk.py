@@ -41,3 +41,27 @@ def test_a_stop_cancels_the_wait_without_waiting_for_the_timeout(tmp_path: Path)
     assert time.monotonic() - started < 60  # not the poll interval's multiple of ten minutes
     assert desk.get(request.id).status == "cancelled"
     assert desk.list() == []  # no longer open for a person
+
+
+def test_a_used_reading_is_not_kept_on_disk(tmp_path: Path) -> None:
+    desk = CaptchaDesk(tmp_path)
+    request = desk.ask(7, "000.00.01.H55-261126-0001", "moj-lltp", IMAGE)
+    desk.answer(request.id, "Xk7Qp")
+    assert desk.wait(request.id, timeout_s=30, poll_s=0.05) == "Xk7Qp"
+    assert desk.get(request.id).answer is None
+    assert not [p.name for p in tmp_path.iterdir() if b"Xk7Qp" in p.read_bytes()]
+
+
+def test_a_reading_given_too_late_is_not_kept_on_disk(tmp_path: Path) -> None:
+    desk = CaptchaDesk(tmp_path)
+    request = desk.ask(7, "000.00.01.H55-261126-0001", "moj-lltp", IMAGE)
+    stop = StopLatch()
+
+    def answer_then_stop() -> None:
+        desk.answer(request.id, "Xk7Qp")
+        stop.set()
+
+    threading.Timer(0.2, answer_then_stop).start()
+    assert desk.wait(request.id, timeout_s=600, poll_s=5, stop=stop) is None  # stopped before taking it
+    assert desk.get(request.id).status == "cancelled"
+    assert not [p.name for p in tmp_path.iterdir() if b"Xk7Qp" in p.read_bytes()]
