@@ -24,14 +24,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rpa.config import Account, Settings, SourceSettings
+from rpa.config import Account, Settings, SourceSettings, load_settings, write_config
 from rpa.errors import BusinessError, InvalidDossier
 from rpa.provincial import ProvincialClient
+from rpa.sandbox.cli import bot_config
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
-from rpa.sandbox.serving import serve_app
+from rpa.sandbox.serving import sandbox, serve_app
+from rpa.session import worker_session
 from rpa.sources import ApiSource, make_source
+from rpa.worker import FLOW
 
 TODAY = date(2025, 11, 20)
 SERVICE = ("rpa.bot", "RpaBot@2025")
@@ -117,3 +120,28 @@ def test_the_cap_comes_from_the_settings(provincial_url: str, tmp_path: Path) ->
     assert [p.message for p in record.problems.problems] == [
         f"tệp “{name}” lớn hơn 1 MB, vượt giới hạn cổng Bộ cho phép"
     ]
+
+
+@pytest.mark.browser
+def test_the_worker_parks_a_dossier_with_a_huge_scan_for_a_clerk(tmp_path: Path) -> None:
+    """Through the real worker: refused before the portal, ``failed_business`` with the reason, no
+    crash, no retry, and no piece of the scan left in the work folder."""
+    with sandbox(tmp_path / "sandbox") as running:
+        config = bot_config(running) | {
+            "ledger_url": f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+            "work_dir": str(tmp_path / "work"),
+            "recordings_dir": str(tmp_path / "recordings"),
+            "max_attachment_mb": CAP_MB,
+        }
+        write_config(tmp_path / "rpa.toml", config)
+        settings = load_settings(tmp_path / "rpa.toml")
+        code, name = add_with_scan(running.urls["provincial"], random.Random(14).randbytes(3 * MB))
+        with worker_session(settings) as worker:
+            worker.intake(actor="test")
+            outcomes = worker.work(code)
+            transfer = worker.ledger.find(code, FLOW)
+    assert [(o.dossier_code, o.state) for o in outcomes] == [(code, "failed_business")]
+    assert transfer is not None and transfer.state.value == "failed_business"
+    reason = f"Tệp đính kèm 1: tệp “{name}” lớn hơn 1 MB, vượt giới hạn cổng Bộ cho phép"
+    assert transfer.business_reasons == (reason,)
+    assert not any(p.is_file() for p in (tmp_path / "work" / "attachments").rglob("*"))
