@@ -83,7 +83,7 @@ def login(
     steps.fill("login.username", username)
     steps.fill("login.password", password, secret=True)
     if reading is not None:
-        steps.fill("login.captcha", reading)
+        steps.fill("login.captcha", reading, secret=True)  # a live reading logs in as the province
     steps.click("login.submit")
     if steps.on_page("login"):
         message = steps.read_text("login.error") if steps.exists("login.error") else "no message"

@@ -44,7 +44,9 @@ def portal_attempt(
     """Open the portal in a new context (saved login reused), log in if needed, keep evidence.
 
     ``start`` names the map page the flow will open first (see :func:`rpa.steps.open_portal`).
-    On failure the last screen is kept as a screenshot and the Playwright trace is saved.
+    On failure the last screen is kept as a screenshot and the Playwright trace is saved. The trace
+    starts once the session is logged in, and is saved redacted (:func:`rpa.evidence.redact_trace`):
+    no login page, password, CAPTCHA reading or session cookie is in it.
     """
     evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code)
     deadline = time.monotonic() + settings.dossier_timeout_s
@@ -56,10 +58,11 @@ def portal_attempt(
         log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
         resend = {glob for m in load_maps(flow.PORTAL, selectors_dir).values() for glob in m.resend_posts}
         retry_gateway_errors(context, settings.network_retries, resend_posts=sorted(resend), log=log)
-        if tracing:
-            evidence.start_trace(context, screenshots=settings.trace_screenshots)
         page = context.new_page()
         attempt: Attempt | None = None
+        traced = False
+        password = account.password.get_secret_value()
+        readings: list[str] = []  # CAPTCHA readings: secrets like the password, kept out of the trace
         try:
             attempt = Attempt(
                 open_portal(
@@ -76,10 +79,14 @@ def portal_attempt(
                 evidence,
             )
             if attempt.steps.on_page("login"):
-                password = account.password.get_secret_value()
-                read = None if read_captcha is None else _paused(attempt.steps, read_captcha)
+                read = None if read_captcha is None else _paused(attempt.steps, read_captcha, readings)
                 flow.login(attempt.steps, account.username, password, read_captcha=read)
                 save_login_state(context, browser_settings, flow.PORTAL, account.username)
+            if tracing:
+                # Only now: a trace of the login would hold the password (DOM snapshots of the filled
+                # field, the login post) and the new session's Set-Cookie, kept with the evidence.
+                evidence.start_trace(context, screenshots=settings.trace_screenshots)
+                traced = True
             yield attempt
         except BaseException:
             if attempt is not None:
@@ -88,19 +95,25 @@ def portal_attempt(
             raise
         finally:
             failed = attempt is None or attempt.failed
-            if tracing:
-                evidence.stop_trace(context, keep=failed or settings.keep_trace == "always")
+            if traced:
+                keep = failed or settings.keep_trace == "always"
+                evidence.stop_trace(context, keep=keep, secrets=[password, *readings])
             facts = {} if attempt is None else attempt.facts
             evidence.write_manifest(outcome="failed" if failed else "ok", **facts)
 
 
-def _paused(steps: Steps, read_captcha: Callable[[bytes], str]) -> Callable[[bytes], str]:
-    """``read_captcha`` with the time a person takes to answer added to the dossier's time limit."""
+def _paused(
+    steps: Steps, read_captcha: Callable[[bytes], str], readings: list[str]
+) -> Callable[[bytes], str]:
+    """``read_captcha`` with the time a person takes to answer added to the dossier's time limit;
+    each reading is appended to ``readings``."""
 
     def read(image: bytes) -> str:
         started = time.monotonic()
         try:
-            return read_captcha(image)
+            reading = read_captcha(image)
+            readings.append(reading)
+            return reading
         finally:
             if steps.deadline is not None:
                 steps.deadline += time.monotonic() - started

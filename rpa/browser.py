@@ -18,7 +18,7 @@ import psutil
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from pydantic import BaseModel
 
-from rpa.private_files import private_dir, write_private
+from rpa.private_files import DIR_MODE, private_dir, write_private
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -175,11 +175,14 @@ def new_context(
 
 
 def save_login_state(context: BrowserContext, settings: BrowserSettings, portal: str, username: str) -> Path:
-    """Keep the session cookies for the next dossier; the file grants access, so owner-only."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Keep the session cookies for the next dossier; the file grants access, so owner-only.
+
+    It is the one file that may hold a session cookie: never evidence, never a log. Written here rather
+    than by Playwright (``storage_state(path=...)`` truncates an existing file in place, keeping its
+    old mode while the cookie is written), atomically, so another worker never reads half of it.
+    """
+    private_dir(settings.state_dir)
+    os.chmod(settings.state_dir, DIR_MODE)  # the bot's own folder: an older, wider one is narrowed
     path = _state_file(settings, portal, username)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    context.storage_state(path=str(path))
-    os.chmod(path, 0o600)
+    write_private(path, json.dumps(context.storage_state()))
     return path

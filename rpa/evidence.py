@@ -23,13 +23,17 @@ own outcome.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
 import shutil
+import zipfile
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from loguru import logger
 from playwright.sync_api import BrowserContext, Page
@@ -46,6 +50,7 @@ __all__ = [
     "AttemptEvidence",
     "attempt_folder",
     "next_attempt",
+    "redact_trace",
     "sha256_of",
 ]
 
@@ -241,18 +246,23 @@ class AttemptEvidence:
             snapshots=True,
         )
 
-    def stop_trace(self, context: BrowserContext, keep: bool) -> Path | None:
+    def stop_trace(self, context: BrowserContext, keep: bool, *, secrets: Iterable[str] = ()) -> Path | None:
         """Stop tracing; save ``trace.zip`` (mode 0o600) only when ``keep``, and return its path.
 
         Keep it when the attempt failed, or always when configured so. Open it with
-        ``playwright show-trace trace.zip``.
+        ``playwright show-trace trace.zip``. A kept trace is redacted before this returns
+        (:func:`redact_trace`): cookie and authorisation headers, the context's cookie values and
+        ``secrets`` (the portal password, a CAPTCHA reading) are replaced, because evidence is kept
+        for a year and read by people who must not be able to log in as the province.
         """
         if not keep:
             context.tracing.stop()
             return None
+        cookies = [cookie.get("value", "") for cookie in context.cookies()]
         path = self.folder / TRACE
         context.tracing.stop(path=path)  # inside a 0o700 folder, so private before the chmod too
         os.chmod(path, FILE_MODE)
+        redact_trace(path, [*secrets, *cookies])
         return path
 
     # ---- manifest ---------------------------------------------------------------------------------
@@ -338,3 +348,85 @@ class AttemptEvidence:
             temporary.unlink(missing_ok=True)
         fsync_dir(self.folder)  # the rename itself must survive a power cut after the final click
         return target
+
+
+# ---- trace redaction ----------------------------------------------------------------------------------
+REDACTED = "[redacted]"
+SENSITIVE_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
+"""Headers whose values grant access: never kept in a trace's network log."""
+MIN_SECRET_LENGTH = 4
+"""Shorter strings are not searched for: replacing every ``ab`` would ruin the trace and hide nothing."""
+_JSON_LINES = (".trace", ".network")
+
+
+def _redact_json(value: Any) -> Any:
+    """``value`` (a parsed trace event) with header and cookie values replaced, at any depth."""
+    if isinstance(value, list):
+        return [_redact_json(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    redacted = {key: _redact_json(item) for key, item in value.items()}
+    name = redacted.get("name")
+    if isinstance(name, str) and name.lower() in SENSITIVE_HEADERS and "value" in redacted:
+        redacted["value"] = REDACTED
+    cookies = redacted.get("cookies")  # a HAR entry's parsed cookies: [{name, value, ...}]
+    if isinstance(cookies, list):
+        redacted["cookies"] = [{**c, "value": REDACTED} if isinstance(c, dict) else REDACTED for c in cookies]
+    return redacted
+
+
+def _redact_events(data: bytes) -> bytes:
+    """A trace's event log (one JSON object a line) with header and cookie values replaced."""
+    lines = data.decode("utf-8").split("\n")
+    redacted = [
+        json.dumps(_redact_json(json.loads(line)), ensure_ascii=False) if line.strip() else line
+        for line in lines
+    ]
+    return "\n".join(redacted).encode("utf-8")
+
+
+def _secret_forms(secrets: Iterable[str]) -> list[bytes]:
+    """Every way a secret can be spelt in a trace: as typed, URL-encoded (a form post), JSON-escaped,
+    HTML-escaped (a DOM snapshot); longest first, so a longer form is never half-replaced."""
+    forms: set[bytes] = set()
+    for secret in secrets:
+        if len(secret) < MIN_SECRET_LENGTH:
+            continue
+        spellings = {secret, quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1]}
+        spellings |= {html.escape(secret), html.escape(secret, quote=False)}
+        forms |= {spelling.encode("utf-8") for spelling in spellings}
+    return sorted(forms, key=len, reverse=True)
+
+
+def _redact_bytes(data: bytes, forms: list[bytes]) -> bytes:
+    for form in forms:
+        data = data.replace(form, REDACTED.encode("ascii"))
+    return data
+
+
+def redact_trace(path: Path, secrets: Iterable[str] = ()) -> None:
+    """Rewrite the Playwright trace ``path`` without credentials; it is replaced atomically (0o600).
+
+    Playwright has no option to leave them out: its network log keeps every request's ``Cookie`` and
+    every response's ``Set-Cookie`` header, and its DOM snapshots and resources keep what pages and
+    posts held. Header and cookie values are replaced in the event logs (JSON lines), and every
+    spelling of each of ``secrets`` is replaced in every member, the saved resources included.
+    """
+    forms = _secret_forms(secrets)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with (
+            os.fdopen(fd, "wb") as stream,
+            zipfile.ZipFile(path) as source,
+            zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for member in source.infolist():
+                data = source.read(member)
+                if member.filename.endswith(_JSON_LINES):
+                    data = _redact_events(data)
+                target.writestr(member.filename, _redact_bytes(data, forms))
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
