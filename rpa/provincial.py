@@ -32,6 +32,7 @@ __all__ = [
     "ProvincialRefused",
     "attachment_name",
     "max_bytes",
+    "refuse_listed_oversize",
     "verify_attachment",
 ]
 
@@ -85,6 +86,19 @@ def attachment_name(meta: Mapping[str, Any], dest: Path) -> str:
 def max_bytes(limit_mb: float) -> int:
     """``limit_mb`` megabytes (MiB, as file managers count them) in bytes."""
     return int(limit_mb * _MB)
+
+
+def refuse_listed_oversize(
+    meta: Mapping[str, Any], index: int, dest: Path, limit_mb: float, code: str | None
+) -> None:
+    """Refuse before downloading an attachment whose metadata already lists it above the cap.
+
+    Raises:
+        AttachmentTooLarge: ``meta["size"]`` is bigger than ``limit_mb``.
+    """
+    size = meta.get("size")
+    if isinstance(size, int) and not isinstance(size, bool) and size > max_bytes(limit_mb):
+        raise AttachmentTooLarge(index, attachment_name(meta, dest), limit_mb, code)
 
 
 def verify_attachment(path: Path, index: int, meta: Mapping[str, Any], dossier_code: str | None) -> None:
@@ -200,8 +214,9 @@ class ProvincialClient:
     def download(self, url: str, dest: Path, *, index: int, meta: Mapping[str, Any], code: str) -> Path:
         """Save an attachment (its ``download_url``) to ``dest`` (mode 0o600) and check it against ``meta``.
 
-        The file is streamed to disk in chunks and the download stops as soon as it passes
-        ``max_attachment_mb``, whatever its metadata claims: memory never holds a whole file.
+        An attachment listed bigger than ``max_attachment_mb`` is not downloaded at all; any other is
+        streamed to disk in chunks, and the download stops as soon as it passes the cap, whatever
+        its metadata claimed: memory never holds a whole file.
 
         Raises:
             AttachmentTooLarge: the file is bigger than the cap; nothing is left at ``dest``.
@@ -211,6 +226,7 @@ class ProvincialClient:
         """
         if "://" in url and not url.startswith(self.base_url + "/"):
             raise PortalError(f"{SYSTEM} at {self.base_url}: attachment {index} of {code} points elsewhere")
+        refuse_listed_oversize(meta, index, dest, self.max_attachment_mb, code)
         private_dir(dest.parent)
         what = f"attachment {index} of dossier {code}"
         limit = max_bytes(self.max_attachment_mb)

@@ -26,6 +26,7 @@ from rpa.provincial import (
     ProvincialRefused,
     attachment_name,
     max_bytes,
+    refuse_listed_oversize,
     verify_attachment,
 )
 from rpa.sources.base import Source, SourceRecord, assemble
@@ -136,6 +137,8 @@ class WebSource(Source):
             return assemble(code, api_dict, download, attachments_dir, today)
 
     def _download(self, page: Page, code: str, index: int, url: str, meta: Any, dest: Path) -> Path:
+        listed = meta if isinstance(meta, dict) else {}
+        refuse_listed_oversize(listed, index, dest, self.max_attachment_mb, code)
         link = page.locator(f'a[data-field="attachments.{index}.download_url"]')
         with page.expect_download() as info:
             link.click()
@@ -148,13 +151,12 @@ class WebSource(Source):
         # it is sized there and only copied to ``dest`` under the cap.
         if Path(download.path()).stat().st_size > max_bytes(self.max_attachment_mb):
             download.delete()
-            name = attachment_name(meta if isinstance(meta, dict) else {}, dest)
-            raise AttachmentTooLarge(index, name, self.max_attachment_mb, code)
+            raise AttachmentTooLarge(index, attachment_name(listed, dest), self.max_attachment_mb, code)
         private_dir(dest.parent)
         download.save_as(dest)  # into a 0o700 folder: private before the chmod too
         make_private(dest)
         try:
-            verify_attachment(dest, index, meta if isinstance(meta, dict) else {}, code)
+            verify_attachment(dest, index, listed, code)
         except InvalidDossier:
             self._check_link(page, code, index, url)  # a browser may save an error page like any file
             raise

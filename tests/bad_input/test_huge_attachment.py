@@ -15,9 +15,13 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import os
 import random
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,13 +30,14 @@ import pytest
 
 from rpa.config import Account, Settings, SourceSettings, load_settings, write_config
 from rpa.errors import BusinessError, InvalidDossier
+from rpa.ledger import Ledger
 from rpa.provincial import ProvincialClient
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.provincial.app import create_app
+from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import sandbox, serve_app
-from rpa.session import worker_session
 from rpa.sources import ApiSource, make_source
 from rpa.worker import FLOW
 
@@ -43,11 +48,18 @@ HUGE = 12 * MB
 CAP_MB = 1.0
 
 
+@dataclass
+class Provincial:
+    url: str
+    store: ProvincialStore
+
+
 @pytest.fixture(scope="module")
-def provincial_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    served = serve_app(create_app(tmp_path_factory.mktemp("provincial")))
+def provincial(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provincial]:
+    app = create_app(tmp_path_factory.mktemp("provincial"))
+    served = serve_app(app)
     try:
-        yield served.url
+        yield Provincial(served.url, app.state.store)
     finally:
         served.server.should_exit = True
         served.thread.join(timeout=10)
@@ -69,14 +81,29 @@ def add_with_scan(url: str, content: bytes) -> tuple[str, str]:
     return answer.json()["codes"][0], scan["name"]
 
 
+class Recording(httpx.HTTPTransport):
+    """The real HTTP transport, noting the path of every request it sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        return super().handle_request(request)
+
+
 def test_a_huge_scan_is_refused_while_streaming_not_held_in_memory(
-    provincial_url: str, tmp_path: Path
+    provincial: Provincial, tmp_path: Path
 ) -> None:
-    content = random.Random(11).randbytes(HUGE)  # incompressible, like a real scan
-    code, name = add_with_scan(provincial_url, content)
-    del content
+    """The dossier lists a small scan, but the file served is 12 MB (replaced since, or a system that
+    reports sizes wrong): the cap holds whatever the metadata says."""
+    listed = random.Random(10).randbytes(100_000)
+    code, name = add_with_scan(provincial.url, listed)
+    stored = provincial.store.files_dir / hashlib.sha256(listed).hexdigest()
+    stored.write_bytes(random.Random(11).randbytes(HUGE))  # incompressible, like a real scan
     downloads = tmp_path / "attachments"
-    with ProvincialClient(provincial_url, *SERVICE, timeout=30) as client:
+    with ProvincialClient(provincial.url, *SERVICE, timeout=30) as client:
         source = ApiSource(client, max_attachment_mb=CAP_MB)
         source.read(code, tmp_path / "warm-up", today=TODAY)  # modules the first request imports
         tracemalloc.start()
@@ -97,21 +124,37 @@ def test_a_huge_scan_is_refused_while_streaming_not_held_in_memory(
     assert [p.name for p in (downloads / code).iterdir()] == [record.files[1].name]
 
 
-def test_a_scan_just_under_the_cap_is_downloaded_whole(provincial_url: str, tmp_path: Path) -> None:
+def test_a_scan_listed_bigger_than_the_cap_is_not_downloaded_at_all(
+    provincial: Provincial, tmp_path: Path
+) -> None:
+    code, name = add_with_scan(provincial.url, random.Random(15).randbytes(3 * MB))
+    transport = Recording()
+    with ProvincialClient(provincial.url, *SERVICE, timeout=30, transport=transport) as client:
+        record = ApiSource(client, max_attachment_mb=CAP_MB).read(code, tmp_path, today=TODAY)
+    assert isinstance(record.problems, InvalidDossier)
+    assert [p.message for p in record.problems.problems] == [
+        f"tệp “{name}” lớn hơn 1 MB, vượt giới hạn cổng Bộ cho phép"
+    ]
+    downloads = [path for path in transport.paths if "/files/" in path or "/attachments/" in path]
+    assert [path.rsplit("/", 1)[-1] for path in downloads] == ["1"]  # only the second attachment
+    assert record.files[0] is None and record.files[1] is not None
+
+
+def test_a_scan_just_under_the_cap_is_downloaded_whole(provincial: Provincial, tmp_path: Path) -> None:
     content = random.Random(12).randbytes(MB - 1)
-    code, _ = add_with_scan(provincial_url, content)
-    with ProvincialClient(provincial_url, *SERVICE, timeout=30) as client:
+    code, _ = add_with_scan(provincial.url, content)
+    with ProvincialClient(provincial.url, *SERVICE, timeout=30) as client:
         record = ApiSource(client, max_attachment_mb=CAP_MB).read(code, tmp_path, today=TODAY)
     assert record.problems is None and record.files[0] is not None
     assert record.files[0].read_bytes() == content
 
 
-def test_the_cap_comes_from_the_settings(provincial_url: str, tmp_path: Path) -> None:
+def test_the_cap_comes_from_the_settings(provincial: Provincial, tmp_path: Path) -> None:
     """``make_source`` takes the cap the worker session passes from ``Settings.max_attachment_mb``."""
-    code, name = add_with_scan(provincial_url, random.Random(13).randbytes(MB + 1))
+    code, name = add_with_scan(provincial.url, random.Random(13).randbytes(MB + 1))
     account = Account(username=SERVICE[0], password=SERVICE[1])
     settings = Settings(
-        provincial=SourceSettings(base_url=provincial_url, account=account), max_attachment_mb=CAP_MB
+        provincial=SourceSettings(base_url=provincial.url, account=account), max_attachment_mb=CAP_MB
     )
     assert Settings(provincial=settings.provincial).max_attachment_mb == 20.0  # the default
     with make_source(settings.provincial, max_attachment_mb=settings.max_attachment_mb) as source:
@@ -124,7 +167,7 @@ def test_the_cap_comes_from_the_settings(provincial_url: str, tmp_path: Path) ->
 
 @pytest.mark.browser
 def test_the_worker_parks_a_dossier_with_a_huge_scan_for_a_clerk(tmp_path: Path) -> None:
-    """Through the real worker: refused before the portal, ``failed_business`` with the reason, no
+    """Through ``rpa run --once``: refused before the portal, ``failed_business`` with the reason, no
     crash, no retry, and no piece of the scan left in the work folder."""
     with sandbox(tmp_path / "sandbox") as running:
         config = bot_config(running) | {
@@ -134,13 +177,20 @@ def test_the_worker_parks_a_dossier_with_a_huge_scan_for_a_clerk(tmp_path: Path)
             "max_attachment_mb": CAP_MB,
         }
         write_config(tmp_path / "rpa.toml", config)
-        settings = load_settings(tmp_path / "rpa.toml")
         code, name = add_with_scan(running.urls["provincial"], random.Random(14).randbytes(3 * MB))
-        with worker_session(settings) as worker:
-            worker.intake(actor="test")
-            outcomes = worker.work(code)
-            transfer = worker.ledger.find(code, FLOW)
-    assert [(o.dossier_code, o.state) for o in outcomes] == [(code, "failed_business")]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RPA_")}
+        done = subprocess.run(
+            [sys.executable, "-m", "rpa", "run", "--once", "--config", str(tmp_path / "rpa.toml")],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with Ledger(load_settings(tmp_path / "rpa.toml").ledger_url) as ledger:
+        transfer = ledger.find(code, FLOW)
     assert transfer is not None and transfer.state.value == "failed_business"
     reason = f"Tệp đính kèm 1: tệp “{name}” lớn hơn 1 MB, vượt giới hạn cổng Bộ cho phép"
     assert transfer.business_reasons == (reason,)

@@ -87,3 +87,23 @@ def test_a_cap_keeps_the_files_under_it(
         record = source.read(code, tmp_path)
     assert record.problems is None
     assert [p.read_bytes() for p in record.files if p is not None] == [f.content for f in seeded.files]
+
+
+def test_the_web_source_sizes_what_it_downloaded_not_only_what_was_listed(
+    browser: Browser, provincial: Provincial, generated: list[SeededDossier], tmp_path: Path
+) -> None:
+    """The file served is bigger than the dossier lists (replaced since): refused after the download."""
+    seeded = plain(generated)
+    (code,) = provincial.add(seeded)
+    form = seeded.files[1]
+    stored = provincial.store.files_dir / seeded.data["attachments"][1]["sha256"]
+    stored.write_bytes(form.content * 3)  # 30 kB served where 10 kB is listed
+    downloads = tmp_path / "attachments"
+    with WebSource(browser, provincial.url, *CLERK, timeout_ms=10_000, max_attachment_mb=0.02) as source:
+        record = source.read(code, downloads)
+    assert isinstance(record.problems, BusinessError)
+    assert [p.message for p in record.problems.problems] == [
+        f"tệp “{form.name}” lớn hơn 0,02 MB, vượt giới hạn cổng Bộ cho phép"
+    ]
+    assert record.files[1] is None
+    assert [p.name for p in (downloads / code).iterdir()] == [f"01-{seeded.files[0].name}"]
