@@ -14,8 +14,11 @@ import unicodedata
 from itertools import pairwise
 
 __all__ = [
+    "VIETNAMESE_LETTERS",
     "canonical",
     "decode_legacy",
+    "describe_char",
+    "first_foreign_digit",
     "fold",
     "has_control_chars",
     "has_emoji",
@@ -217,3 +220,81 @@ _HTML = re.compile(r"<\s*[/!?]?\s*[a-z]|&#?\w+;|javascript\s*:|\bon\w+\s*=", re.
 def looks_like_html(s: str) -> bool:
     """Tags, character entities, ``javascript:`` URLs or inline event handlers."""
     return _HTML.search(s) is not None
+
+
+# --- The Vietnamese alphabet, and characters from other scripts -----------------------------------
+_VOWELS = "aăâeêioôơuưy"
+_CONSONANTS = "bcdđfghjklmnpqrstvwxz"  # with f, j, w, z, which loanwords and minority names use
+VIETNAMESE_LETTERS: frozenset[str] = frozenset(
+    letter
+    for lower in (*_CONSONANTS, *(nfc(v + tone) for v in _VOWELS for tone in ("", *_TONES)))
+    for letter in (lower, lower.upper())
+)
+"""Every letter of the Vietnamese Latin alphabet in NFC, both cases: A-Z, Đ, and the twelve vowels
+with each of the five tone marks. Anything else that looks like a letter (Cyrillic Е, Greek Ο,
+full-width Ｎ, ß) is another script, however Vietnamese it looks."""
+
+# Unicode character-name prefix -> the script's name as a clerk would say it; first match wins.
+_SCRIPTS = (
+    ("CYRILLIC", "Kirin"),
+    ("GREEK", "Hy Lạp"),
+    ("CJK", "Hán"),
+    ("KANGXI", "Hán"),
+    ("HIRAGANA", "Nhật"),
+    ("KATAKANA", "Nhật"),
+    ("HANGUL", "Hàn"),
+    ("ARABIC", "Ả Rập"),
+    ("EXTENDED ARABIC", "Ả Rập"),
+    ("HEBREW", "Do Thái"),
+    ("THAI", "Thái"),
+    ("LAO", "Lào"),
+    ("KHMER", "Khmer"),
+    ("MYANMAR", "Myanmar"),
+    ("DEVANAGARI", "Devanagari"),
+    ("BENGALI", "Bengal"),
+    ("ARMENIAN", "Armenia"),
+    ("GEORGIAN", "Gruzia"),
+    ("FULLWIDTH LATIN", "Latinh khổ rộng – full-width"),
+    ("FULLWIDTH", "khổ rộng – full-width"),
+    ("HALFWIDTH", "khổ hẹp – half-width"),
+    ("MATHEMATICAL", "kiểu toán học"),
+    ("SUPERSCRIPT", "viết nhỏ phía trên"),
+    ("SUBSCRIPT", "viết nhỏ phía dưới"),
+    ("CIRCLED", "khoanh tròn"),
+    ("ROMAN NUMERAL", "La Mã"),
+    ("LATIN", "Latinh không dùng trong tiếng Việt"),
+)
+_OTHER_KINDS = {
+    "M": "dấu phụ không dùng trong tiếng Việt",
+    "P": "dấu câu",
+    "S": "ký hiệu",
+    "Z": "khoảng trắng đặc biệt",
+    "C": "ký tự điều khiển hoặc ký tự ẩn",
+}
+
+
+def describe_char(c: str) -> str:
+    """``c`` quoted, with what it is in Vietnamese and its code point, for a clerk's message:
+    "“Е” (chữ Kirin, U+0415)". A combining mark is shown on a dotted circle, as fonts do."""
+    category = unicodedata.category(c)[0]
+    name = unicodedata.name(c, "")
+    script = next((word for prefix, word in _SCRIPTS if name.startswith(prefix)), "của hệ chữ khác")
+    if c in VIETNAMESE_LETTERS:
+        kind = "chữ cái tiếng Việt"
+    elif category == "L":
+        kind = f"chữ {script}"
+    elif category == "N":
+        kind = f"chữ số {script}"
+    else:
+        kind = _OTHER_KINDS.get(category, "ký tự lạ")
+    shown = f"\u25cc{c}" if category == "M" else c
+    return f"“{shown}” ({kind}, U+{ord(c):04X})"
+
+
+def first_foreign_digit(s: str) -> str | None:
+    """The first digit of ``s`` that is not ASCII 0-9 (full-width, Arabic-Indic, superscript...).
+
+    ``int()``, ``str.isdigit()`` and ``\\d`` accept them all, so each check of a number would
+    otherwise let them through or fail for a misleading reason.
+    """
+    return next((c for c in s if c.isdigit() and not "0" <= c <= "9"), None)

@@ -6,9 +6,13 @@ import unicodedata
 
 import pytest
 
+from rpa.sandbox.seed_names import VIETNAMESE_ACCENTED
 from rpa.text import (
+    VIETNAMESE_LETTERS,
     canonical,
     decode_legacy,
+    describe_char,
+    first_foreign_digit,
     fold,
     has_control_chars,
     has_emoji,
@@ -153,3 +157,46 @@ def test_tcvn3_words_that_also_read_as_syllables_are_caught(garbled: str, meant:
 @pytest.mark.parametrize("name", ["d'Ávila", "ÁNH", "Ánh Dương", "Lê Thị Ẩn"])
 def test_capitals_at_word_start_are_not_mojibake(name: str) -> None:
     assert legacy_encoding(name) is None
+
+
+def test_the_vietnamese_alphabet() -> None:
+    """A-Z and the 67 accented letters (đ, ă â ê ô ơ ư, and the twelve vowels with each tone mark),
+    in both cases."""
+    assert len(VIETNAMESE_LETTERS) == 2 * (26 + 67)
+    assert set(VIETNAMESE_ACCENTED) | set(VIETNAMESE_ACCENTED.upper()) <= VIETNAMESE_LETTERS
+    assert set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzĐđ") <= VIETNAMESE_LETTERS
+    assert all(unicodedata.is_normalized("NFC", c) for c in VIETNAMESE_LETTERS)
+    # Case mapping stays inside the alphabet, letter for letter (no "ß" -> "SS").
+    assert all({c.upper(), c.lower()} <= VIETNAMESE_LETTERS for c in VIETNAMESE_LETTERS)
+    for name in REAL_NAMES:
+        assert all(c in VIETNAMESE_LETTERS for c in name if c != " "), name
+
+
+@pytest.mark.parametrize(
+    "char", ["Е", "е", "Н", "О", "Α", "Ο", "ο", "Ｎ", "ａ", "ß", "ñ", "ü", "ø", "ı", "İ", "𝐀", "阮", "\u0308"]
+)
+def test_look_alikes_and_other_latin_letters_are_not_vietnamese(char: str) -> None:
+    assert char not in VIETNAMESE_LETTERS
+
+
+@pytest.mark.parametrize(("char", "described"), [
+    ("Е", "“Е” (chữ Kirin, U+0415)"), ("Ο", "“Ο” (chữ Hy Lạp, U+039F)"), ("阮", "“阮” (chữ Hán, U+962E)"),
+    ("あ", "“あ” (chữ Nhật, U+3042)"), ("김", "“김” (chữ Hàn, U+AE40)"),
+    ("Ｎ", "“Ｎ” (chữ Latinh khổ rộng – full-width, U+FF2E)"),
+    ("ß", "“ß” (chữ Latinh không dùng trong tiếng Việt, U+00DF)"), ("Đ", "“Đ” (chữ cái tiếng Việt, U+0110)"),
+    ("٠", "“٠” (chữ số Ả Rập, U+0660)"), ("०", "“०” (chữ số Devanagari, U+0966)"),
+    ("０", "“０” (chữ số khổ rộng – full-width, U+FF10)"), ("²", "“²” (chữ số viết nhỏ phía trên, U+00B2)"),
+    ("\u0308", "“\u25cc\u0308” (dấu phụ không dùng trong tiếng Việt, U+0308)"),
+    ("\u00a0", "“\u00a0” (khoảng trắng đặc biệt, U+00A0)"), ("‐", "“‐” (dấu câu, U+2010)"),
+])  # fmt: skip
+def test_a_character_is_described_for_a_clerk(char: str, described: str) -> None:
+    assert describe_char(char) == described
+
+
+@pytest.mark.parametrize(("text", "digit"), [
+    ("0905123456", None), ("051190001234", None), ("", None), ("Nguyễn", None),
+    ("０905", "０"), ("0٩05", "٩"), ("09۰5", "۰"), ("१९९०", "१"), ("0905²", "²"), ("12𝟑", "𝟑"),
+])  # fmt: skip
+def test_first_foreign_digit(text: str, digit: str | None) -> None:
+    """Every digit int() or \\d would accept, other than 0-9."""
+    assert first_foreign_digit(text) == digit
