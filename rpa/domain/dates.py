@@ -10,10 +10,12 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, GetCoreSchemaHandler, PlainSerializer
 from pydantic_core import PydanticCustomError, core_schema
 
+from rpa.domain.labels import foreign_digit_error
+
 __all__ = ["BirthDate", "VnDate", "format_vn_date", "parse_vn_date"]
 
-_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_DMY = re.compile(r"^\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*$")
+_YEAR = re.compile(r"^\s*([0-9]{4})\s*$")
 EARLIEST_YEAR = 1900
 """No date on a dossier (birth, issue, residence) can be older: earlier years are typing errors."""
 
@@ -26,6 +28,13 @@ def _plausible_year(year: int) -> int:
             {"year": year, "earliest": EARLIEST_YEAR},
         )
     return year
+
+
+def _ascii_digits(value: str) -> None:
+    """Refuse digits other than 0-9 with their own reason: ``int()`` would read "١٥" as 15."""
+    error = foreign_digit_error(value)
+    if error is not None:
+        raise error
 
 
 def _plausible(value: date) -> date:
@@ -45,6 +54,7 @@ def parse_vn_date(value: Any) -> date:
         return _plausible(value)
     if not isinstance(value, str):
         raise PydanticCustomError("vn_date", "phải là ngày theo dạng dd/MM/yyyy")
+    _ascii_digits(value)
     match = _DMY.match(value)
     try:
         if match:
@@ -86,6 +96,8 @@ class BirthDate:
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
+        if isinstance(value, str):
+            _ascii_digits(value)
         if isinstance(value, str) and _YEAR.match(value):
             return cls(_plausible_year(int(value)))
         full = parse_vn_date(value)

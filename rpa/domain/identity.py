@@ -42,19 +42,19 @@ def identity_problems(
     number, kind = identity.number.replace(" ", "").upper(), identity.kind
     field, label = f"{path}.number", f"Số {kind.short}{whose}"
     if kind is IdentityKind.CMND:
-        if not re.fullmatch(r"\d{9}", number):
+        if not re.fullmatch(r"[0-9]{9}", number):
             return [_problem(field, "phải gồm đúng 9 chữ số", label)]
         if (received or date.max) > CMND_LAST_VALID_DAY:
             message = "CMND hết giá trị sử dụng từ 01/01/2025; cần dùng thẻ căn cước/CCCD"
             return [_problem(field, message, label)]
         return []
     if kind is IdentityKind.PASSPORT:
-        if nationality == "VN" and not re.fullmatch(r"[A-Z]\d{7}", number):
+        if nationality == "VN" and not re.fullmatch(r"[A-Z][0-9]{7}", number):
             return [_problem(field, "hộ chiếu Việt Nam gồm 1 chữ cái và 7 chữ số (ví dụ C1234567)", label)]
         if not re.fullmatch(r"[A-Z0-9]{6,9}", number):
             return [_problem(field, "phải gồm 6 đến 9 chữ cái hoặc chữ số", label)]
         return []
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):
         return [_problem(field, "phải gồm đúng 12 chữ số", label)]
     out = []
     if number[:3] not in _birth_registration_codes():

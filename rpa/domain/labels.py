@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from rpa.errors import Problem
+from rpa.text import describe_char, first_foreign_digit
 
-__all__ = ["EMPTY", "LABELS", "label_for", "translate"]
+__all__ = ["EMPTY", "LABELS", "foreign_digit_error", "label_for", "translate"]
 
 EMPTY = "không được để trống"
 
@@ -190,11 +191,25 @@ _OWN_ERRORS = {
     "emoji",
     "html",
     "name_chars",
+    "foreign_letter",
+    "foreign_digit",
+    "foreign_code_char",
     "phone",
     "email",
     "dossier_code",
     "sha256",
 }
+
+
+def foreign_digit_error(value: str) -> PydanticCustomError | None:
+    """The error for a number written with digits other than 0-9 (full-width, Arabic-Indic...), if
+    ``value`` has one: one clear reason, instead of a misleading one from the number's own checks."""
+    digit = first_foreign_digit(value)
+    if digit is None:
+        return None
+    return PydanticCustomError(
+        "foreign_digit", "chỉ được dùng chữ số 0–9; có {char}", {"char": describe_char(digit)}
+    )
 
 
 def problem(path: str, message: str, label: str | None = None) -> Problem:

@@ -17,7 +17,16 @@ from pydantic_core import PydanticCustomError
 
 from rpa import adminunits
 from rpa.domain.dates import BirthDate, VnDate
-from rpa.text import has_control_chars, has_emoji, legacy_encoding, looks_like_html, nfc
+from rpa.domain.labels import foreign_digit_error
+from rpa.text import (
+    VIETNAMESE_LETTERS,
+    describe_char,
+    has_control_chars,
+    has_emoji,
+    legacy_encoding,
+    looks_like_html,
+    nfc,
+)
 
 __all__ = [
     "LIMITS",
@@ -46,7 +55,7 @@ LIMITS: dict[str, int] = {
 """Maximum lengths in characters (after NFC), by kind of text. One table, so the form limits of a
 portal can be checked against it in one place."""
 
-_NAME_CHARS = re.compile(r"[^\W\d_]|[ '’.\-]")
+_NAME_CHARS = VIETNAMESE_LETTERS | frozenset(" '’.-")
 
 
 def _clean(kind: str, value: Any) -> Any:
@@ -67,9 +76,41 @@ def _clean(kind: str, value: Any) -> Any:
         raise PydanticCustomError("emoji", "không được chứa biểu tượng cảm xúc (emoji)")
     if looks_like_html(value):
         raise PydanticCustomError("html", "không được chứa mã HTML hoặc script")
-    if kind == "name" and not all(_NAME_CHARS.fullmatch(c) for c in value):
-        raise PydanticCustomError("name_chars", "chỉ được gồm chữ cái, dấu cách và các dấu ' - .")
+    if kind == "name":
+        _check_name_chars(value)
+    if kind == "code":
+        _check_code_chars(value)
     return value
+
+
+def _check_name_chars(value: str) -> None:
+    """Letters of the Vietnamese alphabet and the separators only, checked before anyone upper-cases
+    the name for a form: "ß".upper() is "SS", and a Cyrillic Е upper-cases to itself, looking Latin."""
+    odd = next((c for c in value if c not in _NAME_CHARS), None)
+    if odd is None:
+        return
+    if odd.isascii():  # a digit or a symbol the clerk can see
+        raise PydanticCustomError("name_chars", "chỉ được gồm chữ cái, dấu cách và các dấu ' - .")
+    raise PydanticCustomError(
+        "foreign_letter",
+        "chứa ký tự {char} không thuộc bảng chữ cái tiếng Việt; cần gõ lại bằng chữ cái tiếng Việt",
+        {"char": describe_char(odd)},
+    )
+
+
+def _check_code_chars(value: str) -> None:
+    """Codes and numbers are ASCII: the portals' fields take nothing else, and upper-casing other
+    letters changes them ("ß" becomes "SS")."""
+    error = foreign_digit_error(value)
+    if error is not None:
+        raise error
+    odd = next((c for c in value if not c.isascii()), None)
+    if odd is not None:
+        raise PydanticCustomError(
+            "foreign_code_char",
+            "chỉ được gồm chữ cái A–Z, chữ số 0–9 và dấu câu thông thường; có {char}",
+            {"char": describe_char(odd)},
+        )
 
 
 def _text(kind: str) -> Callable[[Any], Any]:
@@ -77,24 +118,27 @@ def _text(kind: str) -> Callable[[Any], Any]:
 
 
 Name = Annotated[str, BeforeValidator(_text("name")), StringConstraints(max_length=LIMITS["name"])]
-"""A person's name: letters, spaces and ' - . only."""
+"""A person's name: letters of the Vietnamese alphabet, spaces and ' - . only."""
 Text = Annotated[str, BeforeValidator(_text("text")), StringConstraints(max_length=LIMITS["text"])]
 """One line of free text (an address, a place, an occupation)."""
 LongText = Annotated[str, BeforeValidator(_text("long")), StringConstraints(max_length=LIMITS["long"])]
 """Free text that may span lines (a purpose)."""
 Code = Annotated[str, BeforeValidator(_text("code")), StringConstraints(max_length=LIMITS["code"])]
-"""A code or number typed by a clerk."""
-UnitCode = Annotated[str, BeforeValidator(_text("code")), StringConstraints(pattern=r"^\d{2,5}$")]
+"""A code or number typed by a clerk: ASCII only, digits 0-9."""
+UnitCode = Annotated[str, BeforeValidator(_text("code")), StringConstraints(pattern=r"^[0-9]{2,5}$")]
 """An administrative-unit code: 2 (province), 3 (district) or 5 (commune) digits."""
 
 
 def _phone(value: Any) -> Any:
     if not isinstance(value, str):
         return value
+    error = foreign_digit_error(value)
+    if error is not None:
+        raise error
     digits = re.sub(r"[\s.\-()]", "", value)
-    if re.fullmatch(r"\+84\d{9}", digits):
+    if re.fullmatch(r"\+84[0-9]{9}", digits):
         digits = "0" + digits[3:]
-    if not re.fullmatch(r"0\d{9}", digits):
+    if not re.fullmatch(r"0[0-9]{9}", digits):
         raise PydanticCustomError(
             "phone",
             "“{value}” không phải số điện thoại hợp lệ (10 chữ số bắt đầu bằng 0, hoặc +84 và 9 chữ số)",
@@ -241,7 +285,7 @@ class Applicant(DomainModel):
     birth_date: BirthDate
     birth_place: Text
     nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "VN"  # ISO 3166-1 alpha-2
-    ethnicity: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = "01"  # 01 = Kinh
+    ethnicity: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")] | None = "01"  # 01 = Kinh
     identity: IdentityDocument
     permanent_address: Address
     temporary_address: Address | None = None
