@@ -6,6 +6,7 @@ listing every problem in Vietnamese. ``check`` runs the cross-field rules on a t
 
 from rpa.domain.dates import BirthDate, VnDate, format_vn_date, parse_vn_date
 from rpa.domain.dossier import Attachment, Channel, Dossier, DossierStatus
+from rpa.domain.dossier_code import DOSSIER_CODE_PATTERN, MAX_DOSSIER_CODE_LENGTH, dossier_code_problem
 from rpa.domain.judicial_record import (
     MAX_COPIES,
     PROCEDURE_CODE,
@@ -29,8 +30,10 @@ from rpa.domain.person import (
 from rpa.domain.validation import check, parse_dossier
 
 __all__ = [
+    "DOSSIER_CODE_PATTERN",
     "LIMITS",
     "MAX_COPIES",
+    "MAX_DOSSIER_CODE_LENGTH",
     "PROCEDURE_CODE",
     "Address",
     "Applicant",
@@ -51,6 +54,7 @@ __all__ = [
     "Sex",
     "VnDate",
     "check",
+    "dossier_code_problem",
     "format_vn_date",
     "label_for",
     "parse_dossier",

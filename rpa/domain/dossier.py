@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from rpa.domain.dossier_code import dossier_code_problem
 from rpa.domain.judicial_record import JudicialRecordRequest
 from rpa.domain.person import Applicant, Code, DomainModel, Text
 
@@ -60,14 +61,20 @@ class Channel(StrEnum):
         return {"direct": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính"}[self.value]
 
 
-_DOSSIER_CODE = re.compile(r"(?P<agency>[0-9A-Za-z][0-9A-Za-z.]*)-(?P<day>\d{6})-(?P<seq>\d{4})")
+_DOSSIER_CODE = re.compile(r"(?P<agency>[0-9A-Za-z][0-9A-Za-z.]*)-(?P<day>[0-9]{6})-(?P<seq>[0-9]{4})")
 
 
 def _dossier_code(value: Any) -> Any:
-    """Check ``{agency}-{yyMMdd}-{NNNN}``: the middle part must be a real day."""
+    """Check ``{agency}-{yyMMdd}-{NNNN}``: the middle part must be a real day.
+
+    The code is checked as it is, never stripped: the bot names folders and URLs with the code the
+    provincial system lists, so " X" must not pass as "X".
+    """
     if not isinstance(value, str):
         return value
-    value = value.strip()
+    unusable = dossier_code_problem(value)
+    if unusable is not None:
+        raise PydanticCustomError("dossier_code", "{reason}", {"reason": unusable.message})
     match = _DOSSIER_CODE.fullmatch(value)
     if match:
         day = match["day"]

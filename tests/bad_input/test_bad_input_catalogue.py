@@ -35,12 +35,14 @@ import httpx
 import pytest
 
 from flows.judicial_record_form import JudicialRecordForm, map_dossier, map_raw
-from rpa.domain import LIMITS, PROCEDURE_CODE
+from rpa.domain import DOSSIER_CODE_PATTERN, LIMITS, PROCEDURE_CODE, dossier_code_problem
 from rpa.errors import BusinessError, InvalidDossier, PortalError, Problem
 from rpa.ledger import Ledger
 from rpa.provincial import ProvincialClient, ProvincialRefused
 from rpa.sandbox.provincial.app import create_app
-from rpa.sandbox.provincial.store import ProvincialStore
+from rpa.sandbox.provincial.store import DEFAULT_AGENCY, ProvincialStore
+from rpa.sandbox.seed import generate
+from rpa.sandbox.seed_names import VIETNAMESE_ACCENTED
 from rpa.sandbox.serving import serve_app
 from rpa.sources import ApiSource, SourceRecord
 from rpa.sources.base import one_line_break
@@ -177,8 +179,9 @@ class Sandbox:
     control: httpx.Client = field(repr=False)
     store: ProvincialStore = field(repr=False)
 
-    def add(self, data: dict[str, Any], files: list[bytes]) -> str:
-        """Store a raw dossier as it is (flaws welcome) through ``POST /_sandbox/dossiers``."""
+    def add(self, data: dict[str, Any], files: list[bytes], agency: str = DEFAULT_AGENCY) -> str:
+        """Store a raw dossier as it is (flaws welcome) through ``POST /_sandbox/dossiers``; its code
+        is ``{agency}-{yyMMdd}-{NNNN}``, as the provincial system assigns it."""
         listed = data.get("attachments")
         metas: list[Any] = listed if isinstance(listed, list) else []
         sent = [
@@ -189,7 +192,7 @@ class Sandbox:
             }
             for meta, content in zip(metas, files, strict=False)
         ]
-        body = {"dossiers": [{"data": data, "files": sent, "flaw": "bad_input"}]}
+        body = {"dossiers": [{"data": data, "files": sent, "flaw": "bad_input"}], "agency": agency}
         response = self.control.post("/_sandbox/dossiers", json=body)
         response.raise_for_status()
         (code,) = response.json()["codes"]
@@ -240,6 +243,13 @@ def carry(
     """Store ``data``, read it back and map it as the worker does: the form, or the refusal."""
     code = sandbox.add(data, files)
     spoil(sandbox, scan, data)
+    return read_and_map(source, downloads, code)
+
+
+def read_and_map(
+    source: ApiSource, downloads: Path, code: str
+) -> tuple[str, SourceRecord, JudicialRecordForm | InvalidDossier]:
+    """Read the stored dossier ``code`` and map it as the worker does: the form, or the refusal."""
     record = source.read(code, downloads, today=TODAY)
     if record.problems is not None:
         return code, record, record.problems
@@ -260,6 +270,7 @@ class Awkward:
     scan: Scan = Scan.OK
 
 
+ACCENTED = " ".join(VIETNAMESE_ACCENTED[i : i + 9] for i in range(0, len(VIETNAMESE_ACCENTED), 9))
 DA_NANG = {"street": "12 Âu Cơ", "province": "Thành phố Đà Nẵng"}
 HOA_KHANH = "20200"  # Phường Hòa Khánh, Thành phố Đà Nẵng
 FROM_2004 = {"payload.residence_history.0.from_date": "01/01/2004"}
@@ -308,6 +319,13 @@ AWKWARD: list[Awkward] = [
             {"applicant.full_name": "  Nguyễn   Thị Thu  Hoà "}, {"fullName": "NGUYỄN THỊ THU HOÀ"}),
     Awkward("minority-name", "an Ê Đê name with a typographic apostrophe",
             {"applicant.full_name": "H’Hen Niê"}, {"fullName": "H’HEN NIÊ"}),
+    Awkward("minority-gia-rai-names", "Gia Rai names in Vietnamese letters (ă, ơ, ư) and an ASCII apostrophe",
+            {"applicant.full_name": "Kpă H'Bia", "payload.mother.full_name": "Rơ Châm Byă",
+             "payload.father.full_name": "Rah Lan Hyưk"},
+            {"fullName": "KPĂ H'BIA", "motherName": "RƠ CHÂM BYĂ", "fatherName": "RAH LAN HYƯK"}),
+    Awkward("nfd-every-vietnamese-letter", "names with every accented Vietnamese letter, both cases, as NFD",
+            {"applicant.other_name": nfd(ACCENTED), "payload.father.full_name": nfd(ACCENTED.upper())},
+            {"otherName": ACCENTED, "fatherName": ACCENTED.upper()}),
     Awkward("name-at-limit", f"a name of exactly {LIMITS['name']} characters",
             {"applicant.full_name": long_name(LIMITS["name"])},
             {"fullName": long_name(LIMITS["name"]).upper()}),
@@ -366,9 +384,12 @@ class Wrong:
     field: str  # the field path that must be reported
     says: str  # a Vietnamese substring of its message
     scan: Scan = Scan.OK
+    alone: bool = False  # the field's only problem: no other check of it adds a misleading reason
 
 
 NAME = "applicant.full_name"
+AUTHORISED = {"full_name": "Trần Văn Bình", "relationship": "Chồng", "authorisation_date": "01/11/2025",
+              "identity": {"kind": "cccd", "number": "051088000321", "issue_date": "05/05/2021"}}  # fmt: skip
 ROWS = "payload.residence_history"
 OVER_NAME = f"không được dài quá {LIMITS['name']} ký tự"
 OVER_TEXT = f"không được dài quá {LIMITS['text']} ký tự"
@@ -530,6 +551,52 @@ WRONG: list[Wrong] = [
           "chỉ nhận ảnh JPG, PNG hoặc tệp PDF (tệp này là image/heic)", Scan.HEIC),
     Wrong("scan-bad-sha", "metadata SHA-256 not hex", {"attachments.0.sha256": "không-phải-sha"},
           "attachments.0.sha256", "phải gồm đúng 64 ký tự thập lục phân"),
+    # Letters of other scripts, homoglyphs among them: they look Vietnamese and would be typed as is
+    Wrong("cyrillic-homoglyph-name", "NGUYЕN with a Cyrillic Е (U+0415)", {NAME: "NGUYЕN Thị Thu Hoà"},
+          NAME, "“Е” (chữ Kirin, U+0415) không thuộc bảng chữ cái tiếng Việt", alone=True),
+    Wrong("cyrillic-homoglyph-relationship", "“Сon” with a Cyrillic С in the authorised person's relation",
+          {"payload.authorised_person": {**AUTHORISED, "relationship": "Сon"}},
+          "payload.authorised_person.relationship", "“С” (chữ Kirin, U+0421)", alone=True),
+    Wrong("greek-homoglyph-mother", "a Greek Ο (U+039F) in the mother's name",
+          {"payload.mother.full_name": "HUỲNH THỊ ΟANH"}, "payload.mother.full_name",
+          "“Ο” (chữ Hy Lạp, U+039F) không thuộc bảng chữ cái tiếng Việt", alone=True),
+    Wrong("greek-alpha-father", "a Greek α (U+03B1) in the father's name",
+          {"payload.father.full_name": "Nguyễn Văn Tườnα"}, "payload.father.full_name", "“α” (chữ Hy Lạp",
+          alone=True),
+    Wrong("cjk-other-name", "the other name in Chinese characters", {"applicant.other_name": "阮氏秋和"},
+          "applicant.other_name", "“阮” (chữ Hán, U+962E)", alone=True),
+    Wrong("fullwidth-latin-name", "full-width Latin letters in the name", {NAME: "Ｎguyễn Thị Thu Hoà"},
+          NAME, "“Ｎ” (chữ Latinh khổ rộng – full-width, U+FF2E)", alone=True),
+    Wrong("eszett-spouse", "a German ß in the spouse's name (upper-casing would make it SS)",
+          {"payload.spouse": {"full_name": "Hans Weiß", "birth_date": "1988"}}, "payload.spouse.full_name",
+          "“ß” (chữ Latinh không dùng trong tiếng Việt, U+00DF)", alone=True),
+    Wrong("eszett-passport", "a ß in a foreign passport number (upper-casing would make it SS)",
+          {"payload.authorised_person": {**AUTHORISED, "identity": {"kind": "passport", "number": "Cß1234"}}},
+          "payload.authorised_person.identity.number", "chỉ được gồm chữ cái A–Z, chữ số 0–9", alone=True),
+    Wrong("combining-diaeresis-name", "a combining diaeresis left over after NFC",
+          {NAME: "Nguyễn Thị Thu Hoàn\u0308"}, NAME, "“◌̈” (dấu phụ không dùng trong tiếng Việt, U+0308)",
+          alone=True),
+    # Digits other than 0-9 (int() and \d accept them; the portal and the ministry do not)
+    Wrong("fullwidth-digits-cccd", "the CCCD in full-width digits",
+          {"applicant.identity.number": "０５１１９０００１２３４"}, "applicant.identity.number",
+          "chỉ được dùng chữ số 0–9", alone=True),
+    Wrong("arabic-indic-digits-cccd", "the CCCD in Arabic-Indic digits",
+          {"applicant.identity.number": "٠٥١١٩٠٠٠١٢٣٤"}, "applicant.identity.number",
+          "chỉ được dùng chữ số 0–9; có “٠” (chữ số Ả Rập, U+0660)", alone=True),
+    Wrong("fullwidth-digits-passport", "a Vietnamese passport number with full-width digits",
+          {"applicant.identity.kind": "passport", "applicant.identity.number": "C１２３４５６７"},
+          "applicant.identity.number", "chỉ được dùng chữ số 0–9", alone=True),
+    Wrong("arabic-indic-digits-phone", "the phone in Arabic-Indic digits after a 0",
+          {"applicant.phone": "0٩٠٥١٢٣٤٥٦"}, "applicant.phone", "chỉ được dùng chữ số 0–9", alone=True),
+    Wrong("fullwidth-digits-phone", "the phone in full-width digits",
+          {"applicant.phone": "０９０５１２３４５６"}, "applicant.phone",
+          "chỉ được dùng chữ số 0–9; có “０” (chữ số khổ rộng – full-width, U+FF10)", alone=True),
+    Wrong("devanagari-digits-birth-date", "the birth date in Devanagari digits",
+          {"applicant.birth_date": "१५/०६/१९९०"}, "applicant.birth_date", "chỉ được dùng chữ số 0–9",
+          alone=True),
+    Wrong("arabic-indic-digits-unit-code", "a commune code in Arabic-Indic digits",
+          {"applicant.permanent_address.commune_code": "٢١٠٣٤"}, "applicant.permanent_address.commune_code",
+          "chỉ được dùng chữ số 0–9", alone=True),
     # A procedure no flow handles
     Wrong("other-procedure", "a birth-registration dossier",
           {"procedure_code": "2.000488", "procedure_name": "Đăng ký khai sinh"}, "procedure_code",
@@ -570,6 +637,8 @@ def assert_reported(problems: list[Problem], case: Wrong) -> None:
     listing = "\n".join(f"{p.field}: {p}" for p in problems)
     assert on_field, f"{case.how}: {case.field} not reported among\n{listing}"
     assert any(case.says in p.message for p in on_field), f"{case.how}: “{case.says}” not in\n{listing}"
+    if case.alone:
+        assert len(on_field) == 1, f"{case.how}: more than one reason for {case.field}\n{listing}"
     for p in on_field:
         assert p.label and p.label != p.field, f"{p.field} has no Vietnamese label"
     assert all("\n" not in str(p) and "\x00" not in str(p) for p in problems)
@@ -626,6 +695,101 @@ def test_a_procedure_no_flow_handles_is_not_listed_and_refused_when_read(
         map_dossier(record.dossier, today=TODAY)
     assert [p.field for p in refused.value.problems] == ["procedure_code"]
     assert str(refused.value.problems[0]).startswith("Mã thủ tục: “2.000488” không phải thủ tục")
+
+
+# --- Dossier codes the bot must never use as a folder name or in a URL ---------------------------
+CODE_CHARS = "; mã hồ sơ chỉ gồm chữ cái A–Z, chữ số 0–9 và các dấu . - _"
+
+GOOD_CODES = [
+    "000.00.01.H55-251103-0007",  # the sandbox's agency, and the shape domain.md gives
+    "000.00.01.H22-250101-9999",
+    "H22.01-250101-0001",
+    "G01_2025-ABC",  # another system's local code: the characters are what matters here
+    "A" * 64,
+]
+
+BAD_CODES: list[tuple[str, str, str]] = [  # id, code, a Vietnamese substring of the message
+    ("empty", "", "không được để trống"),
+    ("leading-space", " 000.00.01.H55-251103-0007", "có khoảng trắng ở đầu hoặc cuối"),
+    ("trailing-space", "000.00.01.H55-251103-0007 ", "có khoảng trắng ở đầu hoặc cuối"),
+    ("trailing-newline", "000.00.01.H55-251103-0007\n", "có khoảng trắng ở đầu hoặc cuối"),
+    ("nbsp-lead", "\u00a0000.00.01.H55-251103-0007", "có khoảng trắng ở đầu hoặc cuối"),
+    ("too-long", "A" * 65, "không được dài quá 64 ký tự (đang có 65)"),
+    ("dot-dot", "000..01.H55-251103-0007", "chứa “..”"),
+    ("only-dot-dot", "..", "chứa “..”"),
+    ("parent-path", "../../etc/passwd", "chứa “..”"),
+    ("slash", "000.00.01/H55-251103-0007", "chứa dấu “/”, không dùng được làm tên thư mục"),
+    ("backslash", "000.00.01\\H55-251103-0007", "chứa dấu “\\”, không dùng được làm tên thư mục"),
+    ("nul", "000.00.01.H55\x00-251103-0007", "chứa ký tự điều khiển hoặc ký tự ẩn (U+0000)" + CODE_CHARS),
+    ("tab-inside", "000.00.01.H55\t-251103-0007", "ký tự điều khiển hoặc ký tự ẩn (U+0009)"),
+    ("escape", "\x1b[31m000.00.01.H55-251103-0007", "ký tự điều khiển hoặc ký tự ẩn (U+001B)"),
+    ("zero-width-space", "000.00.01.H55\u200b-251103-0007", "ký tự điều khiển hoặc ký tự ẩn (U+200B)"),
+    (
+        "vietnamese-letter",
+        "000.00.01.Đ55-251103-0007",
+        "chứa ký tự “Đ” (chữ cái tiếng Việt, U+0110) ngoài bảng mã ASCII",
+    ),
+    (
+        "fullwidth-digits",
+        "000.00.01.H55-２５１１０３-0007",
+        "“２” (chữ số khổ rộng – full-width, U+FF12) ngoài bảng mã ASCII",
+    ),
+    ("arabic-indic-digits", "000.00.01.H55-٢٥١١٠٣-0007", "“٢” (chữ số Ả Rập, U+0662) ngoài bảng mã ASCII"),
+    ("cyrillic-homoglyph", "000.00.01.Н55-251103-0007", "“Н” (chữ Kirin, U+041D) ngoài bảng mã ASCII"),
+    ("space-inside", "000.00.01.H55 -251103-0007", "chứa ký tự “ ” không được phép" + CODE_CHARS),
+    ("glob", "000.00.01.H55-251103-*", "chứa ký tự “*” không được phép"),
+    ("query", "000.00.01.H55-251103-0007?x=1", "chứa ký tự “?” không được phép"),
+    ("percent", "000.00.01.H55-251103-%2e%2e", "chứa ký tự “%” không được phép"),
+    ("colon", "C:000", "chứa ký tự “:” không được phép"),
+    ("hidden", ".000.00.01.H55-251103-0007", "phải bắt đầu và kết thúc bằng chữ cái hoặc chữ số"),
+    ("option", "-rf", "phải bắt đầu và kết thúc bằng chữ cái hoặc chữ số"),
+    ("trailing-dot", "000.00.01.H55-251103-0007.", "phải bắt đầu và kết thúc bằng chữ cái hoặc chữ số"),
+    ("only-dot", ".", "phải bắt đầu và kết thúc bằng chữ cái hoặc chữ số"),
+]
+
+
+@pytest.mark.parametrize("code", GOOD_CODES)
+def test_a_usable_dossier_code_has_no_problem(code: str) -> None:
+    assert dossier_code_problem(code) is None
+    assert DOSSIER_CODE_PATTERN.fullmatch(code)
+
+
+def test_every_code_the_sandbox_assigns_is_usable() -> None:
+    codes = [d.data["code"] for d in generate(11, 60, TODAY)]
+    assert len(set(codes)) == 60
+    assert [c for c in codes if dossier_code_problem(c) is not None] == []
+
+
+@pytest.mark.parametrize(("code", "says"), [c[1:] for c in BAD_CODES], ids=[c[0] for c in BAD_CODES])
+def test_a_malformed_dossier_code_is_refused_in_vietnamese(code: str, says: str) -> None:
+    problem = dossier_code_problem(code)
+    assert problem is not None, f"{code!r} accepted"
+    assert (problem.field, problem.label) == ("code", "Mã hồ sơ")
+    assert says in problem.message, problem.message
+    assert "\n" not in str(problem) and "\x00" not in str(problem) and "\x1b" not in str(problem)
+    assert DOSSIER_CODE_PATTERN.fullmatch(code) is None
+
+
+@pytest.mark.parametrize(
+    ("agency", "says"),
+    [(" 000.00.01.H55", "có khoảng trắng ở đầu hoặc cuối"), ("000..01.H55", "chứa “..”"),
+     ("000.00.01.H55\u200b", "ký tự điều khiển hoặc ký tự ẩn (U+200B)")],
+    ids=["leading-space", "dot-dot", "zero-width-space"],
+)  # fmt: skip
+def test_a_stored_dossier_whose_own_code_is_malformed_is_refused_and_kept(
+    agency: str, says: str, sandbox: Sandbox, source: ApiSource, tmp_path: Path
+) -> None:
+    """The provincial system assigned a code the bot cannot use (a folder name, a URL): the dossier
+    is refused with the code's problem among its problems, never mapped to the form."""
+    data, files = dossier({}, Scan.OK, f"code {agency!r}")
+    code = sandbox.add(data, files, agency=agency)
+    _code, record, outcome = read_and_map(source, tmp_path, code)
+    assert isinstance(outcome, InvalidDossier), "accepted"
+    assert record.code == code and outcome.dossier_code == code
+    assert [p.message for p in outcome.problems if p.field == "code" and says in p.message]
+    with pytest.raises(InvalidDossier) as again:
+        map_raw(record.raw, today=TODAY, require_files=False)
+    assert [p.message for p in again.value.problems if p.field == "code" and says in p.message]
 
 
 # --- The same dossier code twice ------------------------------------------------------------------

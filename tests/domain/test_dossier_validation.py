@@ -234,6 +234,27 @@ def test_bad_dossier_codes(dossier: Make, only_problem: Only, code: str) -> None
     assert only_problem(dossier({"code": code}), "code").label == "Mã hồ sơ"
 
 
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (" 000.00.01.H55-251103-0007", "có khoảng trắng ở đầu hoặc cuối"),
+        ("000.00.01.H55-251103-0007\t", "có khoảng trắng ở đầu hoặc cuối"),
+        ("000..01.H55-251103-0007", "chứa “..”, không dùng được làm tên thư mục"),
+        ("000.00.01.H55-٢٥١١٠٣-0007", "chứa ký tự “٢” (chữ số Ả Rập, U+0662) ngoài bảng mã ASCII; "
+         "mã hồ sơ chỉ gồm chữ cái A–Z, chữ số 0–9 và các dấu . - _"),
+        ("000.00.01.H55-251103-0007\x00", "chứa ký tự điều khiển hoặc ký tự ẩn (U+0000); "
+         "mã hồ sơ chỉ gồm chữ cái A–Z, chữ số 0–9 và các dấu . - _"),
+        ("000.00.01.H55-251103-" + "0" * 60, "không được dài quá 64 ký tự (đang có 81)"),
+    ],
+)  # fmt: skip
+def test_dossier_codes_the_bot_cannot_use_are_refused_as_they_are(
+    dossier: Make, only_problem: Only, code: str, message: str
+) -> None:
+    """Never stripped first: the bot names folders and URLs with the code as listed."""
+    problem = only_problem(dossier({"code": code}), "code")
+    assert str(problem) == f"Mã hồ sơ: {message}"
+
+
 def test_attachment_checks(dossier: Make, problems: Problems) -> None:
     data = dossier(
         {"attachments.0.size": 0, "attachments.0.media_type": "jpeg", "attachments.0.sha256": "A" * 64}
