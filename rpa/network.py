@@ -6,8 +6,9 @@ and a dossier needs dozens of requests. A GET may be sent again safely (RFC 9110
 methods), so the browser context's GETs go through :func:`retry_gateway_errors`, which asks again
 with exponential back-off. So do the form posts a selector map declares safe to re-send
 (``resend_posts``: saving one wizard step of a draft, signing in). Any other post, above all the final
-submit, is never re-sent here: its failure ends the attempt, and exactly-once is then the ledger's and
-the look-up's business.
+submit, is sent exactly once from here, never by the browser (Chromium repeats a post whose kept-alive
+connection closed without an answer): its failure ends the attempt, and exactly-once is then the
+ledger's and the look-up's business.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attem
 __all__ = ["GATEWAY_ERRORS", "retry_gateway_errors"]
 
 GATEWAY_ERRORS = frozenset({502, 503, 504})
+SEND_ONCE_TIMEOUT_MS = 120_000
+"""How long a post sent once (the final submit) may wait for its answer: a slow portal is not a lost one."""
 # Static files are served past the gateway's application check (and cached): leaving them to the
 # browser keeps every style sheet and script off the Python side.
 _ROUTED = re.compile(r"^(?!.*/static/).*$")
@@ -75,8 +78,6 @@ def retry_gateway_errors(
     are not followed here (the browser follows them itself, so the page ends at the right address, e.g.
     the login page when the session expired).
     """
-    if retries <= 0:
-        return
     resendable = tuple(resend_posts)
 
     def may_resend(request: Request) -> bool:
@@ -110,7 +111,10 @@ def retry_gateway_errors(
     def handle(route: Route) -> None:
         request = route.request
         if not may_resend(request):
-            route.fallback()
+            if request.method == "POST" and _whole_body(request):
+                _send_once(route)
+            else:
+                route.fallback()
             return
         try:
             # One Retrying per request: tenacity keeps its attempt state per thread, and Playwright runs
@@ -124,3 +128,24 @@ def retry_gateway_errors(
                 route.fallback()
 
     context.route(_ROUTED, handle)
+
+
+def _send_once(route: Route) -> None:
+    """Send a post that must not be repeated (the final submit) exactly once.
+
+    Chromium itself sends a post again when the kept-alive connection it used closes without an
+    answer, so one click on "submit" can file the application two or three times when a gateway drops
+    the connection after the portal stored it. Sent from here, the post goes out once; if its answer
+    is lost, the page gets a connection error and the look-up settles the rest.
+    """
+    try:
+        response = route.fetch(
+            method=route.request.method, max_redirects=0, max_retries=0, timeout=SEND_ONCE_TIMEOUT_MS
+        )
+    except PlaywrightError as exc:
+        logger.warning("{} {}: no answer ({}); not sent again", route.request.method, route.request.url, exc)
+        with suppress(PlaywrightError):
+            route.abort("connectionreset")
+        return
+    with suppress(PlaywrightError):  # the page may be gone
+        route.fulfill(response=response)
