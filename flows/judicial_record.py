@@ -16,10 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
-from rpa.errors import BusinessError, ConfigError, HumanNeeded, PortalError, SessionExpired
+from rpa.errors import BusinessError, ConfigError, HumanNeeded, PortalError, SelectorDrift, SessionExpired
 from rpa.steps import Steps
 
-__all__ = ["PORTAL", "CaptchaRequired", "PortalStatus", "Receipt", "login", "lookup", "read_status", "submit"]
+__all__ = [
+    "PORTAL",
+    "CaptchaRequired",
+    "PortalStatus",
+    "Receipt",
+    "login",
+    "lookup",
+    "read_receipt",
+    "read_status",
+    "submission_facts",
+    "submit",
+]
 
 PORTAL = "moj-lltp"
 SUBMIT_PAGE = "new_application"  # the page submit() opens first: the engine may load it up front
@@ -33,6 +44,9 @@ STATUS_BY_LABEL = {
     "Đã trả kết quả": "result_returned",
 }
 _RECEIPT_ROW = re.compile(r"(\d+-LLTP-\d{4}-\d{6}).*?(\d{2}/\d{2}/\d{4} \d{2}:\d{2})", re.S)
+RECEIPT_CODE = re.compile(r"\d{2}-LLTP-\d{4}-\d{6}", re.ASCII)
+"""The portal's receipt codes, e.g. ``51-LLTP-2611-000042``: a text read as the code must be one."""
+RECEIPT_DATE = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,8 @@ class PortalStatus:
     label: str
     certificate_number: str | None = None
     supplement_reason: str | None = None
+    details: dict[str, str] | None = None
+    """The purpose and copies the page shows, as :func:`submission_facts` names them (None: neither)."""
 
 
 class CaptchaRequired(HumanNeeded):
@@ -123,10 +139,42 @@ def submit(
     if before_final_click is not None:
         before_final_click()
     steps.click("confirm.accept")
+    steps.page.wait_for_load_state()
+    shown = steps.page.evaluate("() => location.href")  # page.url names the portal even on an error page
+    if not shown.startswith(steps.base_url):  # chrome-error://: the connection closed with no answer
+        raise PortalError(f"no answer to the final submit from {steps.page.url} (the browser shows {shown})")
     _ensure_session(steps)
-    receipt = Receipt(steps.read_text("receipt.code"), steps.read_text("receipt.date"))
     steps.screenshot("receipt")
-    return receipt
+    return read_receipt(steps)
+
+
+def read_receipt(steps: Steps) -> Receipt:
+    """The receipt page's code and date, each checked against the portal's format.
+
+    Whatever else the receipt elements show (an empty cell, a status such as "Đã tiếp nhận" after a
+    redesign moved the code) is the portal's UI having changed, never a receipt code to hand on.
+
+    Raises:
+        SelectorDrift: the page shows no code or date in the portal's format where the map says.
+    """
+    code = steps.read_text("receipt.code").strip() if steps.exists("receipt.code") else ""
+    date = steps.read_text("receipt.date").strip() if steps.exists("receipt.date") else ""
+    wrong = [
+        f"{name} {text!r}"
+        for name, text, form in (("receipt.code", code, RECEIPT_CODE), ("receipt.date", date, RECEIPT_DATE))
+        if not form.fullmatch(text)
+    ]
+    if wrong:
+        raise SelectorDrift(
+            [w.split()[0] for w in wrong], "the receipt page shows " + ", ".join(wrong) + " (not the format)"
+        )
+    return Receipt(code, date)
+
+
+def submission_facts(form: JudicialRecordForm) -> dict[str, str]:
+    """What was typed that an application's status page shows too (purpose, copies), recorded before
+    the final click so a look-up can tell two applications of one person apart (see rpa.settle)."""
+    return {"purpose": form.purpose, "copies": str(form.copies)}
 
 
 def lookup(steps: Steps, id_number: str, date_from: str, date_to: str) -> list[Receipt]:
@@ -159,7 +207,12 @@ def read_status(steps: Steps, receipt: Receipt | str) -> PortalStatus:
         certificate = steps.read_text("status.certificate_number") or None
     if steps.exists("status.supplement_reason"):
         reason = steps.read_text("status.supplement_reason") or None
-    return PortalStatus(STATUS_BY_LABEL[label], label, certificate, reason)
+    details = {}  # what tells this application apart from another of the same person (rpa.settle)
+    if steps.exists("status.purpose"):
+        details["purpose"] = steps.read_text("status.purpose")
+    if steps.exists("status.copies"):
+        details["copies"] = steps.read_text("status.copies")
+    return PortalStatus(STATUS_BY_LABEL[label], label, certificate, reason, details or None)
 
 
 # ---- wizard steps -------------------------------------------------------------------------------------

@@ -81,12 +81,20 @@ def transfer(
 
     Exit 0: submitted or already submitted; 2: business error (reasons in Vietnamese); 1: system error.
     """
+    from rpa.domain import dossier_code_problem
     from rpa.ledger import TransferState
     from rpa.ledger import clerk as clerk_actor
     from rpa.session import open_worker
 
     settings = _settings(config)
     actor = clerk_actor(clerk or getpass.getuser())
+    if (problem := dossier_code_problem(code)) is not None:  # never a ledger row, file or URL for it
+        outcome = Outcome(code, "failed_business", reasons=(str(problem),))
+        if as_json:
+            _print_json(dataclasses.asdict(outcome))
+        else:
+            _print_outcome(outcome)
+        raise typer.Exit(EXIT_BUSINESS)
     try:
         with open_worker(settings, console_log=not as_json) as worker:
             if dry_run:
@@ -284,6 +292,61 @@ def runs_show(
         typer.echo(f"  {e['at'][:19]}  {e['from'] or '':<14} → {e['to']:<14} {e['actor']:<24} {e['reason']}")
         for path in e["evidence"]:
             typer.echo(f"      {path}")
+
+
+@runs_app.command("settle")
+def runs_settle(
+    code: Annotated[str, typer.Argument(help="One-stop dossier code of a transfer waiting for review.")],
+    receipt: Annotated[
+        str | None, typer.Option("--receipt", help="The ministry receipt code a clerk found on the portal.")
+    ] = None,
+    absent: Annotated[
+        bool, typer.Option("--absent", help="A clerk checked the portal: the application is not there.")
+    ] = False,
+    clerk: Annotated[str, typer.Option("--clerk", help="Who settles it (audit trail).")] = "",
+    config: ConfigOption = None,
+) -> None:
+    """Settle a transfer in ``needs_review`` after looking at the portal: its receipt, or absent.
+
+    With ``--receipt`` the transfer becomes ``submitted`` and the next run writes the receipt back;
+    with ``--absent`` it is queued and typed again. Exit 2 when the request does not fit the transfer.
+    """
+    from flows.judicial_record import RECEIPT_CODE
+    from rpa.ledger import Ledger, TransferState
+    from rpa.ledger import clerk as clerk_actor
+
+    if (receipt is None) == (not absent):
+        typer.echo("Cần đúng một trong hai: --receipt MÃ hoặc --absent", err=True)
+        raise typer.Exit(EXIT_BUSINESS)
+    actor = clerk_actor(clerk or getpass.getuser())
+    with Ledger(_settings(config).ledger_url) as ledger:
+        found = ledger.find(code, FLOW)
+        if found is None or found.state is not TransferState.NEEDS_REVIEW:
+            state = "không có" if found is None else found.state.value
+            typer.echo(f"Hồ sơ {code} không chờ đối chiếu (trạng thái: {state})", err=True)
+            raise typer.Exit(EXIT_BUSINESS)
+        if receipt is not None:
+            receipt = receipt.strip()
+            holder = ledger.holder_of(receipt)
+            if not RECEIPT_CODE.fullmatch(receipt) or holder not in (None, found.id):
+                why = "đã thuộc hồ sơ khác" if holder not in (None, found.id) else "sai định dạng"
+                typer.echo(f"Mã hồ sơ Bộ {receipt!r} {why}", err=True)
+                raise typer.Exit(EXIT_BUSINESS)
+            ledger.transition(
+                found.id, TransferState.SUBMITTED, actor=actor, receipt_code=receipt,
+                reason=f"cán bộ đối chiếu trên cổng Bộ: mã hồ sơ {receipt}",
+            )  # fmt: skip
+        else:
+            if found.receipt_code is not None:
+                typer.echo(f"Hồ sơ {code} đã có mã hồ sơ Bộ {found.receipt_code}: không nộp lại", err=True)
+                raise typer.Exit(EXIT_BUSINESS)
+            ledger.transition(
+                found.id,
+                TransferState.QUEUED,
+                actor=actor,
+                reason="cán bộ xác nhận trên cổng Bộ chưa có hồ sơ",
+            )
+    typer.echo(f"{code}: {'submitted' if receipt else 'queued'}")
 
 
 def _report_day(text: str | None) -> date:

@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     network_retries: int = 2  # a portal GET answered 502/503/504 is asked again this often (rpa.network)
     session_retries: int = 2  # log in again and restart an application this often when the portal logs out
     captcha_wait_s: float = 600.0  # how long a CAPTCHA waits for a person before the transfer is requeued
+    # Settling a transfer whose final click may have reached the portal (rpa.settle):
+    settle_grace_s: float = 60.0  # wait this long after the click before a look-up (answers arrive late)
+    lookup_clock_skew_s: float = 900.0  # the portal's clock may be this far behind the bot's
+    lookup_absent_limit: int = 3  # after this many "not found, submit again", a person decides
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     reports_dir: Path = Path("reports")  # daily Excel reports
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"

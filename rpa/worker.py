@@ -8,17 +8,20 @@ One transfer's life, in the order of the methods below::
                       settled by looking it up on the portal, never by submitting again
     write_back        the receipt code goes back to the provincial system, which texts the citizen
 
-The ledger records ``submitting`` (committed) before the final click, so whatever happens after it,
-the next worker knows it must look the application up instead of typing it again.
+The ledger records ``submitting`` (committed, with what was typed to find it again) before the final
+click, so whatever happens after it, the next worker knows it must look the application up instead of
+typing it again. While a worker holds a transfer its lease is renewed by a heartbeat; a worker whose
+lease ran out can no longer move the transfer, so it never clicks while another one looks it up.
 """
 
 from __future__ import annotations
 
 import shutil
 import socket
+from collections.abc import Callable
 from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,7 @@ from rpa.captcha import CaptchaDesk
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.deadlines import DEADLINE_DAYS, deadline_days, due_date
-from rpa.domain import PROCEDURE_CODE, DossierStatus
+from rpa.domain import PROCEDURE_CODE, DossierStatus, dossier_code_problem
 from rpa.errors import (
     BusinessError,
     ConfigError,
@@ -46,20 +49,27 @@ from rpa.errors import (
     SelectorDrift,
     SessionExpired,
 )
+from rpa.lease import LeaseKeeper, keep_lease
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
+from rpa.portal_access import BrowserPortal, PortalAccess, receipt_time
 from rpa.provincial import ProvincialClient
 from rpa.rules import HeldBack, PortalRules
-from rpa.sources import Source, SourceRecord
+from rpa.settle import Found, Submitted, VerdictKind, settle
+from rpa.sources import Source
 from rpa.stopping import StopLatch
-from rpa.writeback import write_back_receipt
+from rpa.writeback import NoLongerAccepted, write_back_receipt
 
-__all__ = ["FLOW", "Outcome", "Worker", "intake"]
+__all__ = ["FLOW", "NotAccepted", "Outcome", "Worker", "intake"]
 
 FLOW = "judicial_record"
 """The flow's name in the ledger."""
 WAITING_STATUSES = (DossierStatus.ACCEPTED,)
 """Provincial statuses of dossiers that still have to go to the ministry."""
 S = TransferState
+
+
+class NotAccepted(BusinessError):
+    """The provincial dossier is not (or no longer) accepted: nothing may be typed for it."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,11 @@ class Outcome:
 
 
 class Worker:
-    """Carries dossiers of one provincial system to the ministry portal, one transfer at a time."""
+    """Carries dossiers of one provincial system to the ministry portal, one transfer at a time.
+
+    ``portal`` is how the worker reaches the ministry: by default Chromium (``browser``); the
+    model-based tests pass a portal whose every answer they control.
+    """
 
     def __init__(
         self,
@@ -94,10 +108,11 @@ class Worker:
         ledger: Ledger,
         source: Source,
         client: ProvincialClient,
-        browser: Browser,
+        browser: Browser | None,
         *,
         worker_id: str | None = None,
         stop: StopLatch | None = None,
+        portal: PortalAccess | None = None,
     ) -> None:
         self.settings = settings
         self.ledger = ledger
@@ -106,13 +121,16 @@ class Worker:
         self.browser = browser
         self.worker_id = worker_id or f"{socket.gethostname()}-{id(self):x}"
         self.actor = worker(self.worker_id)
-        self.portal = settings.portals[flow.PORTAL]
         browser_settings = settings.browser
         if "state_dir" not in browser_settings.model_fields_set:
             browser_settings = browser_settings.model_copy(
                 update={"state_dir": settings.work_dir / "browser-state"}
             )
         self.browser_settings: BrowserSettings = browser_settings
+        if portal is None:
+            assert browser is not None, "a worker needs a browser or a portal"
+            portal = BrowserPortal(browser, browser_settings, settings)
+        self.portal = portal
         self.breaker = Breaker(settings.work_dir, flow.PORTAL, settings.breaker_cooldown_s)
         self.stop = stop or StopLatch()  # set by SIGTERM: take no new transfer, end any wait
         self.rules = PortalRules(settings, flow.PORTAL, [FLOW])
@@ -120,6 +138,10 @@ class Worker:
     @property
     def stop_requested(self) -> bool:
         return self.stop.is_set()
+
+    def now(self) -> datetime:
+        """The ledger's clock: leases, back-offs and look-up windows all count on one clock."""
+        return self.ledger.now()
 
     # -- the queue -----------------------------------------------------------------------------------
     def intake(self, actor: str = "scheduler") -> list[Transfer]:
@@ -132,7 +154,8 @@ class Worker:
         Each transfer starts only within the portal's operating rules (:mod:`rpa.rules`): in working
         hours, holding one of the account's session slots for the whole transfer, and within the rate.
         When a rule holds the queue back, the transfers stay queued and the log says why; a named
-        dossier's outcome carries the reason for the clerk.
+        dossier's outcome carries the reason for the clerk. Whatever goes wrong with one transfer is
+        recorded on it (with an alert) and the run goes on with the next.
         """
         outcomes: list[Outcome] = []
         held_back: HeldBack | None = None
@@ -144,28 +167,29 @@ class Worker:
                 break
             trial = self.breaker.state() is not None  # half-open: this dossier tells if the portal is usable
             with self.rules.session_slot(self.stop) as no_slot:
-                transfer, held_back = (None, no_slot) if no_slot else self._claim_admitted(dossier_code)
+                try:
+                    transfer, held_back = (None, no_slot) if no_slot else self._claim_admitted(dossier_code)
+                except Exception as exc:  # the ledger itself is failing (locked, disk full): end the run
+                    self._alert("ledger_error", f"không nhận được hồ sơ từ sổ theo dõi: {exc}")
+                    logger.exception("claim failed, the run ends: {}", exc)
+                    break
                 if transfer is None:
                     break
-                try:
-                    outcome = self.perform(transfer)
+                outcome = self._perform_safely(transfer)
+                if outcome is not None:
                     outcomes.append(outcome)
                     if trial and outcome.state in ("submitted", "written_back"):
                         self.breaker.close()
                         logger.info("{} circuit closed: the portal works again", flow.PORTAL)
-                    if dossier_code is not None and self._backing_off(transfer):
-                        break  # a named dossier is claimed despite back-off: don't spin on it in this run
-                except LedgerError as exc:
-                    # Another worker took this transfer over (our lease ran out): it is theirs now, and the
-                    # ledger refused our move, so nothing was submitted twice. Carry on with the next one.
-                    logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code).error("{}", exc)
+                if dossier_code is not None and self._backing_off(transfer):
+                    break  # a named dossier is claimed despite back-off: don't spin on it in this run
         if held_back is not None:
             logger.bind(portal=flow.PORTAL).info("no transfer started: {}", held_back.reason)
             if dossier_code is not None and (found := self.ledger.find(dossier_code, FLOW)) is not None:
                 outcomes.append(Outcome(dossier_code, found.state.value, error=held_back.message))
         for transfer in self.ledger.list(states=[S.SUBMITTED], flow=FLOW, limit=10_000):
             if dossier_code in (None, transfer.dossier_code):  # write-backs that failed earlier
-                outcomes.append(self.write_back(transfer))
+                outcomes.append(self._guarded(transfer, self.write_back))
         logger.info("worker {} done: {} transfers handled", self.worker_id, len(outcomes))
         return outcomes
 
@@ -179,20 +203,46 @@ class Worker:
         with self.rules.admission(self.stop) as held_back:
             return (None, held_back) if held_back is not None else (self.claim(dossier_code), None)
 
+    def _perform_safely(self, transfer: Transfer) -> Outcome | None:
+        """:meth:`perform`, with any error recorded on the transfer instead of ending the run."""
+        try:
+            return self.perform(transfer)
+        except LedgerError as exc:
+            # Another worker took this transfer over (our lease ran out): it is theirs now, and the
+            # ledger refused our move, so nothing was submitted twice. Carry on with the next one.
+            logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code).error("{}", exc)
+            return None
+        except ConfigError:
+            raise  # a rejected account stops the run: every other dossier would fail the same way
+        except Exception as exc:
+            return self._crashed(transfer, exc)
+
+    def _guarded(self, transfer: Transfer, action: Callable[[Transfer], Outcome]) -> Outcome:
+        try:
+            return action(transfer)
+        except Exception as exc:
+            return self._crashed(transfer, exc)
+
     # -- one transfer -------------------------------------------------------------------------------
     def perform(self, transfer: Transfer) -> Outcome:
-        """Take one claimed transfer as far as it can go in this run."""
-        if transfer.needs_lookup:
-            return self.reconcile(transfer)
-        attachments = self.settings.work_dir / "attachments" / str(transfer.id)
-        try:
-            return self._perform(transfer, attachments)
-        finally:
-            # Personal data (identity-card scans): no copy is kept once typed, nor when the dossier
-            # was refused after its files were downloaded.
-            shutil.rmtree(attachments, ignore_errors=True)
+        """Take one claimed transfer as far as it can go in this run, its lease kept alive meanwhile."""
+        with keep_lease(self.ledger, transfer.id, self.worker_id, self.settings.lease_s) as lease:
+            if transfer.needs_lookup:
+                return self.reconcile(transfer)
+            if (problem := dossier_code_problem(transfer.dossier_code)) is not None:
+                # Before anything is read or written under this code (it names files and URLs).
+                logger.bind(transfer_id=transfer.id).warning("malformed dossier code refused: {}", problem)
+                reason = str(problem)
+                return Outcome.of(self._move(transfer, S.FAILED_BUSINESS, reason, business_reasons=[reason]))
+            attachments = self._attachments(transfer.id)
+            try:
+                return self._perform(transfer, attachments, lease)
+            finally:
+                # Personal data (identity-card scans): no copy is kept once typed, nor when the dossier
+                # was refused after its files were downloaded.
+                shutil.rmtree(attachments, ignore_errors=True)
 
-    def _perform(self, transfer: Transfer, attachments: Path) -> Outcome:
+    def _perform(self, transfer: Transfer, attachments: Path, lease: LeaseKeeper) -> Outcome:
         log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
         try:
             form = self._read_and_map(transfer.dossier_code, attachments)
@@ -206,30 +256,41 @@ class Worker:
             return Outcome.of(self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)]))
         except PortalError as exc:
             return Outcome.of(self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc)))
-        return self._submit(transfer, form, log)
+        return self._submit(transfer, form, lease, log)
 
-    def _read_and_map(self, code: str, attachments: Path) -> JudicialRecordForm:
+    def _read_and_map(self, code: str, attachments: Path, *, accepted: bool = True) -> JudicialRecordForm:
         record = self.source.read(code, attachments)
+        if accepted:  # before anything is typed (a dry run may preview a dossier not yet accepted)
+            _require_accepted(code, record.raw.get("status"))
         if record.problems is not None:
             raise record.problems
         assert record.dossier is not None
         return map_dossier(record.dossier)
 
-    def _submit(self, transfer: Transfer, form: JudicialRecordForm, log: Any) -> Outcome:
-        folder = None
+    def _submit(self, transfer: Transfer, form: JudicialRecordForm, lease: LeaseKeeper, log: Any) -> Outcome:
+        folder: Path | None = None
         days = deadline_days(form)  # before the portal: nothing after the final click may fail on it
 
-        def before_final_click() -> None:
-            self._move(transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(folder)])
+        def keep(evidence: Path) -> None:
+            nonlocal folder
+            folder = evidence
+
+        def before_final_click(evidence: Path | None) -> None:
+            lease.check()  # a worker whose lease ran out must not click: another may be looking it up
+            _require_accepted(transfer.dossier_code, self.client.get(transfer.dossier_code).get("status"))
+            submitted = Submitted(form.idNumber, flow.submission_facts(form), self.now())
+            self._move(
+                transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(evidence)],
+                submission=submitted.to_json(), deadline_days=days,
+            )  # fmt: skip
 
         try:
             for expiries in range(self.settings.session_retries + 1):
                 try:
-                    with self._attempt(transfer.dossier_code, transfer, start=flow.SUBMIT_PAGE) as attempt:
-                        folder = attempt.evidence.folder
-                        receipt = flow.submit(attempt.steps, form, before_final_click=before_final_click)
-                        if receipt is not None:
-                            attempt.facts["receipt"] = receipt.code
+                    receipt = self.portal.submit(
+                        transfer.dossier_code, form, before_final_click=before_final_click,
+                        read_captcha=lambda image: self._ask_person(transfer, image), on_evidence=keep,
+                    )  # fmt: skip
                     break
                 except SessionExpired as exc:
                     # The portal dropped the draft with the session: log in again and start the
@@ -237,12 +298,18 @@ class Worker:
                     if expiries == self.settings.session_retries or self._state(transfer) is not S.FILLING:
                         raise
                     log.warning("{}; logging in again and starting the application over", exc)
-        except (BusinessError, HumanNeeded, PortalError, PlaywrightError, ConfigError) as exc:
+        except (BusinessError, HumanNeeded, PortalError, PlaywrightError, ConfigError, OSError) as exc:
             failed = self._fail(transfer, exc, log)
             if isinstance(exc, ConfigError):
                 raise  # a rejected account stops the run: every other dossier would fail the same way
             return Outcome.of(failed, folder)
-        assert receipt is not None
+        holder = self.ledger.holder_of(receipt.code)
+        if holder is not None and holder != transfer.id:
+            # The portal handed out a receipt another dossier already holds: never pass it on.
+            taken = SelectorDrift(
+                ["receipt.code"], f"receipt {receipt.code} already belongs to transfer {holder}"
+            )
+            return Outcome.of(self._fail(transfer, taken, log), folder)
         done = self._move(
             transfer, S.SUBMITTED, f"Bộ Tư pháp cấp mã hồ sơ {receipt.code}",
             evidence=[str(folder)], receipt_code=receipt.code, **self._deadline(receipt, days),
@@ -252,12 +319,17 @@ class Worker:
 
     def dry_run(self, dossier_code: str) -> Outcome:
         """Fill every step and screenshot the review page; never click submit, never touch the ledger."""
+        if (problem := dossier_code_problem(dossier_code)) is not None:
+            return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=(str(problem),))
         attachments = self.settings.work_dir / "attachments" / f"dry-run-{dossier_code}"
         try:
-            form = self._read_and_map(dossier_code, attachments)
-        except InvalidDossier as exc:
-            return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=tuple(str(p) for p in exc.problems))
-        try:
+            try:
+                form = self._read_and_map(dossier_code, attachments, accepted=False)
+            except InvalidDossier as exc:
+                reasons = tuple(str(p) for p in exc.problems)
+                return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=reasons)
+            except BusinessError as exc:
+                return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=(str(exc),))
             with self._attempt(dossier_code, start=flow.SUBMIT_PAGE) as attempt:
                 flow.submit(attempt.steps, form, dry_run=True)
         finally:
@@ -265,55 +337,89 @@ class Worker:
         return Outcome(dossier_code, "dry_run", evidence=str(attempt.evidence.folder))
 
     def reconcile(self, transfer: Transfer) -> Outcome:
-        """Settle a transfer that may already be on the portal, by looking it up."""
+        """Settle a transfer that may already be on the portal, by looking it up (see :mod:`rpa.settle`).
+
+        Found exactly once → ``submitted`` with that receipt; proved absent → ``queued`` again, after a
+        back-off and only a few times; several candidates, or absent too often → ``needs_review``,
+        where a person decides. The look-up uses what was recorded before the final click, never the
+        dossier as the provincial system shows it now.
+        """
         log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        now = self.now()
         since = self._submitting_since(transfer)
-        record = self.source.read(
-            transfer.dossier_code, self.settings.work_dir / "attachments" / str(transfer.id)
-        )
-        shutil.rmtree(self.settings.work_dir / "attachments" / str(transfer.id), ignore_errors=True)
-        days = _deadline_days_of(record)
-        id_number = str((record.raw.get("applicant") or {}).get("identity", {}).get("number", ""))
+        grace = timedelta(seconds=self.settings.settle_grace_s)
+        if now < since + grace:
+            # An answer may still be on its way (a late receipt): looking now could prove absent what
+            # is about to appear. Let the lease run out and look after the grace period.
+            log.info("look-up postponed until {}", (since + grace).isoformat())
+            done = self.ledger.record(transfer.id, actor=self.actor, next_attempt_at=since + grace)
+            return Outcome.of(done)
+        submitted = self._submitted(transfer, since)
+        if submitted is None:
+            return Outcome.of(self._to_review(transfer, "không đọc được hồ sơ để tra cứu trên cổng"))
+        skew = timedelta(seconds=self.settings.lookup_clock_skew_s)
+        folder: Path | None = None
+
+        def keep(evidence: Path) -> None:
+            nonlocal folder
+            folder = evidence
+
+        def wanted(application: Found) -> bool:
+            held = self.ledger.holder_of(application.code)
+            recent = application.submitted_at is None or application.submitted_at >= submitted.at - skew
+            return recent and held in (None, transfer.id)
+
         try:
-            with self._attempt(transfer.dossier_code, start=flow.LOOKUP_PAGE) as attempt:
-                found = flow.lookup(attempt.steps, id_number, _vn_day(since), _vn_day(datetime.now(VN)))
-                attempt.facts["found"] = ", ".join(f"{r.code} ({r.submitted_at})" for r in found)
-        except (PortalError, PlaywrightError, HumanNeeded) as exc:
+            found = self.portal.lookup(
+                transfer.dossier_code, submitted.id_number, submitted.at - skew, now + skew,
+                wanted=wanted, on_evidence=keep,
+            )  # fmt: skip
+        except (PortalError, PlaywrightError, HumanNeeded, OSError) as exc:
             # Still uncertain: its lease runs out and the next worker looks it up again.
             log.error("look-up failed, transfer stays {}: {}", transfer.state.value, exc)
+            if isinstance(exc, SelectorDrift):
+                self._drift(transfer, exc)
             return Outcome(transfer.dossier_code, transfer.state.value, error=str(exc))
-        after = [
-            r for r in found if _receipt_time(r) >= since.astimezone(VN).replace(second=0, microsecond=0)
-        ]
-        if not after:
-            log.warning("look-up found no application since {}: queued again", since.isoformat())
-            return Outcome.of(self._move(transfer, S.QUEUED, "tra cứu không thấy hồ sơ trên cổng, nộp lại"))
-        if len(after) > 1:
-            log.error("look-up found {} applications: {}", len(after), ", ".join(r.code for r in after))
-        receipt = after[0]
+        held = {f.code for f in found if self.ledger.holder_of(f.code) not in (None, transfer.id)}
+        verdict = settle(submitted, found, held_elsewhere=held, clock_skew=skew)
+        if verdict.excluded:
+            log.info("look-up ruled out {}", "; ".join(f"{c}: {why}" for c, why in verdict.excluded.items()))
+        if verdict.kind is VerdictKind.AMBIGUOUS:
+            codes = ", ".join(f.code for f in verdict.candidates)
+            return Outcome.of(
+                self._to_review(transfer, f"tra cứu thấy nhiều hồ sơ có thể là hồ sơ này: {codes}")
+            )
+        if verdict.kind is VerdictKind.ABSENT:
+            return Outcome.of(self._absent(transfer, since, log))
+        assert verdict.receipt is not None
+        receipt = flow.Receipt(verdict.receipt.code, _vn_minute(verdict.receipt.submitted_at))
+        days = transfer.deadline_days or DEADLINE_DAYS
         done = self._move(
             transfer, S.SUBMITTED, f"tra cứu thấy hồ sơ đã nộp, mã {receipt.code}",
-            evidence=[str(attempt.evidence.folder)], receipt_code=receipt.code,
-            **self._deadline(receipt, days),
+            evidence=[str(folder)], receipt_code=receipt.code, **self._deadline(receipt, days),
         )  # fmt: skip
-        return self.write_back(done, evidence=attempt.evidence.folder)
+        return self.write_back(done, evidence=folder)
 
     def write_back(self, transfer: Transfer, evidence: Path | None = None) -> Outcome:
-        """Put the receipt into the provincial system (once); the transfer stays ``submitted`` on failure."""
+        """Put the receipt into the provincial system (once); the transfer stays ``submitted`` on failure.
+
+        A dossier that left "accepted" in the provincial system meanwhile (withdrawn, stopped) keeps
+        its status: the transfer goes to a person, who must settle it with the ministry too.
+        """
         assert transfer.receipt_code is not None
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
         try:
             write_back_receipt(self.client, transfer.dossier_code, transfer.receipt_code, actor=self.actor)
+        except NoLongerAccepted as exc:
+            log.error("write-back refused: {}", exc)
+            return Outcome.of(self._to_review(transfer, str(exc)), evidence)
         except (PortalError, BusinessError) as exc:
-            logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code).error(
-                "write-back failed: {}", exc
-            )
+            log.error("write-back failed: {}", exc)
             return Outcome(transfer.dossier_code, transfer.state.value, transfer.receipt_code, error=str(exc))
         done = self.ledger.transition(
             transfer.id, S.WRITTEN_BACK, actor=self.actor, reason="đã cập nhật mã hồ sơ về hệ thống một cửa"
         )
-        logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW).info(
-            "receipt {} written back to the provincial system", transfer.receipt_code
-        )
+        log.info("receipt {} written back to the provincial system", transfer.receipt_code)
         return Outcome.of(done, evidence)
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -325,51 +431,122 @@ class Worker:
     def _fail(self, transfer: Transfer, exc: Exception, log: Any) -> Transfer:
         """Where a failed attempt leaves the transfer, from the state the ledger holds it in now."""
         state = self._state(transfer)
+        if isinstance(exc, SelectorDrift):  # the portal changed: every dossier waits until it is fixed
+            self._drift(transfer, exc)
         if state is S.SUBMITTING:  # the click may have gone through: only a look-up can tell
             log.error("failed after the final click, needs look-up: {}", exc)
-            return self._move(transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc))
-        if isinstance(
-            exc, SelectorDrift
-        ):  # the portal changed: this dossier is fine, it waits with the others
-            self.breaker.open(str(exc))
-            raise_alert(
-                self.settings.work_dir, "selector_drift", f"{flow.PORTAL}: {exc}",
-                portal=flow.PORTAL, names=exc.names, dossier=transfer.dossier_code,
+            return self._move(
+                transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc),
+                next_attempt_at=self.now() + timedelta(seconds=self.settings.settle_grace_s),
             )  # fmt: skip
+        if isinstance(exc, SelectorDrift):  # this dossier is fine, it waits with the others
             return self._move(transfer, S.QUEUED, f"giao diện cổng đã thay đổi: {exc}", last_error=str(exc))
         if isinstance(exc, BusinessError):
-            log.warning("the portal refused the dossier: {}", exc)
+            log.warning("the dossier cannot go to the portal: {}", exc)
             return self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)])
         if isinstance(exc, HumanNeeded):  # nobody read the CAPTCHA in time, or the reading was wrong
             log.warning("back to the queue, a person is needed: {}", exc)
             wait = self.settings.retry.base_delay_s
             return self._move(
                 transfer, S.QUEUED, f"cần người hỗ trợ: {exc}",
-                next_attempt_at=datetime.now(UTC) + timedelta(seconds=wait),
+                next_attempt_at=self.now() + timedelta(seconds=wait),
             )  # fmt: skip
         log.error("system error: {}", exc)
+        if state is S.WAITING_HUMAN:  # no edge to failed_system: back to the queue with the back-off
+            state = self._move(transfer, S.FILLING, f"lỗi hệ thống: {exc}").state
         failed = self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc))
         delay = self.settings.retry.delay(failed.attempts)
         if delay is None:
-            message = f"{transfer.dossier_code}: hết số lần thử lại ({exc})"
-            raise_alert(
-                self.settings.work_dir,
-                "failed_system",
-                message,
-                dossier=transfer.dossier_code,
-                transfer_id=transfer.id,
-            )
+            self._alert(
+                "failed_system", f"{transfer.dossier_code}: hết số lần thử lại ({exc})",
+                dossier=transfer.dossier_code, transfer_id=transfer.id,
+            )  # fmt: skip
         else:
             self.ledger.transition(
                 transfer.id, S.QUEUED, actor=self.actor, reason=f"thử lại sau {delay:.0f} giây",
-                next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay),
+                next_attempt_at=self.now() + timedelta(seconds=delay),
             )  # fmt: skip
         return failed
+
+    def _crashed(self, transfer: Transfer, exc: Exception) -> Outcome:
+        """An error nobody planned for: recorded on the transfer, alerted, and the run goes on."""
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        log.opt(exception=exc).error("unexpected error in transfer: {!r}", exc)
+        self._alert(
+            "transfer_error",
+            f"Hồ sơ {transfer.dossier_code.strip()!r}: lỗi ngoài dự kiến ({type(exc).__name__}: {exc}); "
+            "đã ghi nhận vào hồ sơ chuyển, các hồ sơ khác vẫn được xử lý",
+            dossier=transfer.dossier_code, transfer_id=transfer.id,
+        )  # fmt: skip
+        try:
+            if self._state(transfer) in (S.FILLING, S.SUBMITTING, S.WAITING_HUMAN):
+                return Outcome.of(self._fail(transfer, exc, log))
+            return Outcome.of(self.ledger.get(transfer.id))
+        except Exception as inner:  # the ledger is failing too: its lease runs out, another worker retries
+            log.error("could not record the error on the transfer: {!r}", inner)
+            return Outcome(transfer.dossier_code, "unknown", error=f"{exc!r}; ledger: {inner!r}")
+
+    def _absent(self, transfer: Transfer, since: datetime, log: Any) -> Transfer:
+        """The look-up proved the application absent: queue it again, later, and only a few times."""
+        tries = sum(
+            1
+            for e in self.ledger.events(transfer.id)
+            if (e.from_state, e.to_state) == (S.UNCERTAIN, S.QUEUED)
+        )
+        if tries >= self.settings.lookup_absent_limit:
+            return self._to_review(
+                transfer, f"tra cứu {tries + 1} lần vẫn không thấy hồ sơ trên cổng sau khi đã bấm nộp"
+            )
+        delay = self.settings.retry.delay(tries + 1) or self.settings.retry.base_delay_s
+        log.warning(
+            "look-up found no application since {}: queued again in {:.0f} s", since.isoformat(), delay
+        )
+        return self._move(
+            transfer, S.QUEUED, "tra cứu không thấy hồ sơ trên cổng, nộp lại",
+            next_attempt_at=self.now() + timedelta(seconds=delay),
+        )  # fmt: skip
+
+    def _to_review(self, transfer: Transfer, reason: str) -> Transfer:
+        """Park the transfer for a person (the bot never guesses which application is whose)."""
+        self._alert("needs_review", f"Hồ sơ {transfer.dossier_code}: {reason}", dossier=transfer.dossier_code)
+        return self._move(transfer, S.NEEDS_REVIEW, reason)
+
+    def _drift(self, transfer: Transfer, exc: SelectorDrift) -> None:
+        self.breaker.open(str(exc))
+        self._alert(
+            "selector_drift", f"{flow.PORTAL}: {exc}",
+            portal=flow.PORTAL, names=exc.names, dossier=transfer.dossier_code,
+        )  # fmt: skip
+
+    def _alert(self, kind: str, message: str, **context: Any) -> None:
+        try:
+            raise_alert(self.settings.work_dir, kind, message, **context)
+        except OSError as exc:  # a full disk must not hide the error the alert was about
+            logger.bind(alert=True, alert_kind=kind).error("ALERT {} (not saved: {}): {}", kind, exc, message)
+
+    def _submitted(self, transfer: Transfer, since: datetime) -> Submitted | None:
+        """What was typed before the final click, as recorded then; for a transfer committed
+        ``submitting`` before that was recorded, the dossier as the provincial system shows it."""
+        if transfer.submission:
+            return Submitted.from_json(transfer.submission)
+        attachments = self._attachments(transfer.id)
+        try:
+            record = self.source.read(transfer.dossier_code, attachments)
+            if record.dossier is None:
+                return None
+            form = map_dossier(record.dossier, require_files=False)
+        except Exception as exc:
+            logger.bind(transfer_id=transfer.id).error("provincial read for the look-up failed: {!r}", exc)
+            return None
+        finally:
+            shutil.rmtree(attachments, ignore_errors=True)
+        return Submitted(form.idNumber, flow.submission_facts(form), since)
 
     def _attempt(
         self, dossier_code: str, transfer: Transfer | None = None, start: str = "home"
     ) -> ContextManager[Attempt]:
         """A logged-in portal page for one attempt; a person reads any CAPTCHA when ``transfer`` is given."""
+        assert self.browser is not None
         read = None if transfer is None else lambda image: self._ask_person(transfer, image)
         return portal_attempt(
             self.browser, self.browser_settings, self.settings, dossier_code, read_captcha=read, start=start
@@ -381,9 +558,7 @@ class Worker:
         request = desk.ask(transfer.id, transfer.dossier_code, flow.PORTAL, image)
         reason = f"cần người đọc mã xác nhận: rpa captcha answer {request.id} <mã>"
         self._move(transfer, S.WAITING_HUMAN, reason, evidence=[request.image])
-        raise_alert(
-            self.settings.work_dir, "captcha", reason, dossier=transfer.dossier_code, request=request.id
-        )
+        self._alert("captcha", reason, dossier=transfer.dossier_code, request=request.id)
         answer = desk.wait(request.id, self.settings.captcha_wait_s, stop=self.stop)
         if answer is None and self.stop.is_set():
             raise HumanNeeded(f"stopping: CAPTCHA request {request.id} cancelled before anyone answered")
@@ -396,24 +571,22 @@ class Worker:
 
     def _deadline(self, receipt: flow.Receipt, days: int) -> TransferFields:
         """When the portal took the application ("Ngày nộp") and the legal due date that follows."""
-        try:
-            submitted = _receipt_time(receipt)
-        except ValueError:  # an unreadable receipt date must not lose the receipt: now is minutes off
+        submitted = receipt_time(receipt)
+        if submitted is None:  # an unreadable receipt date must not lose the receipt: now is minutes off
             logger.warning("receipt {}: unreadable date {!r}", receipt.code, receipt.submitted_at)
-            submitted = datetime.now(VN)
+            submitted = self.now().astimezone(VN)
         due = due_date(submitted, days, self.settings.holidays)
         return {"submitted_at": submitted, "deadline_days": days, "due_on": due}
+
+    def _attachments(self, transfer_id: int) -> Path:
+        return self.settings.work_dir / "attachments" / str(transfer_id)
 
     def _state(self, transfer: Transfer) -> TransferState:
         return self.ledger.get(transfer.id).state
 
     def _backing_off(self, transfer: Transfer) -> bool:
         now = self.ledger.get(transfer.id)
-        return (
-            now.state is S.QUEUED
-            and now.next_attempt_at is not None
-            and now.next_attempt_at > datetime.now(UTC)
-        )
+        return now.state is S.QUEUED and now.next_attempt_at is not None and now.next_attempt_at > self.now()
 
     def _submitting_since(self, transfer: Transfer) -> datetime:
         starts = [e.at for e in self.ledger.events(transfer.id) if e.to_state is S.SUBMITTING]
@@ -424,32 +597,29 @@ def intake(source: Source, ledger: Ledger, actor: str = "scheduler") -> list[Tra
     """Queue every provincial dossier of the procedure that still waits for the ministry.
 
     Needs no browser when the source is the provincial API, so the scheduler polls without Chromium.
+    A dossier with a malformed code is queued too: the worker parks it for a clerk with the reason.
     """
     codes = source.list_codes(PROCEDURE_CODE, statuses=[int(s) for s in WAITING_STATUSES])
     return [ledger.enqueue(code, FLOW, actor=actor) for code in codes]
+
+
+def _require_accepted(code: str, status: object) -> None:
+    """Refuse a dossier the provincial system no longer holds as accepted (withdrawn, stopped...)."""
+    if status in WAITING_STATUSES:
+        return
+    try:
+        label = f"{status} ({DossierStatus(int(str(status))).label})"
+    except (TypeError, ValueError):
+        label = repr(status)
+    raise NotAccepted(
+        f"Hồ sơ {code} đang ở trạng thái {label} trên hệ thống một cửa, không phải “Được tiếp nhận”: "
+        "không chuyển sang Bộ"
+    )
 
 
 def _opened(state: BreakerState | None) -> tuple[str, str]:
     return (state.opened_at, state.reason) if state else ("?", "?")
 
 
-def _deadline_days_of(record: SourceRecord) -> int:
-    """The legal deadline of a dossier re-read for a look-up (its form was not kept from the submission).
-
-    A dossier that no longer maps (a clerk edited it since, or the rules changed) gets 10 days: the
-    usual case, and the shorter one, so an overdue warning comes early rather than never.
-    """
-    if record.dossier is None:
-        return DEADLINE_DAYS
-    try:
-        return deadline_days(map_dossier(record.dossier, require_files=False))
-    except BusinessError:
-        return DEADLINE_DAYS
-
-
-def _vn_day(moment: datetime) -> str:
-    return moment.astimezone(VN).strftime("%d/%m/%Y")
-
-
-def _receipt_time(receipt: flow.Receipt) -> datetime:
-    return datetime.strptime(receipt.submitted_at, "%d/%m/%Y %H:%M").replace(tzinfo=VN)
+def _vn_minute(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(VN).strftime("%d/%m/%Y %H:%M")

@@ -12,13 +12,19 @@ from typing import Any
 from loguru import logger
 
 from rpa.domain import DossierStatus
-from rpa.errors import PortalError
+from rpa.errors import BusinessError, PortalError
 from rpa.provincial import ProvincialClient
 
-__all__ = ["FORWARDED_NOTE", "already_written", "write_back_receipt", "write_back_status"]
+__all__ = ["FORWARDED_NOTE", "NoLongerAccepted", "already_written", "write_back_receipt", "write_back_status"]
 
 FORWARDED_NOTE = "Đã chuyển Bộ Tư pháp, mã hồ sơ {receipt}"
 """The processing-log note of the write-back of a ministry receipt code."""
+
+
+class NoLongerAccepted(BusinessError):
+    """The dossier left "accepted" in the provincial system (withdrawn, stopped...) before the ministry's
+    receipt could be written: writing it would overwrite the clerk's status and text the citizen a
+    contradiction, so nothing is written and a person settles it."""
 
 
 def already_written(dossier: dict[str, Any], status: int, receipt_code: str | None) -> bool:
@@ -47,12 +53,16 @@ def write_back_receipt(
     Raises:
         PortalError: the provincial system failed (retry: nothing is written twice).
         ProvincialRefused: it refused the change, e.g. the result was already returned.
+        NoLongerAccepted: the dossier is no longer in status 2 (and the receipt was not written before).
     """
     receipt_code = receipt_code.strip()
     if not receipt_code:
         raise ValueError("receipt_code must not be empty")
     note = FORWARDED_NOTE.format(receipt=receipt_code)
-    return write_back_status(client, dossier_code, DossierStatus.PROCESSING, note, receipt_code, actor=actor)
+    return write_back_status(
+        client, dossier_code, DossierStatus.PROCESSING, note, receipt_code, actor=actor,
+        require=DossierStatus.ACCEPTED,
+    )  # fmt: skip
 
 
 def write_back_status(
@@ -63,8 +73,12 @@ def write_back_status(
     receipt_code: str | None,
     *,
     actor: str = "rpa",
+    require: DossierStatus | None = None,
 ) -> bool:
     """Set the dossier's status (1-10, the national codes) with a log note, once.
+
+    With ``require``, the dossier must be in that status now (unless this write was done before),
+    else :class:`NoLongerAccepted` and nothing is written.
 
     Returns whether anything was written: False when the log already shows this status with this
     receipt code (or, without one, when the dossier already is in it after such an entry).
@@ -80,6 +94,16 @@ def write_back_status(
     dossier = client.get(dossier_code)
     if already_written(dossier, status, receipt_code):
         return False
+    if require is not None and dossier.get("status") != require:
+        current = dossier.get("status")
+        try:
+            label = f"{current} ({DossierStatus(int(str(current))).label})"
+        except (TypeError, ValueError):
+            label = repr(current)
+        raise NoLongerAccepted(
+            f"Hồ sơ {dossier_code} đã chuyển sang trạng thái {label} trên hệ thống một cửa trong khi bot "
+            f"nộp sang Bộ (mã hồ sơ Bộ {receipt_code}): không ghi đè; cần cán bộ xử lý với Bộ"
+        )
     if receipt_code is None and dossier.get("status") == DossierStatus.RESULT_RETURNED:
         # A clerk handed the result over before the ministry's own status caught up: the provincial
         # system refuses any later change, and the citizen has been told already.

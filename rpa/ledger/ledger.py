@@ -103,6 +103,16 @@ class Ledger:
                 raise UnknownTransfer(transfer_id)
             return Transfer.from_row(row)
 
+    def now(self) -> datetime:
+        """The ledger's clock (UTC): leases, back-offs and look-up windows count on it."""
+        return self._clock()
+
+    def holder_of(self, receipt_code: str) -> int | None:
+        """The id of the transfer that holds this ministry receipt code, if any does."""
+        with self._session(write=False) as session:
+            query = select(TransferRow.id).where(TransferRow.receipt_code == receipt_code).limit(1)
+            return session.scalar(query)
+
     def find(self, dossier_code: str, flow: str) -> Transfer | None:
         """The transfer of this dossier through this flow, if it was ever enqueued."""
         with self._session(write=False) as session:

@@ -13,7 +13,9 @@ queued ─claim─▶ filling ─▶ submitting ─▶ submitted ─▶ written_
 ```
 
 ``needs_review`` parks a transfer whose look-up cannot settle it without guessing: several applications
-could be this dossier's, or it kept finding nothing. It holds no lease, no worker claims it and nothing
+could be this dossier's, or it kept finding nothing; or a submitted one whose provincial dossier left
+"accepted" (withdrawn, stopped) before the receipt could be written back, which would overwrite the
+clerk's status and contradict what the citizen was told. It holds no lease, no worker claims it and nothing
 requeues it: only a clerk who compared it with the portal moves it on, to ``submitted`` with the receipt
 code or back to ``queued`` when the application is truly absent. Guessing would risk a citizen being
 sent someone else's receipt, or the dossier reaching the ministry twice.
@@ -73,7 +75,7 @@ TRANSITIONS: MappingProxyType[TransferState, frozenset[TransferState]] = Mapping
         S.FILLING: frozenset({S.SUBMITTING, S.FAILED_BUSINESS, S.FAILED_SYSTEM, S.WAITING_HUMAN, S.QUEUED}),
         S.SUBMITTING: frozenset({S.SUBMITTED, S.UNCERTAIN}),
         S.UNCERTAIN: frozenset({S.SUBMITTED, S.QUEUED, S.NEEDS_REVIEW}),
-        S.SUBMITTED: frozenset({S.WRITTEN_BACK}),
+        S.SUBMITTED: frozenset({S.WRITTEN_BACK, S.NEEDS_REVIEW}),
         S.WRITTEN_BACK: frozenset({S.FINISHED}),
         S.FINISHED: frozenset(),
         S.FAILED_SYSTEM: frozenset({S.QUEUED}),

@@ -212,8 +212,9 @@ def _bot_config(root: Path, running: RunningSandbox, **extra: Any) -> dict[str, 
         recordings_dir=str((root / "recordings").resolve()),
         work_dir=str((root / "work").resolve()),
         log_file=str((root / "rpa.jsonl").resolve()),
-        **extra,
+        settle_grace_s=1.0,  # a look-up may follow a crash at once: the sandbox answers without delay
     )
+    config.update(extra)
     return config
 
 

@@ -1,0 +1,131 @@
+"""What the worker does on the ministry portal, behind one small interface.
+
+:class:`BrowserPortal` does it in Chromium through the flow's steps, one fresh logged-in context per
+attempt, each with its own evidence folder. The worker depends only on :class:`PortalAccess`, so the
+model-based tests can put a portal whose every answer they control (lost clicks, lost answers, late
+receipts, a clock that is off) under the real worker and ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from playwright.sync_api import Browser
+
+from flows import judicial_record as flow
+from flows.judicial_record_form import JudicialRecordForm
+from rpa.attempt import portal_attempt
+from rpa.browser import BrowserSettings
+from rpa.clock import VN
+from rpa.config import Settings
+from rpa.settle import Found
+
+__all__ = ["BeforeFinalClick", "BrowserPortal", "PortalAccess", "receipt_time"]
+
+BeforeFinalClick = Callable[[Path | None], None]
+"""Called right before the final click with the attempt's evidence folder; raising stops the click."""
+
+
+class PortalAccess(Protocol):
+    def submit(
+        self,
+        dossier_code: str,
+        form: JudicialRecordForm,
+        *,
+        before_final_click: BeforeFinalClick,
+        read_captcha: Callable[[bytes], str] | None,
+        on_evidence: Callable[[Path], None],
+    ) -> flow.Receipt:
+        """Fill and submit ``form``; the portal's receipt. ``on_evidence`` gets the folder first."""
+        ...
+
+    def lookup(
+        self,
+        dossier_code: str,
+        id_number: str,
+        since: datetime,
+        until: datetime,
+        *,
+        wanted: Callable[[Found], bool],
+        on_evidence: Callable[[Path], None],
+    ) -> list[Found]:
+        """Applications filed for ``id_number`` between two moments (whole days, Vietnam time), with
+        the details (purpose, copies) of those ``wanted`` says may be this one."""
+        ...
+
+
+class BrowserPortal:
+    """:class:`PortalAccess` in a real browser."""
+
+    def __init__(self, browser: Browser, browser_settings: BrowserSettings, settings: Settings) -> None:
+        self.browser = browser
+        self.browser_settings = browser_settings
+        self.settings = settings
+
+    def submit(
+        self,
+        dossier_code: str,
+        form: JudicialRecordForm,
+        *,
+        before_final_click: BeforeFinalClick,
+        read_captcha: Callable[[bytes], str] | None,
+        on_evidence: Callable[[Path], None],
+    ) -> flow.Receipt:
+        with portal_attempt(
+            self.browser, self.browser_settings, self.settings, dossier_code,
+            read_captcha=read_captcha, start=flow.SUBMIT_PAGE,
+        ) as attempt:  # fmt: skip
+            folder = attempt.evidence.folder
+            on_evidence(folder)
+
+            def final_click() -> None:
+                attempt.evidence.checkpoint()  # what was typed is on disk before the click, disk full or not
+                before_final_click(folder)
+
+            receipt = flow.submit(attempt.steps, form, before_final_click=final_click)
+            assert receipt is not None
+            attempt.facts["receipt"] = receipt.code
+            return receipt
+
+    def lookup(
+        self,
+        dossier_code: str,
+        id_number: str,
+        since: datetime,
+        until: datetime,
+        *,
+        wanted: Callable[[Found], bool],
+        on_evidence: Callable[[Path], None],
+    ) -> list[Found]:
+        with portal_attempt(
+            self.browser, self.browser_settings, self.settings, dossier_code, start=flow.LOOKUP_PAGE
+        ) as attempt:
+            on_evidence(attempt.evidence.folder)
+            listed = flow.lookup(attempt.steps, id_number, _vn_day(since), _vn_day(until))
+            found: list[Found] = []
+            for receipt in listed:
+                application = Found(receipt.code, receipt_time(receipt))
+                if wanted(application):
+                    status = flow.read_status(attempt.steps, receipt)
+                    application = Found(application.code, application.submitted_at, status.details or {})
+                found.append(application)
+            attempt.facts["found"] = ", ".join(
+                f"{r.code} ({r.submitted_at})" + (" [đã đối chiếu]" if f.details is not None else "")
+                for r, f in zip(listed, found, strict=True)
+            )
+            return found
+
+
+def receipt_time(receipt: flow.Receipt) -> datetime | None:
+    """The portal's "Ngày nộp" as a moment in Vietnam time; None when it is not in the portal's format."""
+    try:
+        return datetime.strptime(receipt.submitted_at, "%d/%m/%Y %H:%M").replace(tzinfo=VN)
+    except ValueError:
+        return None
+
+
+def _vn_day(moment: datetime) -> str:
+    return moment.astimezone(VN).strftime("%d/%m/%Y")
