@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rpa.private_files import private_dir
 from rpa.stopping import StopLatch
 
 __all__ = ["CaptchaDesk", "CaptchaRequest"]
@@ -41,7 +42,7 @@ class CaptchaDesk:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(folder)
 
     def ask(self, transfer_id: int, dossier_code: str, portal: str, image: bytes) -> CaptchaRequest:
         request_id = uuid.uuid4().hex[:8]

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from rpa.browser import BrowserSettings
 from rpa.errors import ConfigError
+from rpa.private_files import private_dir
 from rpa.retry import RetryPolicy
 
 __all__ = [
@@ -171,7 +172,7 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def write_config(path: Path, tables: dict[str, Any]) -> None:
     """Write ``tables`` as TOML to ``path``, readable by its owner only (it may hold passwords)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(b"# motcua-rpa configuration; holds passwords, keep it private (chmod 600).\n")

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rpa.private_files import private_dir
 from rpa.stopping import StopLatch
 
 __all__ = ["Slots"]
@@ -46,7 +47,7 @@ class Slots:
 
     def try_take(self) -> int | None:
         """Take a free slot now: its open file descriptor (close it to release), or None if all are held."""
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.folder)
         for path in self.paths():
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             try:

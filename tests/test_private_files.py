@@ -208,3 +208,17 @@ def test_a_process_started_with_umask_0_writes_owner_only(tmp_path: Path) -> Non
     registry = json.loads(done.stdout.splitlines()[-1])
     assert len(registry) == 2 and registry.pop("browsers") == 0o700
     assert list(registry.values()) == [0o600]
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_the_sqlite_ledger_and_its_journal_files_are_owner_only(tmp_path: Path) -> None:
+    from rpa.ledger import Ledger
+
+    folder = tmp_path / "state" / "ledger"
+    with Ledger(f"sqlite:///{folder / 'rpa-ledger.sqlite'}") as ledger:
+        ledger.enqueue("000.00.01.H55-261204-0001", "judicial_record", actor="scheduler")
+        files = sorted(folder.iterdir())
+        assert {p.name for p in files} >= {"rpa-ledger.sqlite", "rpa-ledger.sqlite-wal"}
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -14,6 +14,7 @@ PostgreSQL is used as it comes; row locks (``FOR UPDATE [SKIP LOCKED]``) do the 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random_exponential
+
+from rpa.private_files import private_dir
 
 __all__ = ["BUSY_TIMEOUT_S", "WRITE", "alembic_config", "make_engine", "upgrade"]
 
@@ -43,6 +46,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     memory = parsed.database in (None, "", ":memory:")
+    if not memory and parsed.database is not None:
+        _private_file(Path(parsed.database))
     options: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool
@@ -50,6 +55,16 @@ def make_engine(url: str) -> Engine:
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Create the ledger file owner-only before SQLite does (SQLite follows the umask, and gives its
+    -wal and -shm files the database file's mode): it names citizens' dossiers and receipts."""
+    if path.exists():
+        return
+    private_dir(path.parent)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
