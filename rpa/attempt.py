@@ -40,8 +40,11 @@ def portal_attempt(
     *,
     read_captcha: Callable[[bytes], str] | None = None,
     start: str = "home",
+    session: int = 1,
 ) -> Iterator[Attempt]:
     """Open the portal in a new context (saved login reused), log in if needed, keep evidence.
+
+    ``session`` is the account's session slot the caller holds: each slot keeps its own login.
 
     ``start`` names the map page the flow will open first (see :func:`rpa.steps.open_portal`).
     On failure the last screen is kept as a screenshot and the Playwright trace is saved. The trace
@@ -54,7 +57,7 @@ def portal_attempt(
     account = portal.account
     tracing = settings.keep_trace != "never"
     selectors_dir = settings.selectors_dir or SELECTORS_DIR
-    with new_context(browser, browser_settings, flow.PORTAL, account.username) as context:
+    with new_context(browser, browser_settings, flow.PORTAL, account.username, session) as context:
         log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
         resend = {glob for m in load_maps(flow.PORTAL, selectors_dir).values() for glob in m.resend_posts}
         retry_gateway_errors(context, settings.network_retries, resend_posts=sorted(resend), log=log)
@@ -81,7 +84,7 @@ def portal_attempt(
             if attempt.steps.on_page("login"):
                 read = None if read_captcha is None else _paused(attempt.steps, read_captcha, readings)
                 flow.login(attempt.steps, account.username, password, read_captcha=read)
-                save_login_state(context, browser_settings, flow.PORTAL, account.username)
+                save_login_state(context, browser_settings, flow.PORTAL, account.username, session)
             if tracing:
                 # Only now: a trace of the login would hold the password (DOM snapshots of the filled
                 # field, the login post) and the new session's Set-Cookie, kept with the evidence.

@@ -150,16 +150,18 @@ def _alive(pid: int, started: float) -> bool:
         return False
 
 
-def _state_file(settings: BrowserSettings, portal: str, username: str) -> Path:
-    return settings.state_dir / f"{portal}-{username}.json"
+def _state_file(settings: BrowserSettings, portal: str, username: str, session: int = 1) -> Path:
+    """The saved login of one of the account's sessions (see ``PortalSettings.max_sessions``)."""
+    suffix = "" if session <= 1 else f"-{session}"
+    return settings.state_dir / f"{portal}-{username}{suffix}.json"
 
 
 @contextmanager
 def new_context(
-    browser: Browser, settings: BrowserSettings, portal: str, username: str
+    browser: Browser, settings: BrowserSettings, portal: str, username: str, session: int = 1
 ) -> Iterator[BrowserContext]:
-    """A fresh context (memory stays flat over long runs) starting from the account's saved login."""
-    state = _state_file(settings, portal, username)
+    """A fresh context (memory stays flat over long runs) starting from the saved login of ``session``."""
+    state = _state_file(settings, portal, username, session)
     context = browser.new_context(
         storage_state=str(state) if state.is_file() else None,
         locale="vi-VN",
@@ -174,7 +176,9 @@ def new_context(
         context.close()
 
 
-def save_login_state(context: BrowserContext, settings: BrowserSettings, portal: str, username: str) -> Path:
+def save_login_state(
+    context: BrowserContext, settings: BrowserSettings, portal: str, username: str, session: int = 1
+) -> Path:
     """Keep the session cookies for the next dossier; the file grants access, so owner-only.
 
     It is the one file that may hold a session cookie: never evidence, never a log. Written here rather
@@ -183,6 +187,6 @@ def save_login_state(context: BrowserContext, settings: BrowserSettings, portal:
     """
     private_dir(settings.state_dir)
     os.chmod(settings.state_dir, DIR_MODE)  # the bot's own folder: an older, wider one is narrowed
-    path = _state_file(settings, portal, username)
+    path = _state_file(settings, portal, username, session)
     write_private(path, json.dumps(context.storage_state()))
     return path

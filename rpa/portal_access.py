@@ -60,10 +60,17 @@ class PortalAccess(Protocol):
 class BrowserPortal:
     """:class:`PortalAccess` in a real browser."""
 
-    def __init__(self, browser: Browser, browser_settings: BrowserSettings, settings: Settings) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        browser_settings: BrowserSettings,
+        settings: Settings,
+        session: Callable[[], int] = lambda: 1,
+    ) -> None:
         self.browser = browser
         self.browser_settings = browser_settings
         self.settings = settings
+        self.session = session  # the account's session slot the worker holds now (its own login)
 
     def submit(
         self,
@@ -76,7 +83,7 @@ class BrowserPortal:
     ) -> flow.Receipt:
         with portal_attempt(
             self.browser, self.browser_settings, self.settings, dossier_code,
-            read_captcha=read_captcha, start=flow.SUBMIT_PAGE,
+            read_captcha=read_captcha, start=flow.SUBMIT_PAGE, session=self.session(),
         ) as attempt:  # fmt: skip
             folder = attempt.evidence.folder
             on_evidence(folder)
@@ -101,8 +108,9 @@ class BrowserPortal:
         on_evidence: Callable[[Path], None],
     ) -> list[Found]:
         with portal_attempt(
-            self.browser, self.browser_settings, self.settings, dossier_code, start=flow.LOOKUP_PAGE
-        ) as attempt:
+            self.browser, self.browser_settings, self.settings, dossier_code,
+            start=flow.LOOKUP_PAGE, session=self.session(),
+        ) as attempt:  # fmt: skip
             on_evidence(attempt.evidence.folder)
             listed = flow.lookup(attempt.steps, id_number, _vn_day(since), _vn_day(until))
             found: list[Found] = []

@@ -290,6 +290,9 @@ class PortalRules:
         self.sessions = Slots(locks, f"{portal}-{account}-session", config.max_sessions)
         self._admission = Slots(locks, f"{portal}-admission", 1)
         self._clock = clock
+        self.session = 1
+        """The number (1..max_sessions) of the session slot held now: each has its own portal login,
+        so two workers never share one server-side session (and its draft application)."""
 
     def closed(self, now: datetime | None = None) -> HeldBack | None:
         """Why the portal takes no submission now (outside its working hours), or None when it does."""
@@ -310,6 +313,7 @@ class PortalRules:
         """Hold one of the account's session slots for the block; yields why not when none came free."""
         with self.sessions.hold(stop, 0.0) as held:
             if held:
+                self.session = held
                 yield None
                 return
         logger.bind(portal=self.portal).info(
@@ -318,6 +322,7 @@ class PortalRules:
         )  # fmt: skip
         with self.sessions.hold(stop, wait_s) as held:
             if held:
+                self.session = held
                 yield None
                 return
         if stop.is_set():

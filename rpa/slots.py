@@ -47,8 +47,13 @@ class Slots:
 
     def try_take(self) -> int | None:
         """Take a free slot now: its open file descriptor (close it to release), or None if all are held."""
+        taken = self._take()
+        return None if taken is None else taken[0]
+
+    def _take(self) -> tuple[int, int] | None:
+        """Take a free slot now: its open file descriptor and its number (1..count), or None."""
         private_dir(self.folder)
-        for path in self.paths():
+        for number, path in enumerate(self.paths(), start=1):
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -58,7 +63,7 @@ class Slots:
             # Who holds it, for the messages of those who wait (the lock, not this text, is the truth).
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(UTC).isoformat()}\n".encode(), 0)
-            return fd
+            return fd, number
         return None
 
     def holders(self) -> list[str]:
@@ -78,22 +83,22 @@ class Slots:
         return found
 
     @contextmanager
-    def hold(self, stop: StopLatch, wait_s: float | None, poll_s: float = 0.5) -> Iterator[bool]:
-        """Hold a slot for the ``with`` block; yields False when none came free within ``wait_s``
-        (None: no limit) or ``stop`` was set first.
+    def hold(self, stop: StopLatch, wait_s: float | None, poll_s: float = 0.5) -> Iterator[int]:
+        """Hold a slot for the ``with`` block; yields its number (1..count), or 0 when none came free
+        within ``wait_s`` (None: no limit) or ``stop`` was set first.
 
         ``flock`` cannot wait with a timeout, so a waiter retries every ``poll_s`` seconds, waking at
         once when ``stop`` is set.
         """
         deadline = None if wait_s is None else time.monotonic() + wait_s
-        fd = self.try_take()
-        while fd is None:
+        taken = self._take()
+        while taken is None:
             left = poll_s if deadline is None else min(poll_s, deadline - time.monotonic())
             if left <= 0 or stop.wait(left):
                 break
-            fd = self.try_take()
+            taken = self._take()
         try:
-            yield fd is not None
+            yield 0 if taken is None else taken[1]
         finally:
-            if fd is not None:
-                os.close(fd)  # closing the only descriptor of the open file releases the flock
+            if taken is not None:
+                os.close(taken[0])  # closing the only descriptor of the open file releases the flock

@@ -127,13 +127,13 @@ class Worker:
                 update={"state_dir": settings.work_dir / "browser-state"}
             )
         self.browser_settings: BrowserSettings = browser_settings
-        if portal is None:
-            assert browser is not None, "a worker needs a browser or a portal"
-            portal = BrowserPortal(browser, browser_settings, settings)
-        self.portal = portal
         self.breaker = Breaker(settings.work_dir, flow.PORTAL, settings.breaker_cooldown_s)
         self.stop = stop or StopLatch()  # set by SIGTERM: take no new transfer, end any wait
         self.rules = PortalRules(settings, flow.PORTAL, [FLOW])
+        if portal is None:
+            assert browser is not None, "a worker needs a browser or a portal"
+            portal = BrowserPortal(browser, browser_settings, settings, lambda: self.rules.session)
+        self.portal = portal
 
     @property
     def stop_requested(self) -> bool:
@@ -549,8 +549,9 @@ class Worker:
         assert self.browser is not None
         read = None if transfer is None else lambda image: self._ask_person(transfer, image)
         return portal_attempt(
-            self.browser, self.browser_settings, self.settings, dossier_code, read_captcha=read, start=start
-        )
+            self.browser, self.browser_settings, self.settings, dossier_code,
+            read_captcha=read, start=start, session=self.rules.session,
+        )  # fmt: skip
 
     def _ask_person(self, transfer: Transfer, image: bytes) -> str:
         """Put the transfer in ``waiting_human`` until a person reads the CAPTCHA (the bot never does)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ import yaml
 from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, TransferState
+from rpa.sandbox.cli import bot_config
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.selectors import SELECTORS_DIR
@@ -216,3 +218,37 @@ def test_an_answer_lost_after_the_portal_stored_the_application_is_settled_once(
     assert settled.receipt_code == application["receipt"]
     assert world.applications_of(number) == [application]
     assert len(world.sms(code)) == 1
+
+
+def test_two_workers_on_two_sessions_of_one_account_never_mix_their_applications(
+    make_world: Callable[..., World],
+) -> None:
+    """``max_sessions = 2``: two workers fill forms at once; each needs its own portal login, since the
+    portal keeps the draft application in the server-side session."""
+    world = make_world("two-sessions")
+    portals = copy.deepcopy(bot_config(world.running)["portals"])
+    portals["moj-lltp"]["max_sessions"] = 2
+    world.reconfigure(portals=portals)
+    first, second, third = _accepted(17, 3)
+    a, b, c = world.add(first, second, third)
+    assert world.rpa_json("transfer", a)["state"] == "written_back"  # session 1's login is saved
+
+    world.knobs(latency_ms=120)  # long enough for the two wizards to overlap step by step
+    try:
+        bots = [
+            subprocess.Popen(world.command("transfer", code, "--json"), cwd=world.root, env=world.env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for code in (b, c)
+        ]  # fmt: skip
+        for bot in bots:
+            out, err = bot.communicate(timeout=300)
+            assert bot.returncode == 0, out + err
+    finally:
+        world.knobs(latency_ms=0)
+    dossiers = world.dossiers()
+    for code, source in ((b, second), (c, third)):
+        (application,) = world.applications_of(dossiers[code]["identity_number"])
+        form = application["form"]
+        assert form["purpose"] == source.data["payload"]["purpose"], (code, form["purpose"])
+        assert form["fullName"].casefold() == source.data["applicant"]["full_name"].casefold(), code
+        assert world.transfer(code).receipt_code == application["receipt"]  # type: ignore[union-attr]
