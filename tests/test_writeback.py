@@ -14,7 +14,7 @@ from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import serve_app
-from rpa.writeback import already_written, write_back_receipt, write_back_status
+from rpa.writeback import NoLongerAccepted, already_written, write_back_receipt, write_back_status
 
 RECEIPT = "LLTP-51-2025-000123"
 NOTE = f"Đã chuyển Bộ Tư pháp, mã hồ sơ {RECEIPT}"
@@ -126,8 +126,11 @@ def test_refusals_and_bad_arguments(
     with pytest.raises(ValueError):
         write_back_status(client, code, 11, "", None)
     write_back_status(client, code, 10, "Đã trả kết quả", None)
-    with pytest.raises(ProvincialRefused, match="Hồ sơ đã trả kết quả") as info:
+    # A receipt is written only over "accepted": the bot refuses before the provincial system must.
+    with pytest.raises(NoLongerAccepted, match="trạng thái 10"):
         write_back_receipt(client, code, RECEIPT)
+    with pytest.raises(ProvincialRefused, match="Hồ sơ đã trả kết quả") as info:
+        write_back_status(client, code, 4, "Đang xử lý", RECEIPT)
     assert info.value.status_code == 409
     with pytest.raises(ProvincialRefused, match="Không tìm thấy hồ sơ"):
         write_back_receipt(client, code.replace("-0001", "-0999"), RECEIPT)

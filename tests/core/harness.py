@@ -88,7 +88,9 @@ class FakeMinistry:
     offset: timedelta = timedelta(0)  # the portal's clock minus the bot's
     plan: deque[str] = field(default_factory=deque)  # faults of the next final clicks ("ok" when empty)
     lookup_down: bool = False
-    during_fill: deque[Callable[[], None]] = field(default_factory=deque)  # run mid-attempt, once each
+    # Run once each with the dossier's code: in the middle of an attempt, and right after storing.
+    during_fill: deque[Callable[[str], None]] = field(default_factory=deque)
+    after_store: deque[Callable[[str], None]] = field(default_factory=deque)
     evidence: Path = Path("evidence")
     _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -104,13 +106,15 @@ class FakeMinistry:
         fault = self.plan.popleft() if self.plan else "ok"
         on_evidence(self.evidence)
         if self.during_fill:
-            self.during_fill.popleft()()  # e.g. the lease runs out and another worker acts meanwhile
+            self.during_fill.popleft()(dossier_code)  # e.g. the lease runs out and a rival acts meanwhile
         before_final_click(self.evidence)
         if fault == "killed_before_click":
             raise Killed(dossier_code)
         if fault == "lost_click":
             raise PortalError("connection reset before the portal got the final click")
         application = self._store(dossier_code, form, late=fault == "late")
+        if self.after_store:
+            self.after_store.popleft()(dossier_code)
         if fault in ("lost_answer", "late"):
             raise PortalError("HTTP 502 after the portal stored the application")
         if fault == "killed_after_click":
@@ -251,6 +255,8 @@ def settings_for(running: RunningSandbox, root: Path, **extra: Any) -> Settings:
         lookup_clock_skew_s=600.0,
         lease_s=300.0,
     )
+    for portal in config["portals"].values():
+        portal["max_sessions"] = 4  # workers of one test process: a rival must not wait for a slot
     config.update(extra)
     return Settings(**config)
 

@@ -66,12 +66,16 @@ class ExactlyOnce(RuleBasedStateMachine):
         self.withdrawn: set[str] = set()
         self.codes: list[str] = []
 
-    @initialize(seed=st.integers(1, 6), pairs=st.integers(1, 2))
-    def dossiers(self, seed: int, pairs: int) -> None:
-        """A few accepted dossiers, ``pairs`` of them with a second dossier of the same person."""
+    @initialize(seed=st.integers(1, 6), twins=st.lists(st.booleans(), min_size=1, max_size=2))
+    def dossiers(self, seed: int, twins: list[bool]) -> None:
+        """A few accepted dossiers, some with a second dossier of the same person: for another purpose
+        (``False``) or the very same one (``True``, which only the receipts held can tell apart)."""
         self.c.province.reset()
         base = accepted_dossiers(seed, 3)
-        twins = [same_person(base[i], f"Bổ sung hồ sơ du học lần {i + 2}") for i in range(pairs)]
+        twins = [
+            same_person(base[i], base[i].data["payload"]["purpose"] if same else f"Du học lần {i + 2}")
+            for i, same in enumerate(twins)
+        ]
         self.codes = self.c.province.add(*base, *twins)
         self.c.worker("intake").intake()
 
@@ -90,7 +94,7 @@ class ExactlyOnce(RuleBasedStateMachine):
         runs through the queue; then the first one reaches its final click."""
         rival = f"w{next(self.names)}"
 
-        def meanwhile() -> None:
+        def meanwhile(_: str) -> None:
             self.c.clock.advance(LEASE_S + 1)
             self.c.run(rival)
 
@@ -116,7 +120,18 @@ class ExactlyOnce(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.codes))
     @rule(data=st.data())
     def a_clerk_withdraws_a_dossier(self, data: st.DataObject) -> None:
-        code = data.draw(st.sampled_from(self.codes))
+        self._withdraw(data.draw(st.sampled_from(self.codes)))
+
+    @rule(when=st.sampled_from(["during_fill", "after_store"]), fault=st.sampled_from(FAULTS))
+    def a_clerk_withdraws_the_dossier_in_flight(self, when: str, fault: str) -> None:
+        """While the bot fills the form, or right after the ministry stored it."""
+        getattr(self.c.ministry, when).append(self._withdraw)
+        self.c.ministry.plan.append(fault)
+        self.c.run(f"w{next(self.names)}")
+        getattr(self.c.ministry, when).clear()
+        self.c.ministry.plan.clear()
+
+    def _withdraw(self, code: str) -> None:
         if self.c.province.status(code) == int(DossierStatus.ACCEPTED):
             self.c.client.set_status(code, WITHDRAWN, "Công dân xin rút hồ sơ", None, "clerk:model")
             self.withdrawn.add(code)
