@@ -354,7 +354,11 @@ class Worker:
             log.info("look-up postponed until {}", (since + grace).isoformat())
             done = self.ledger.record(transfer.id, actor=self.actor, next_attempt_at=since + grace)
             return Outcome.of(done)
-        submitted = self._submitted(transfer, since)
+        try:
+            submitted = self._submitted(transfer, since)
+        except Exception as exc:  # the provincial system failed: still uncertain, looked up next time
+            log.error("provincial read for the look-up failed, transfer stays uncertain: {!r}", exc)
+            return Outcome(transfer.dossier_code, transfer.state.value, error=str(exc))
         if submitted is None:
             return Outcome.of(self._to_review(transfer, "không đọc được hồ sơ để tra cứu trên cổng"))
         skew = timedelta(seconds=self.settings.lookup_clock_skew_s)
@@ -535,8 +539,7 @@ class Worker:
             if record.dossier is None:
                 return None
             form = map_dossier(record.dossier, require_files=False)
-        except Exception as exc:
-            logger.bind(transfer_id=transfer.id).error("provincial read for the look-up failed: {!r}", exc)
+        except BusinessError:  # the dossier no longer maps: a person must look
             return None
         finally:
             shutil.rmtree(attachments, ignore_errors=True)

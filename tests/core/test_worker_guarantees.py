@@ -210,3 +210,27 @@ def test_a_lookup_never_takes_the_receipt_of_the_same_persons_other_dossier(c: C
     assert y_receipt is not None
     assert c.ledger.find(x, FLOW).receipt_code != y_receipt  # type: ignore[union-attr]
     assert _state(c, x) is S.QUEUED
+
+
+def test_a_provincial_failure_while_settling_an_older_transfer_leaves_it_uncertain(
+    c: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transfer committed ``submitting`` before what was typed was recorded is settled from the
+    provincial dossier; when that read fails the transfer waits for the next look-up, the run goes on."""
+    (code,) = _queue(c)
+    transfer = c.ledger.claim("old", lease_s=1)
+    assert transfer is not None and transfer.submission is None
+    c.ledger.transition(transfer.id, S.SUBMITTING, actor="worker:old", worker_id="old", reason="click")
+    c.clock.advance(c.settings.settle_grace_s + 2)
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise PortalError("provincial API answered 503")
+
+    monkeypatch.setattr(c.source, "read", down)
+    (outcome,) = c.run("w")
+    assert outcome.state == "uncertain" and "503" in (outcome.error or "")
+    monkeypatch.undo()
+    c.clock.advance(c.settings.lease_s + 1)
+    c.ministry.plan.clear()
+    c.run("again")  # the click never happened: proved absent, queued again with a back-off
+    assert _state(c, code) is S.QUEUED and c.ministry.applications == []
