@@ -80,9 +80,10 @@ class ExactlyOnce(RuleBasedStateMachine):
         self.c.worker("intake").intake()
 
     # -- what happens -------------------------------------------------------------------------------------
-    @rule(faults=st.lists(st.sampled_from(FAULTS), max_size=3), one=st.booleans(), data=st.data())
+    @rule(faults=st.lists(st.sampled_from(FAULTS[1:]), max_size=3), one=st.booleans(), data=st.data())
     def a_worker_runs(self, faults: list[str], one: bool, data: st.DataObject) -> None:
-        """``rpa run --once`` (or a clerk's ``rpa transfer CODE``) with the portal doing ``faults``."""
+        """``rpa run --once`` (or a clerk's ``rpa transfer CODE``): the first final clicks meet
+        ``faults``, the rest go through ("ok")."""
         self.c.ministry.plan.extend(faults)
         code = data.draw(st.sampled_from(self.codes)) if one else None
         self.c.run(f"w{next(self.names)}", code)
