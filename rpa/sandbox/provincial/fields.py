@@ -15,11 +15,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.business_registration.model import ASSET_LABELS, vsic_catalogue
+from flows.business_registration.rules import format_vnd
 from rpa.domain import Channel, DossierStatus, IdentityKind, Sex
-from rpa.sandbox.provincial.labels import HINTS, label_for
+from rpa.sandbox.provincial.labels import HINTS, label_for, payload_kind, receipt_label
 from rpa.sandbox.provincial.views import to_local
 
-__all__ = ["DetailPage", "Leaf", "Section", "Table", "build_detail", "flatten", "parse_value", "unflatten"]
+__all__ = [
+    "BusinessDetailPage",
+    "DetailPage",
+    "Leaf",
+    "Section",
+    "Table",
+    "build_business_detail",
+    "build_detail",
+    "detail_page",
+    "flatten",
+    "parse_value",
+    "unflatten",
+]
 
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -99,17 +113,35 @@ def _hint(path: str, value: Any) -> str | None:
             return {"VN": "Việt Nam"}.get(value)
         if kind == "ethnicity":
             return {"01": "Kinh"}.get(value)
+        if kind == "vsic":
+            return vsic_catalogue().get(value)
+        if kind == "money" and isinstance(value, int):
+            return format_vnd(value)
+        if kind == "asset":
+            return ASSET_LABELS[value]
+        if kind == "accounting":
+            return {"independent": "Hạch toán độc lập", "dependent": "Hạch toán phụ thuộc"}[value]
+        if kind == "vat_method":
+            return _VAT_METHODS[value]
     except (ValueError, KeyError, TypeError):
         return None
     return None
 
 
+_VAT_METHODS = {
+    "deduction": "Phương pháp khấu trừ",
+    "direct_on_vat": "Phương pháp trực tiếp trên GTGT",
+    "direct_on_revenue": "Phương pháp trực tiếp trên doanh thu",
+}
+
+
 @dataclass(frozen=True)
 class Leaf:
-    """One scalar shown with its ``data-field``."""
+    """One scalar shown with its ``data-field``; ``receipt`` names the procedure's receipt codes."""
 
     path: str
     value: Any
+    receipt: str | None = None
 
     @property
     def type(self) -> str:
@@ -136,6 +168,9 @@ class Leaf:
 
     @property
     def label(self) -> str:
+        generic = ".".join("*" if part.isdigit() else part for part in self.path.split("."))
+        if self.receipt and generic in ("receipt_codes.*", "processing_log.*.receipt_code"):
+            return self.receipt
         return label_for(self.path)
 
     @property
@@ -145,9 +180,12 @@ class Leaf:
 
 @dataclass
 class Section:
+    """Labelled fields; an ``optional`` one is left off the page when it has none."""
+
     title: str
     anchor: str
     leaves: list[Leaf] = field(default_factory=list)
+    optional: bool = False
 
 
 @dataclass
@@ -173,10 +211,33 @@ class DetailPage:
     log: Table
     other: Section
 
+    @property
+    def blocks(self) -> list[Section | Table]:
+        """The sections and tables in the order the page shows them."""
+        return [
+            self.header,
+            self.applicant,
+            self.relatives,
+            self.residence,
+            self.request,
+            self.attachments,
+            self.receipt_codes,
+            self.log,
+            self.other,
+        ]
+
+
+@dataclass
+class BusinessDetailPage:
+    """A business-registration dossier, laid out as the seven parts of the application form."""
+
+    blocks: list[Section | Table]
+
 
 class _Leaves:
-    def __init__(self, api_dict: dict[str, Any]) -> None:
-        self._left = {path: Leaf(path, value) for path, value in flatten(api_dict)}
+    def __init__(self, api_dict: dict[str, Any], receipt: str | None = None) -> None:
+        self._receipt = receipt
+        self._left = {path: Leaf(path, value, receipt) for path, value in flatten(api_dict)}
 
     def take(self, *prefixes: str) -> list[Leaf]:
         taken = [
@@ -194,7 +255,9 @@ class _Leaves:
         return taken
 
     def table(self, title: str, anchor: str, prefix: str, source: Any, keys: list[str]) -> Table:
-        table = Table(title, anchor, [(key, label_for(f"{prefix}.0.{key}")) for key in keys])
+        table = Table(
+            title, anchor, [(key, Leaf(f"{prefix}.0.{key}", None, self._receipt).label) for key in keys]
+        )
         if isinstance(source, list):
             for index in range(len(source)):
                 row = [self._left.pop(f"{prefix}.{index}.{key}", None) for key in keys]
@@ -236,5 +299,63 @@ def build_detail(api_dict: dict[str, Any]) -> DetailPage:
     log = leaves.table(
         "Quá trình xử lý", "qua-trinh-xu-ly", "processing_log", api_dict.get("processing_log"), _LOG_KEYS
     )
-    other = Section("Thông tin khác", "khac", leaves.rest())
+    other = Section("Thông tin khác", "khac", leaves.rest(), optional=True)
     return DetailPage(header, applicant, relatives, residence, request, attachments, receipts, log, other)
+
+
+def build_business_detail(api_dict: dict[str, Any]) -> BusinessDetailPage:
+    """A business-registration dossier's page; every leaf lands in exactly one place, as in
+    :func:`build_detail` (whatever the payload holds, valid or not)."""
+    receipt = receipt_label(api_dict)
+    leaves = _Leaves(api_dict, receipt)
+    payload = api_dict.get("payload") if isinstance(api_dict.get("payload"), dict) else {}
+    assert isinstance(payload, dict)
+    attachments, log = api_dict.get("attachments"), api_dict.get("processing_log")
+
+    def part(title: str, anchor: str, *keys: str) -> Section:
+        return Section(title, anchor, leaves.take(*(f"payload.{key}" for key in keys)))
+
+    blocks: list[Section | Table] = [
+        Section("Thông tin hồ sơ", "thong-tin", leaves.take(*_HEADER_KEYS)),
+        Section("Người nộp hồ sơ (chủ sở hữu)", "nguoi-nop", leaves.take("applicant")),
+        part("1. Tên doanh nghiệp", "ten", "kind", "company_name", "foreign_name", "abbreviation"),
+        part("2. Trụ sở chính", "tru-so", "head_office", "phone", "email", "website"),
+        leaves.table(
+            "3. Ngành, nghề kinh doanh",
+            "nganh-nghe",
+            "payload.industries",
+            payload.get("industries"),
+            ["code", "main"],
+        ),
+        part("4. Vốn điều lệ", "von-dieu-le", "charter_capital"),
+    ]
+    contributions = leaves.table(
+        "Tài sản góp vốn",
+        "gop-von",
+        "payload.contributions",
+        payload.get("contributions"),
+        ["asset", "amount"],
+    )
+    contributions.extra += leaves.take("payload.contribution_deadline")  # in the payload's own order
+    blocks += [
+        contributions,
+        part("5. Chủ sở hữu", "chu-so-huu", "owner"),
+        part("6. Người đại diện theo pháp luật", "nguoi-dai-dien", "representatives"),
+        part("7. Đăng ký thuế", "dang-ky-thue", "tax"),
+        Section("Nội dung khác của yêu cầu", "yeu-cau-khac", leaves.take("payload"), optional=True),
+        leaves.table("Tệp đính kèm", "tep-dinh-kem", "attachments", attachments, _ATTACHMENT_KEYS),
+        Section(receipt, "ma-ho-so-dkkd", leaves.take("receipt_codes")),
+        leaves.table("Quá trình xử lý", "qua-trinh-xu-ly", "processing_log", log, _LOG_KEYS),
+        Section("Thông tin khác", "khac", leaves.rest(), optional=True),
+    ]
+    return BusinessDetailPage(blocks)
+
+
+_LAYOUTS = {"business_registration": build_business_detail}
+
+
+def detail_page(api_dict: dict[str, Any]) -> DetailPage | BusinessDetailPage:
+    """The page of a dossier, laid out for its procedure (by payload ``kind``; the judicial record's
+    layout for any other)."""
+    layout = _LAYOUTS.get(payload_kind(api_dict) or "")
+    return layout(api_dict) if layout is not None else build_detail(api_dict)

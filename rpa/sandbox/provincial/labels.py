@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["HINTS", "LABELS", "label_for"]
+from typing import Any
+
+__all__ = ["HINTS", "LABELS", "RECEIPT_LABELS", "label_for", "payload_kind", "receipt_label"]
 
 LABELS: dict[str, str] = {
     "code": "Mã hồ sơ",
@@ -48,7 +50,45 @@ LABELS: dict[str, str] = {
     "processing_log.*.status_to": "Sang trạng thái",
     "processing_log.*.note": "Nội dung",
     "processing_log.*.receipt_code": "Mã hồ sơ Bộ Tư pháp",
+    # Đăng ký thành lập công ty TNHH một thành viên (payload kind business_registration)
+    "payload.company_name": "Tên công ty viết bằng tiếng Việt",
+    "payload.foreign_name": "Tên công ty viết bằng tiếng nước ngoài",
+    "payload.abbreviation": "Tên công ty viết tắt",
+    "payload.phone": "Điện thoại trụ sở chính",
+    "payload.email": "Thư điện tử (email)",
+    "payload.website": "Website",
+    "payload.industries.*.code": "Mã ngành (VSIC cấp 4)",
+    "payload.industries.*.main": "Ngành chính",
+    "payload.charter_capital": "Vốn điều lệ (đồng)",
+    "payload.contributions.*.asset": "Loại tài sản góp vốn",
+    "payload.contributions.*.amount": "Giá trị (đồng)",
+    "payload.contribution_deadline": "Thời hạn góp vốn",
+    "payload.tax.start_date": "Ngày bắt đầu hoạt động",
+    "payload.tax.accounting": "Hình thức hạch toán",
+    "payload.tax.vat_method": "Phương pháp tính thuế GTGT",
+    "payload.tax.fiscal_year_start": "Năm tài chính bắt đầu từ ngày (dd/MM)",
+    "payload.tax.employees": "Tổng số lao động dự kiến",
+    "payload.tax.chief_accountant.full_name": "Kế toán trưởng/phụ trách kế toán — Họ và tên",
+    "payload.tax.chief_accountant.phone": "Kế toán trưởng/phụ trách kế toán — Điện thoại",
 }
+RECEIPT_LABELS: dict[str, str] = {
+    "business_registration": "Số hồ sơ đăng ký doanh nghiệp",
+}
+"""What a procedure's receipt codes are called where it is not the judicial record's "Mã hồ sơ Bộ Tư pháp"
+(keyed by payload kind)."""
+
+
+def payload_kind(data: dict[str, Any]) -> str | None:
+    """The payload ``kind`` of a raw dossier dict (which procedure it is), if it has one."""
+    payload = data.get("payload")
+    kind = payload.get("kind") if isinstance(payload, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+def receipt_label(data: dict[str, Any]) -> str:
+    """What the receipt code of the dossier ``data`` (raw dict) is called on the clerk's pages."""
+    return RECEIPT_LABELS.get(payload_kind(data) or "", LABELS["receipt_codes.*"])
+
 
 _ADDRESS = {
     "street": "Số nhà, đường phố",
@@ -66,7 +106,15 @@ _IDENTITY = {
     "issue_place": "Nơi cấp",
 }
 _RELATIVE = {"full_name": "Họ và tên", "birth_date": "Ngày/năm sinh"}
-_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
+_PERSON = {
+    "full_name": "Họ và tên",
+    "sex": "Giới tính",
+    "birth_date": "Ngày sinh",
+    "nationality": "Quốc tịch",
+    "ethnicity": "Dân tộc",
+    "title": "Chức danh",
+}
+_GROUPS: dict[str, tuple[str, dict[str, str]]] = {  # "{n}": the 1-based number of the group's list item
     "applicant.permanent_address": ("Nơi thường trú", _ADDRESS),
     "applicant.temporary_address": ("Nơi tạm trú", _ADDRESS),
     "payload.delivery.address": ("Địa chỉ nhận kết quả", _ADDRESS),
@@ -75,6 +123,14 @@ _GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "payload.father": ("Cha", _RELATIVE),
     "payload.mother": ("Mẹ", _RELATIVE),
     "payload.spouse": ("Vợ/chồng", _RELATIVE),
+    "payload.head_office": ("Trụ sở chính", _ADDRESS),
+    "payload.owner": ("Chủ sở hữu", _PERSON),
+    "payload.owner.identity": ("Chủ sở hữu — Giấy tờ", _IDENTITY),
+    "payload.owner.permanent_address": ("Chủ sở hữu — Nơi thường trú", _ADDRESS),
+    "payload.owner.contact_address": ("Chủ sở hữu — Địa chỉ liên lạc", _ADDRESS),
+    "payload.representatives.*": ("Người đại diện {n}", _PERSON),
+    "payload.representatives.*.identity": ("Người đại diện {n} — Giấy tờ", _IDENTITY),
+    "payload.representatives.*.contact_address": ("Người đại diện {n} — Địa chỉ liên lạc", _ADDRESS),
 }
 
 HINTS: dict[str, str] = {
@@ -93,6 +149,17 @@ HINTS: dict[str, str] = {
     "payload.residence_history.*.to_date": "until",
     "applicant.nationality": "nationality",
     "applicant.ethnicity": "ethnicity",
+    "payload.owner.sex": "sex",
+    "payload.owner.nationality": "nationality",
+    "payload.owner.ethnicity": "ethnicity",
+    "payload.representatives.*.sex": "sex",
+    "payload.representatives.*.nationality": "nationality",
+    "payload.industries.*.code": "vsic",
+    "payload.charter_capital": "money",
+    "payload.contributions.*.amount": "money",
+    "payload.contributions.*.asset": "asset",
+    "payload.tax.accounting": "accounting",
+    "payload.tax.vat_method": "vat_method",
 }
 """Which kind of human hint (label of a code) a path gets: full generic path first, then last key."""
 
@@ -105,10 +172,18 @@ def label_for(path: str) -> str:
     head, _, last = generic.rpartition(".")
     if head in _GROUPS:
         group, names = _GROUPS[head]
-        return f"{group} — {names.get(last, last)}"
+        number = next((int(part) + 1 for part in path.split(".") if part.isdigit()), None)
+        return f"{group.replace('{n}', str(number))} — {names.get(last, last)}"
     if generic in _GROUPS:
         return _GROUPS[generic][0]
-    if head in ("payload.residence_history", "attachments", "processing_log"):
+    if head in (
+        "payload.residence_history",
+        "attachments",
+        "processing_log",
+        "payload.industries",
+        "payload.contributions",
+        "payload.representatives",
+    ):
         index = path.rsplit(".", 1)[-1]
         return f"{label_for(head)} (dòng {int(index) + 1})" if index.isdigit() else path
     return {
@@ -120,4 +195,9 @@ def label_for(path: str) -> str:
         "payload.authorised_person": "Người được ủy quyền",
         "payload.delivery": "Nhận kết quả",
         "applicant": "Người yêu cầu",
+        "payload.industries": "Ngành, nghề kinh doanh",
+        "payload.contributions": "Tài sản góp vốn",
+        "payload.representatives": "Người đại diện theo pháp luật",
+        "payload.tax": "Đăng ký thuế",
+        "payload.tax.chief_accountant": "Kế toán trưởng/phụ trách kế toán",
     }.get(generic, path)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from rpa.sandbox.provincial.labels import payload_kind
+
 __all__ = ["MAX_LENGTH", "SENDER", "compose_sms", "fold_diacritics"]
 
 SENDER = "UBND tinh Quang Ngai"
@@ -32,6 +34,8 @@ _EVENTS = {
     10: "da tra ket qua, moi danh gia muc do hai long",
 }
 _FORWARDED = "da duoc chuyen Bo Tu phap"
+_FORWARDED_BY_KIND = {"business_registration": "da duoc chuyen Phong Dang ky kinh doanh"}
+"""Where a procedure other than the judicial record forwards its dossiers (by payload kind)."""
 
 
 def fold_diacritics(text: str) -> str:
@@ -59,7 +63,7 @@ def compose_sms(data: dict[str, Any], code: str, status: int, receipt_code: str 
     assert isinstance(applicant, dict)
     name = " ".join(fold_diacritics(str(applicant.get("full_name") or "")).upper().split())
     if status == 4 and receipt_code:
-        event = _FORWARDED
+        event = _FORWARDED_BY_KIND.get(payload_kind(data) or "", _FORWARDED)
     else:
         event = _EVENTS.get(status, "da thay doi trang thai").format(due=_due_date(data))
     if receipt_code:

@@ -13,7 +13,8 @@ from rpa.clock import vn_now
 from rpa.domain import Channel, DossierStatus
 from rpa.sandbox.provincial.auth import Account, web_user
 from rpa.sandbox.provincial.excel import export_dossiers
-from rpa.sandbox.provincial.fields import build_detail
+from rpa.sandbox.provincial.fields import detail_page
+from rpa.sandbox.provincial.labels import receipt_label
 from rpa.sandbox.provincial.query import web_filters
 from rpa.sandbox.provincial.store import FINISHED_STATUSES, ProvincialStore
 from rpa.sandbox.provincial.views import DossierView, NotFound, StoreError, to_local
@@ -170,8 +171,9 @@ def dossier_detail(code: str, request: Request, user: WebUser) -> Response:
         return _render(request, "error.html", {"message": error.message}, status_code=404)
     context = {
         "view": view,
-        "detail": build_detail(view.as_api()),
+        "detail": detail_page(view.as_api()),
         "status_label": DossierStatus(view.status).label,
+        "receipt_label": receipt_label(view.data),
         "statuses": list(DossierStatus),
         "flash": request.session.pop("flash", None),
     }
