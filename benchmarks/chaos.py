@@ -87,7 +87,8 @@ from typing import Any
 import httpx
 import psutil
 
-from flows.judicial_record_form import JudicialRecordForm, map_raw
+from flows.judicial_record import FLOW
+from flows.judicial_record.form import JudicialRecordForm
 from rpa.alerts import read_alerts
 from rpa.clock import VN
 from rpa.config import Settings, write_config
@@ -95,11 +96,11 @@ from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
 from rpa.evidence import sha256_of
 from rpa.ledger import Event, Ledger, Transfer, TransferState
+from rpa.procedures import read_form
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.seed import generate
 from rpa.sandbox.seed_names import PURPOSES
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
-from rpa.worker import FLOW
 
 S = TransferState
 PORTAL = "moj-lltp"
@@ -680,7 +681,7 @@ def check(
 
     with box.provincial_api() as client:
         for code in valid_all:
-            expected[code] = map_raw(
+            expected[code] = read_form(
                 before[code]["data"],
                 attachments_dir=box.download_attachments(client, code, root / "check" / code),
             )
@@ -726,7 +727,7 @@ def check(
         parked = 0
         for code in flawed:
             try:
-                map_raw(
+                read_form(
                     before[code]["data"],
                     attachments_dir=box.download_attachments(client, code, root / "check" / code),
                 )

@@ -52,9 +52,10 @@ import httpx
 import psutil
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from flows.judicial_record_form import FormAddress, JudicialRecordForm, map_raw
+from flows.judicial_record.form import FormAddress, JudicialRecordForm
 from rpa.config import load_settings, write_config
 from rpa.domain import DossierStatus
+from rpa.procedures import read_form
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.records import SeededDossier
@@ -84,7 +85,7 @@ def floor_form(dossier: SeededDossier, folder: Path) -> JudicialRecordForm:
     folder.mkdir(parents=True, exist_ok=True)
     for file in dossier.files:
         (folder / Path(file.name).name).write_bytes(file.content)
-    return map_raw(dossier.data, attachments_dir=folder)
+    return read_form(dossier.data, attachments_dir=folder)
 
 
 # ---- the floor: a minimal hand-written Playwright script ---------------------------------------------

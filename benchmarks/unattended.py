@@ -50,12 +50,12 @@ import psutil
 from chaos import Sandbox, machine, progress
 from openpyxl import load_workbook
 
+from flows.judicial_record import FLOW
 from rpa.config import write_config
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, Transfer, TransferState
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.serving import start_sandbox
-from rpa.worker import FLOW
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = TransferState

@@ -11,12 +11,12 @@ from typing import Any
 from loguru import logger
 from playwright.sync_api import Browser, Page
 
-from flows import judicial_record as flow
 from rpa.browser import BrowserSettings, new_context, save_login_state
 from rpa.config import Settings
 from rpa.evidence import AttemptEvidence
 from rpa.network import retry_gateway_errors
-from rpa.selectors import SELECTORS_DIR, load_maps
+from rpa.procedures import Procedure
+from rpa.selectors import load_maps
 from rpa.steps import Steps, open_portal
 
 __all__ = ["Attempt", "portal_attempt"]
@@ -36,13 +36,14 @@ def portal_attempt(
     browser: Browser,
     browser_settings: BrowserSettings,
     settings: Settings,
+    procedure: Procedure,
     dossier_code: str,
     *,
     read_captcha: Callable[[bytes], str] | None = None,
     start: str = "home",
     session: int = 1,
 ) -> Iterator[Attempt]:
-    """Open the portal in a new context (saved login reused), log in if needed, keep evidence.
+    """Open ``procedure``'s portal in a new context (saved login reused), log in if needed, keep evidence.
 
     ``session`` is the account's session slot the caller holds: each slot keeps its own login.
 
@@ -53,13 +54,14 @@ def portal_attempt(
     """
     evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code)
     deadline = time.monotonic() + settings.dossier_timeout_s
-    portal = settings.portals[flow.PORTAL]
+    name = procedure.portal
+    portal = settings.portals[name]
     account = portal.account
     tracing = settings.keep_trace != "never"
-    selectors_dir = settings.selectors_dir or SELECTORS_DIR
-    with new_context(browser, browser_settings, flow.PORTAL, account.username, session) as context:
+    selectors_dir = settings.selectors_dir or procedure.selectors_dir
+    with new_context(browser, browser_settings, name, account.username, session) as context:
         log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
-        resend = {glob for m in load_maps(flow.PORTAL, selectors_dir).values() for glob in m.resend_posts}
+        resend = {glob for m in load_maps(name, selectors_dir).values() for glob in m.resend_posts}
         retry_gateway_errors(context, settings.network_retries, resend_posts=sorted(resend), log=log)
         page = context.new_page()
         attempt: Attempt | None = None
@@ -70,7 +72,7 @@ def portal_attempt(
             attempt = Attempt(
                 open_portal(
                     page,
-                    flow.PORTAL,
+                    name,
                     portal.base_url,
                     start=start,
                     evidence=evidence,
@@ -83,8 +85,8 @@ def portal_attempt(
             )
             if attempt.steps.on_page("login"):
                 read = None if read_captcha is None else _paused(attempt.steps, read_captcha, readings)
-                flow.login(attempt.steps, account.username, password, read_captcha=read)
-                save_login_state(context, browser_settings, flow.PORTAL, account.username, session)
+                procedure.login(attempt.steps, account.username, password, read_captcha=read)
+                save_login_state(context, browser_settings, name, account.username, session)
             if tracing:
                 # Only now: a trace of the login would hold the password (DOM snapshots of the filled
                 # field, the login post) and the new session's Set-Cookie, kept with the evidence.

@@ -19,9 +19,9 @@ import typer
 
 from rpa.clock import VN
 from rpa.config import Settings, load_settings
-from rpa.errors import RpaError
+from rpa.errors import BusinessError, RpaError
 from rpa.sandbox.cli import sandbox_app
-from rpa.worker import FLOW, Outcome
+from rpa.worker import Outcome
 
 app = typer.Typer(
     no_args_is_help=True, help="motcua-rpa: bots between the one-stop system and ministry portals."
@@ -100,15 +100,18 @@ def transfer(
             if dry_run:
                 outcome = worker.dry_run(code)
             else:
-                current = worker.ledger.enqueue(code, FLOW, actor=actor)
+                flow = worker.procedure_for(code).name
+                current = worker.ledger.enqueue(code, flow, actor=actor)
                 if current.state in (TransferState.FAILED_BUSINESS, TransferState.FAILED_SYSTEM):
                     worker.ledger.transition(
                         current.id, TransferState.QUEUED, actor=actor, reason="cán bộ gửi lại"
                     )
                 outcomes = worker.work(dossier_code=code)
-                found = worker.ledger.find(code, FLOW)
+                found = worker.ledger.find(code, flow)
                 assert found is not None
                 outcome = outcomes[-1] if outcomes else Outcome.of(found)
+    except BusinessError as exc:  # no procedure of this installation takes the dossier
+        outcome = Outcome(code, "failed_business", reasons=(str(exc),))
     except RpaError as exc:
         outcome = Outcome(code, "failed_system", error=str(exc))
     if as_json:
@@ -121,7 +124,7 @@ def transfer(
 def _print_outcome(outcome: Outcome) -> None:
     line = f"{outcome.dossier_code}: {outcome.state}"
     if outcome.receipt_code:
-        line += f" (mã hồ sơ Bộ Tư pháp {outcome.receipt_code})"
+        line += f" (mã hồ sơ của Bộ {outcome.receipt_code})"
     typer.echo(line)
     for reason in outcome.reasons:
         typer.echo(f"  - {reason}")
@@ -257,7 +260,7 @@ def runs_show(
     from rpa.ledger import Ledger
 
     with Ledger(_settings(config).ledger_url) as ledger:
-        found = ledger.find(code, FLOW)
+        found = ledger.find(code)
         if found is None:
             typer.echo(f"no transfer for dossier {code}", err=True)
             raise typer.Exit(EXIT_SYSTEM)
@@ -284,10 +287,15 @@ def runs_show(
         typer.echo(f"  - {reason}")
     if found.due_on is not None:
         typer.echo(f"  Hạn giải quyết: {found.due_on:%d/%m/%Y} ({found.deadline_days} ngày làm việc)")
+    from rpa.procedures import named
+
+    procedure = named(found.flow)
+    agency = procedure.agency if procedure else "Bộ"
     if found.supplement_reason and found.national_status == 5:
-        typer.echo(f"  Bộ Tư pháp yêu cầu bổ sung: {found.supplement_reason}")
+        typer.echo(f"  {agency} yêu cầu bổ sung: {found.supplement_reason}")
     if found.certificate_number:
-        typer.echo(f"  Số phiếu: {found.certificate_number}")
+        name = procedure.certificate_name if procedure else "số giấy tờ"
+        typer.echo(f"  {name[:1].upper()}{name[1:]}: {found.certificate_number}")
     for e in trail:
         typer.echo(f"  {e['at'][:19]}  {e['from'] or '':<14} → {e['to']:<14} {e['actor']:<24} {e['reason']}")
         for path in e["evidence"]:
@@ -311,16 +319,16 @@ def runs_settle(
     With ``--receipt`` the transfer becomes ``submitted`` and the next run writes the receipt back;
     with ``--absent`` it is queued and typed again. Exit 2 when the request does not fit the transfer.
     """
-    from flows.judicial_record import RECEIPT_CODE
     from rpa.ledger import Ledger, TransferState
     from rpa.ledger import clerk as clerk_actor
+    from rpa.procedures import get_procedure
 
     if (receipt is None) == (not absent):
         typer.echo("Cần đúng một trong hai: --receipt MÃ hoặc --absent", err=True)
         raise typer.Exit(EXIT_BUSINESS)
     actor = clerk_actor(clerk or getpass.getuser())
     with Ledger(_settings(config).ledger_url) as ledger:
-        found = ledger.find(code, FLOW)
+        found = ledger.find(code)
         if found is None or found.state is not TransferState.NEEDS_REVIEW:
             state = "không có" if found is None else found.state.value
             typer.echo(f"Hồ sơ {code} không chờ đối chiếu (trạng thái: {state})", err=True)
@@ -328,7 +336,10 @@ def runs_settle(
         if receipt is not None:
             receipt = receipt.strip()
             holder = ledger.holder_of(receipt)
-            if not RECEIPT_CODE.fullmatch(receipt) or holder not in (None, found.id):
+            if not get_procedure(found.flow).receipt_code.fullmatch(receipt) or holder not in (
+                None,
+                found.id,
+            ):
                 why = "đã thuộc hồ sơ khác" if holder not in (None, found.id) else "sai định dạng"
                 typer.echo(f"Mã hồ sơ Bộ {receipt!r} {why}", err=True)
                 raise typer.Exit(EXIT_BUSINESS)
@@ -427,30 +438,72 @@ def captcha_answer(
     typer.echo(f"answer recorded for {request_id}; the bot goes on")
 
 
+PortalArgument = Annotated[
+    str | None, typer.Argument(help="A portal's name; every portal of the installed procedures when omitted.")
+]
+
+
+def _portals(portal: str | None) -> list[str]:
+    from rpa.procedures import portals
+
+    return [portal] if portal is not None else list(portals())
+
+
 @breaker_app.command("status")
-def breaker_status(
-    portal: Annotated[str, typer.Argument()] = "moj-lltp", config: ConfigOption = None
-) -> None:
+def breaker_status(portal: PortalArgument = None, config: ConfigOption = None) -> None:
     """Whether the bots are holding dossiers back from PORTAL, since when and why."""
     from rpa.breaker import Breaker
 
     settings = _settings(config)
-    state = Breaker(settings.work_dir, portal, settings.breaker_cooldown_s).state()
-    typer.echo(
-        f"{portal}: closed (in use)"
-        if state is None
-        else f"{portal}: open since {state.opened_at}: {state.reason}"
-    )
+    for name in _portals(portal):
+        state = Breaker(settings.work_dir, name, settings.breaker_cooldown_s).state()
+        typer.echo(
+            f"{name}: closed (in use)"
+            if state is None
+            else f"{name}: open since {state.opened_at}: {state.reason}"
+        )
 
 
 @breaker_app.command("reset")
-def breaker_reset(portal: Annotated[str, typer.Argument()] = "moj-lltp", config: ConfigOption = None) -> None:
+def breaker_reset(portal: PortalArgument = None, config: ConfigOption = None) -> None:
     """Let the bots use PORTAL again now (after its selector map was fixed)."""
     from rpa.breaker import Breaker
 
     settings = _settings(config)
-    was_open = Breaker(settings.work_dir, portal, settings.breaker_cooldown_s).close()
-    typer.echo(f"{portal}: closed" + ("" if was_open else " (it was not open)"))
+    for name in _portals(portal):
+        was_open = Breaker(settings.work_dir, name, settings.breaker_cooldown_s).close()
+        typer.echo(f"{name}: closed" + ("" if was_open else " (it was not open)"))
+
+
+@app.command()
+def procedures(as_json: JsonOption = False, config: ConfigOption = None) -> None:
+    """The procedures installed: provincial procedure codes, portal, selector maps and UI versions,
+    whether each runs here and whether its portal answers (with a configuration)."""
+    from rpa.procedures.listing import describe_procedures
+
+    settings: Settings | None = None
+    try:
+        settings = load_settings(config)
+    except RpaError as exc:
+        if config is not None:  # a named file that cannot be read is an error; no file at all is not
+            typer.echo(f"configuration error: {exc}", err=True)
+            raise typer.Exit(EXIT_SYSTEM) from None
+    infos = describe_procedures(settings)
+    if as_json:
+        _print_json([info.to_dict() for info in infos])
+        return
+    for info in infos:
+        runs = "đang chạy" if info.active else "không chạy (chưa cấu hình cổng hoặc đã tắt)"
+        typer.echo(f"{info.name}: {info.title} — {info.agency}, cổng {info.portal}; {runs}")
+        typer.echo(f"  mã thủ tục: {', '.join(info.procedure_codes)}")
+        versions = ", ".join(f"v{m['version']} {m['path']}" for m in info.selector_maps) or "không có"
+        typer.echo(
+            f"  bản đồ giao diện: {versions}"
+            + (f" (lỗi: {info.selector_error})" if info.selector_error else "")
+        )
+        if info.portal_url is not None:
+            answer = "trả lời" if info.portal_answers else "không trả lời"
+            typer.echo(f"  cổng {info.portal_url}: {answer} ({info.portal_detail})")
 
 
 @flows_app.command("check")

@@ -1,6 +1,6 @@
 """Configuration: a TOML file plus ``RPA_*`` environment variables (pydantic-settings).
 
-Precedence, highest first: environment variables (``RPA_PORTALS__MOJ_LLTP__PASSWORD``...), the TOML file
+Precedence, highest first: environment variables (``RPA_PROVINCIAL__ACCOUNT__PASSWORD``...), the TOML file
 (``--config FILE`` or ``RPA_CONFIG``), defaults. A file that holds a password must be readable by its owner
 only, as SSH insists for private keys, because it grants access to a ministry account.
 """
@@ -31,6 +31,7 @@ from rpa.retry import RetryPolicy
 __all__ = [
     "Account",
     "PortalSettings",
+    "ProcedureSettings",
     "ScheduleSettings",
     "Settings",
     "SourceSettings",
@@ -63,6 +64,13 @@ class PortalSettings(BaseModel):
     max_sessions: int = 1  # concurrent logged-in sessions of the account (ministries often allow one)
 
 
+class ProcedureSettings(BaseModel):
+    """One procedure plug-in as this province runs it (``[procedures.<name>]``)."""
+
+    enabled: bool = True
+    procedure_codes: list[str] | None = None  # the province's codes of it; None = the plug-in's own
+
+
 class ScheduleSettings(BaseModel):
     """What ``rpa scheduler`` runs and how often (Asia/Ho_Chi_Minh wall-clock times)."""
 
@@ -80,6 +88,8 @@ class Settings(BaseSettings):
 
     provincial: SourceSettings
     portals: dict[str, PortalSettings] = Field(default_factory=dict)
+    # A registered procedure runs when its portal has settings here and it is not disabled:
+    procedures: dict[str, ProcedureSettings] = Field(default_factory=dict)
     ledger_url: str = "sqlite:///rpa-ledger.sqlite"
     recordings_dir: Path = Path("recordings")
     work_dir: Path = Path("rpa-work")  # downloaded attachments (deleted after each dossier), login state

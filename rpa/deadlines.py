@@ -1,9 +1,8 @@
-"""Legal deadlines of judicial-record applications, counted in Vietnamese working days.
+"""Legal deadlines of ministry applications, counted in Vietnamese working days.
 
-The ministry has 10 working days to issue a certificate, 15 when the person lived in several
-provinces, lived abroad, or is a foreigner (``../shared/docs/domain.md``). Working days are Monday to
-Friday minus public holidays; days spent waiting for a supplement do not count, so the due date moves
-on by the working days the application spent there (:func:`extend_for_pause`).
+Each procedure says how many working days its ministry has (``Procedure.deadline_days``). Working
+days are Monday to Friday minus public holidays; days spent waiting for a supplement do not count,
+so the due date moves on by the working days the application spent there (:func:`extend_for_pause`).
 
 Every function takes ``holidays``: the configured ``Settings.holidays`` when the province keeps its
 own list, or ``None`` for the built-in table :data:`HOLIDAYS`.
@@ -11,25 +10,17 @@ own list, or ``None`` for the built-in table :data:`HOLIDAYS`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Final
 
 from loguru import logger
-from vietnamadminunits.converter.converter_2025 import DICT_PROVINCE
 
-from flows.judicial_record_form import JudicialRecordForm
 from rpa.clock import VN
-from rpa.text import fold
 
 __all__ = [
-    "DEADLINE_DAYS",
     "HOLIDAYS",
-    "LONG_DEADLINE_DAYS",
     "add_working_days",
-    "deadline_days",
     "due_date",
     "extend_for_pause",
     "is_overdue",
@@ -38,9 +29,6 @@ __all__ = [
     "working_days_between",
 ]
 
-DEADLINE_DAYS: Final = 10
-LONG_DEADLINE_DAYS: Final = 15
-"""Several provinces, abroad, or a foreigner (Law on Judicial Records, art. 48)."""
 
 _HOLIDAY_TABLE: Final[dict[int, tuple[str, ...]]] = {
     # Weekdays off only (a holiday on a weekend shows as its compensatory weekday). The government's
@@ -148,48 +136,3 @@ def clock_running(national_status: int | None) -> bool:
     dossier in those statuses is never overdue, whatever its due date.
     """
     return national_status in (None, 4)
-
-
-def deadline_days(form: JudicialRecordForm) -> int:
-    """10 working days, or 15 for a foreigner or someone who lived abroad or in several provinces.
-
-    Provinces are read from the end of each residence address ("…, Tỉnh Quảng Ngãi") and compared as
-    they are today: a former province merged in 2025 counts as the province it is now part of (a life
-    in Kon Tum and then in Quảng Ngãi is one province for the records office that checks it). An
-    address naming no Vietnamese province is taken as abroad.
-    """
-    if form.nationalityId.strip().upper() != "VN":
-        return LONG_DEADLINE_DAYS
-    provinces = {_province_of(row.address) for row in form.residences}
-    if None in provinces or len(provinces) > 1:
-        return LONG_DEADLINE_DAYS
-    return DEADLINE_DAYS
-
-
-_TYPE_WORDS = re.compile(r"^(tinh|thanhpho|tp)(?=[a-z])")
-_FORMER_NAMES: Final = {"thuathienhue": "hue"}
-"""Names citizens still write for a province renamed before the 2025 tables were made."""
-
-
-def _key(name: str) -> str:
-    """``Tỉnh Quảng Ngãi``, ``Quảng Ngãi``, ``QUANG NGAI`` → ``quangngai``."""
-    return _TYPE_WORDS.sub("", re.sub(r"[^0-9a-z]", "", fold(name).lower()))
-
-
-@cache
-def _current_province() -> dict[str, str]:
-    """Key of every former and current province → key of the province it is today."""
-    table = {_key(new): _key(new) for new in DICT_PROVINCE}
-    table.update({_key(old): _key(new) for new, olds in DICT_PROVINCE.items() for old in olds})
-    table.update({old: table[new] for old, new in _FORMER_NAMES.items()})
-    return table
-
-
-def _province_of(address: str) -> str | None:
-    """The province (as it is today) an address names in its last parts, or None."""
-    table = _current_province()
-    last_two = address.split(",")[-2:]  # the province ends the address, or comes before "Việt Nam"
-    for part in reversed(last_two):
-        if (found := table.get(_key(part))) is not None:
-            return found
-    return None

@@ -1,9 +1,10 @@
 """``rpa demo``: the whole product on the embedded sandbox, end to end, in one command.
 
-It starts both sandbox systems in-process, seeds dossiers (some deliberately flawed), transfers every
-one of them with a real headless Chromium, and checks that each ended where it should: valid dossiers
-submitted once and written back (so the citizen got an SMS), flawed ones parked for a clerk with their
-reasons and nothing typed into the ministry portal.
+It starts the sandbox systems in-process (the provincial one-stop system and every ministry portal),
+seeds dossiers of every procedure (some deliberately flawed), transfers every one of them with a real
+headless Chromium, and checks that each ended where it should: valid dossiers submitted once and
+written back (so the citizen got an SMS), flawed ones parked for a clerk with their reasons and
+nothing submitted to a ministry portal.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rpa.config import Settings, load_settings, write_config
 from rpa.domain import DossierStatus
 from rpa.ledger import STATE_LABELS, TransferState
 from rpa.private_files import private_dir, write_private
+from rpa.procedures import active_procedures, portals, procedure_codes
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.serving import sandbox
 from rpa.session import open_worker
@@ -64,11 +66,13 @@ def _label(state: str) -> str:
 
 def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
     """Run the demo; 0 when every dossier ended in its expected state."""
-    console = Console(width=None if Console().is_terminal else 140)
+    console = Console(width=None if Console().is_terminal else 160)
     _fresh(data_dir)
     with sandbox(data_dir / "sandbox") as running:
-        provincial, moj = running.urls["provincial"], running.urls["moj-lltp"]
-        httpx.post(f"{moj}/_sandbox/knobs", json={"captcha": False}, timeout=10).raise_for_status()
+        provincial = running.urls["provincial"]
+        ministries = {name: running.urls[name] for name in portals() if name in running.urls}
+        for url in ministries.values():  # nobody sits at the demo to read a CAPTCHA
+            httpx.post(f"{url}/_sandbox/knobs", json={"captcha": False}, timeout=10).raise_for_status()
         httpx.post(f"{provincial}/_sandbox/seed", json={"seed": seed, "dossiers": dossiers}, timeout=120)
         listed = httpx.get(f"{provincial}/_sandbox/dossiers", timeout=30).json()
         seeded: dict[str, dict[str, Any]] = {d["code"]: d for d in listed}
@@ -80,13 +84,18 @@ def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
         )
         write_config(data_dir / "rpa.toml", config)
         settings = load_settings(data_dir / "rpa.toml")
-        console.print(f"Sandbox: provincial {provincial}/  ·  Bộ Tư pháp {moj}/")
+        shown = "  ·  ".join(f"{name} {url}/" for name, url in ministries.items())
+        console.print(f"Sandbox: provincial {provincial}/  ·  {shown}")
         outcomes = _transfer_all(settings, console)
-        applications = httpx.get(f"{moj}/_sandbox/applications", timeout=30).json()
+        applications = {
+            name: httpx.get(f"{url}/_sandbox/applications", timeout=30).json()
+            for name, url in ministries.items()
+        }
         sms = httpx.get(f"{provincial}/_sandbox/sms", timeout=30).json()
+    titles = {code: p.title for p in active_procedures(settings) for code in procedure_codes(settings, p)}
     by_code = {o.dossier_code: o for o in outcomes}
     table = Table(title="Kết quả chuyển hồ sơ (transfer results)")
-    for column in ("Hồ sơ", "Lỗi cố ý (flaw)", "Trạng thái", "Mã hồ sơ Bộ Tư pháp / lý do", "OK"):
+    for column in ("Hồ sơ", "Thủ tục", "Lỗi cố ý (flaw)", "Trạng thái", "Mã hồ sơ của Bộ / lý do", "OK"):
         table.add_column(column, overflow="fold")
     all_ok = True
     for code, dossier in sorted(seeded.items()):
@@ -94,15 +103,18 @@ def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
         ok = outcome.state == _expected_state(dossier)
         all_ok &= ok
         detail = outcome.receipt_code or "; ".join(outcome.reasons) or outcome.error or ""
-        table.add_row(code, dossier["flaw"] or "—", _label(outcome.state), detail, "✓" if ok else "✗")
+        title = titles.get(dossier["procedure_code"], dossier["procedure_code"])
+        table.add_row(code, title, dossier["flaw"] or "—", _label(outcome.state), detail, "✓" if ok else "✗")
     console.print(table)
     expected = Counter(_expected_state(d) for d in seeded.values())
+    received = ", ".join(f"{name} {len(apps)}" for name, apps in applications.items())
     console.print(
         f"{expected['written_back']} valid accepted dossiers, {expected['failed_business']} flawed, "
-        f"{expected[NOT_ACCEPTED]} not yet accepted by a clerk; the ministry portal received "
-        f"{len(applications)} applications; {len(sms)} SMS sent to citizens."
+        f"{expected[NOT_ACCEPTED]} not yet accepted by a clerk; the ministry portals received "
+        f"{sum(len(a) for a in applications.values())} applications ({received}); "
+        f"{len(sms)} SMS sent to citizens."
     )
-    all_ok &= len(applications) == expected["written_back"]
+    all_ok &= sum(len(a) for a in applications.values()) == expected["written_back"]
     console.print(f"Evidence: {settings.recordings_dir.resolve()}  ·  log: {settings.log_file}")
     console.print(
         "[green]Every dossier ended as expected.[/green]" if all_ok else "[red]Unexpected results.[/red]"
@@ -116,7 +128,7 @@ def _transfer_all(settings: Settings, console: Console) -> list[Outcome]:
         queued = worker.intake()
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
-            task = progress.add_task("Chuyển hồ sơ sang Bộ Tư pháp", total=len(queued))
+            task = progress.add_task("Chuyển hồ sơ sang các Bộ", total=len(queued))
             while not worker.stop_requested and (transfer := worker.claim()) is not None:
                 progress.update(task, description=f"Hồ sơ {transfer.dossier_code}")
                 outcome = worker.perform(transfer)

@@ -304,7 +304,7 @@ class AttemptEvidence:
         Args:
             outcome: how the attempt ended, e.g. ``submitted``, ``portal_error``, ``invalid``.
             finished: when (default now).
-            extra: more JSON-serialisable facts, e.g. ``receipt="51-LLTP-2611-000042"``.
+            extra: more JSON-serialisable facts, e.g. ``receipt="<the portal's receipt code>"``.
 
         The manifest holds: ``dossier_code``, ``attempt``, ``started``, ``finished`` (ISO 8601, Vietnam
         time), ``outcome``, ``files`` (``[{name, sha256, size}]`` of every other file in the folder),

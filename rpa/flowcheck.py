@@ -1,7 +1,9 @@
 """``rpa flows check``: every flow's logical names exist in every map of its portal, without a browser.
 
-A flow module in ``flows/`` takes part when it assigns ``PORTAL = "<portal>"``. The names it uses are
-read from its source with :mod:`ast` (so the list cannot go stale):
+Every registered procedure takes part: the module of its ``submit`` and every module beside it in its
+package that assigns ``PORTAL = "<portal>"``, checked against the maps in its ``selectors_dir``. (Given
+a folder instead, every module under it that assigns ``PORTAL``.) The names a module uses are read
+from its source with :mod:`ast` (so the list cannot go stale):
 
 - the literal first argument of ``steps.<step>(...)`` calls (both element arguments of ``add_row``);
   ``steps.open("page")`` names a page of the map instead (a module-level string constant, such as
@@ -16,15 +18,16 @@ A name built at run time (an f-string or a variable) cannot be checked and is re
 from __future__ import annotations
 
 import ast
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
 from rpa.errors import ConfigError
-from rpa.selectors import SELECTORS_DIR, SelectorMap, load_maps
+from rpa.procedures import all_procedures
+from rpa.selectors import SelectorMap, load_maps
 
-__all__ = ["ELEMENT_STEPS", "FLOWS_DIR", "UsedName", "check_flows", "names_used"]
+__all__ = ["ELEMENT_STEPS", "UsedName", "check_flows", "names_used"]
 
-FLOWS_DIR = Path(__file__).resolve().parents[1] / "flows"
 ELEMENT_STEPS = frozenset(
     {
         "fill",
@@ -125,11 +128,26 @@ def _check_module(path: Path, tree: ast.Module, maps: dict[int, SelectorMap]) ->
     return problems
 
 
-def check_flows(flows_dir: Path = FLOWS_DIR, selectors_dir: Path = SELECTORS_DIR) -> list[str]:
-    """Problems found in every flow module and the maps it relies on; an empty list means all is well."""
+def check_flows(flows_dir: Path | None = None, selectors_dir: Path | None = None) -> list[str]:
+    """Problems found in every flow module and the maps it relies on; an empty list means all is well.
+
+    Without arguments: the modules and maps of every registered procedure. With ``flows_dir``: the
+    flow modules under it, against the maps in ``selectors_dir``.
+    """
+    if flows_dir is not None:
+        assert selectors_dir is not None, "a flows folder is checked against a selectors folder"
+        return _check_paths(sorted(flows_dir.rglob("*.py")), selectors_dir)
+    problems: list[str] = []
+    for procedure in all_procedures():
+        package = Path(inspect.getfile(procedure.submit)).parent
+        problems += _check_paths(sorted(package.rglob("*.py")), selectors_dir or procedure.selectors_dir)
+    return list(dict.fromkeys(problems))
+
+
+def _check_paths(paths: list[Path], selectors_dir: Path) -> list[str]:
     problems: list[str] = []
     loaded: dict[str, dict[int, SelectorMap] | None] = {}
-    for path in sorted(flows_dir.glob("*.py")):
+    for path in paths:
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         except SyntaxError as exc:

@@ -26,16 +26,16 @@ from zoneinfo import ZoneInfo
 
 from loguru import logger
 
-from flows.judicial_record import PORTAL
 from rpa.alerts import raise_alert
 from rpa.config import Settings
 from rpa.errors import RpaError
 from rpa.ledger import SCHEDULER, Ledger, TransferState
+from rpa.procedures import active_procedures, portals
 from rpa.rules import PortalRules
 from rpa.session import worker_session
 from rpa.sources import make_source
 from rpa.stopping import StopLatch
-from rpa.worker import FLOW, intake
+from rpa.worker import intake
 
 __all__ = [
     "JobContext",
@@ -196,22 +196,30 @@ def _poll(context: JobContext) -> None:
             waiting = worker.intake(actor=SCHEDULER)
     else:
         with Ledger(settings.ledger_url) as ledger, make_source(settings.provincial) as source:
-            waiting = intake(source, ledger, actor=SCHEDULER)
+            waiting = intake(source, ledger, settings, actor=SCHEDULER)
     new = [t for t in waiting if t.state is S.QUEUED and t.attempts == 0]
     logger.info("poll: {} dossiers wait for the ministry, {} not started yet", len(waiting), len(new))
 
 
 def _queue(context: JobContext) -> None:
     settings = context.settings
+    procedures = active_procedures(settings)
     with Ledger(settings.ledger_url) as ledger:
-        pending = ledger.list(states=PENDING, flow=FLOW, limit=10_000)
+        pending = ledger.list(states=PENDING, flows=[p.name for p in procedures], limit=10_000)
     if not pending:
         logger.debug("queue: nothing to do")
         return
-    # No Chromium for a pass that could only find the portal closed (write-backs need no portal).
-    closed = PortalRules(settings, PORTAL, [FLOW]).closed()
-    if closed is not None and all(t.state is not S.SUBMITTED for t in pending):
-        logger.info("queue: {} transfers wait; {}", len(pending), closed.reason)
+    # No Chromium for a pass that could only find every portal closed (write-backs need no portal).
+    reasons: list[str] = []
+    for portal in portals(procedures):
+        flows = [p.name for p in procedures if p.portal == portal]
+        closed = PortalRules(settings, portal, flows).closed()
+        if closed is None or any(t.state is S.SUBMITTED for t in pending if t.flow in flows):
+            reasons = []
+            break
+        reasons.append(closed.reason)
+    if reasons:
+        logger.info("queue: {} transfers wait; {}", len(pending), "; ".join(reasons))
         return
     with worker_session(settings, stop=context.stop) as worker:
         outcomes = worker.work()
@@ -221,15 +229,17 @@ def _queue(context: JobContext) -> None:
 def _sync(context: JobContext) -> None:
     from rpa.sync import sync_once
 
-    # Status reads log in to the portal account too: they take one of its session slots.
-    rules = PortalRules(context.settings, PORTAL, [FLOW])
-    with rules.session_slot(context.stop) as held_back:
-        if held_back is not None:
-            logger.info("sync: skipped, {}", held_back.reason)
-            return
-        summary = sync_once(context.settings)
-    if not summary.ok:
-        logger.warning("sync: finished with errors")
+    procedures = active_procedures(context.settings)
+    for portal in portals(procedures):
+        # Status reads log in to the portal account too: they take one of its session slots.
+        rules = PortalRules(context.settings, portal, [p.name for p in procedures if p.portal == portal])
+        with rules.session_slot(context.stop) as held_back:
+            if held_back is not None:
+                logger.info("sync of {}: skipped, {}", portal, held_back.reason)
+                continue
+            summary = sync_once(context.settings, portal)
+        if not summary.ok:
+            logger.warning("sync of {}: finished with errors", portal)
 
 
 def _report(context: JobContext) -> None:

@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from playwright.sync_api import Browser
 
-from flows import judicial_record as flow
-from flows.judicial_record_form import JudicialRecordForm
 from rpa.attempt import portal_attempt
 from rpa.browser import BrowserSettings
 from rpa.clock import VN
 from rpa.config import Settings
-from rpa.settle import Found
+from rpa.portal import Receipt
+from rpa.procedures import Procedure
+from rpa.settle import Found, Submitted
 
 __all__ = ["BeforeFinalClick", "BrowserPortal", "PortalAccess", "receipt_time"]
 
@@ -32,28 +32,30 @@ BeforeFinalClick = Callable[[Path | None], None]
 class PortalAccess(Protocol):
     def submit(
         self,
+        procedure: Procedure,
         dossier_code: str,
-        form: JudicialRecordForm,
+        form: Any,
         *,
         before_final_click: BeforeFinalClick,
         read_captcha: Callable[[bytes], str] | None,
         on_evidence: Callable[[Path], None],
-    ) -> flow.Receipt:
+    ) -> Receipt:
         """Fill and submit ``form``; the portal's receipt. ``on_evidence`` gets the folder first."""
         ...
 
     def lookup(
         self,
+        procedure: Procedure,
         dossier_code: str,
-        id_number: str,
+        submitted: Submitted,
         since: datetime,
         until: datetime,
         *,
         wanted: Callable[[Found], bool],
         on_evidence: Callable[[Path], None],
     ) -> list[Found]:
-        """Applications filed for ``id_number`` between two moments (whole days, Vietnam time), with
-        the details (purpose, copies) of those ``wanted`` says may be this one."""
+        """Applications filed for ``submitted.id_number`` between two moments (whole days, Vietnam
+        time), with the details of those ``wanted`` says may be this one."""
         ...
 
 
@@ -74,16 +76,17 @@ class BrowserPortal:
 
     def submit(
         self,
+        procedure: Procedure,
         dossier_code: str,
-        form: JudicialRecordForm,
+        form: Any,
         *,
         before_final_click: BeforeFinalClick,
         read_captcha: Callable[[bytes], str] | None,
         on_evidence: Callable[[Path], None],
-    ) -> flow.Receipt:
+    ) -> Receipt:
         with portal_attempt(
-            self.browser, self.browser_settings, self.settings, dossier_code,
-            read_captcha=read_captcha, start=flow.SUBMIT_PAGE, session=self.session(),
+            self.browser, self.browser_settings, self.settings, procedure, dossier_code,
+            read_captcha=read_captcha, start=procedure.submit_page, session=self.session(),
         ) as attempt:  # fmt: skip
             folder = attempt.evidence.folder
             on_evidence(folder)
@@ -92,15 +95,18 @@ class BrowserPortal:
                 attempt.evidence.checkpoint()  # what was typed is on disk before the click, disk full or not
                 before_final_click(folder)
 
-            receipt = flow.submit(attempt.steps, form, before_final_click=final_click)
+            receipt = procedure.submit(
+                attempt.steps, form, before_final_click=final_click, read_captcha=read_captcha
+            )
             assert receipt is not None
             attempt.facts["receipt"] = receipt.code
             return receipt
 
     def lookup(
         self,
+        procedure: Procedure,
         dossier_code: str,
-        id_number: str,
+        submitted: Submitted,
         since: datetime,
         until: datetime,
         *,
@@ -108,16 +114,18 @@ class BrowserPortal:
         on_evidence: Callable[[Path], None],
     ) -> list[Found]:
         with portal_attempt(
-            self.browser, self.browser_settings, self.settings, dossier_code,
-            start=flow.LOOKUP_PAGE, session=self.session(),
+            self.browser, self.browser_settings, self.settings, procedure, dossier_code,
+            start=procedure.lookup_page, session=self.session(),
         ) as attempt:  # fmt: skip
             on_evidence(attempt.evidence.folder)
-            listed = flow.lookup(attempt.steps, id_number, _vn_day(since), _vn_day(until))
+            listed = procedure.lookup(
+                attempt.steps, submitted.id_number, _vn_day(since), _vn_day(until), submitted.facts
+            )
             found: list[Found] = []
             for receipt in listed:
                 application = Found(receipt.code, receipt_time(receipt))
                 if wanted(application):
-                    status = flow.read_status(attempt.steps, receipt)
+                    status = procedure.read_status(attempt.steps, receipt.code)
                     application = Found(application.code, application.submitted_at, status.details or {})
                 found.append(application)
             attempt.facts["found"] = ", ".join(
@@ -127,7 +135,7 @@ class BrowserPortal:
             return found
 
 
-def receipt_time(receipt: flow.Receipt) -> datetime | None:
+def receipt_time(receipt: Receipt) -> datetime | None:
     """The portal's "Ngày nộp" as a moment in Vietnam time; None when it is not in the portal's format."""
     try:
         return datetime.strptime(receipt.submitted_at, "%d/%m/%Y %H:%M").replace(tzinfo=VN)

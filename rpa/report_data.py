@@ -26,11 +26,11 @@ from rpa.deadlines import clock_running
 from rpa.ledger import Event, Transfer, TransferState
 from rpa.ledger.engine import make_engine, upgrade
 from rpa.ledger.models import EventRow, TransferRow
+from rpa.procedures import all_procedures
 
 __all__ = [
     "ALL_PROCEDURES",
     "HISTORY_DAYS",
-    "PROCEDURE_NAMES",
     "VN",
     "DayVolume",
     "Failure",
@@ -43,6 +43,7 @@ __all__ = [
     "gather",
     "median",
     "p95",
+    "procedure_names",
     "read_ledger",
     "summary_line",
     "vn_number",
@@ -51,9 +52,14 @@ __all__ = [
 S = TransferState
 HISTORY_DAYS = 30
 """Days shown on the daily-volume sheet, the report day included."""
-PROCEDURE_NAMES: Mapping[str, str] = MappingProxyType({"judicial_record": "Cấp Phiếu lý lịch tư pháp"})
-"""Vietnamese procedure name of each ledger flow (``rpa.worker.FLOW``...); unknown flows show their id."""
 ALL_PROCEDURES = "Tất cả thủ tục"
+
+
+def procedure_names() -> Mapping[str, str]:
+    """Vietnamese name of each registered procedure, by its ledger name (unknown flows show their id)."""
+    return MappingProxyType({p.name: p.title for p in all_procedures()})
+
+
 FAILED = (S.FAILED_BUSINESS, S.FAILED_SYSTEM)
 WAITING_FOR_A_PERSON = (S.WAITING_HUMAN, S.NEEDS_REVIEW)
 
@@ -167,7 +173,7 @@ class _History:
 
     @property
     def procedure(self) -> str:
-        return PROCEDURE_NAMES.get(self.transfer.flow, self.transfer.flow)
+        return procedure_names().get(self.transfer.flow, self.transfer.flow)
 
     def transfer_minutes(self) -> float | None:
         """From queueing to the portal's acceptance, retries and a clerk's fixes included."""
@@ -365,10 +371,9 @@ def build_report(
     by_flow: defaultdict[str, list[_History]] = defaultdict(list)
     for h in histories:
         by_flow[h.transfer.flow].append(h)
-    flows = sorted(set(PROCEDURE_NAMES) | set(by_flow), key=lambda f: (f not in PROCEDURE_NAMES, f))
-    procedures = tuple(
-        _summary(f, PROCEDURE_NAMES.get(f, f), by_flow[f], bounds, minutes_per_dossier) for f in flows
-    )
+    names = procedure_names()
+    flows = sorted(set(names) | set(by_flow), key=lambda f: (f not in names, f))
+    procedures = tuple(_summary(f, names.get(f, f), by_flow[f], bounds, minutes_per_dossier) for f in flows)
     return ReportData(
         day=day,
         generated_at=now.astimezone(VN),

@@ -1,6 +1,6 @@
 """Operating rules per portal, as the province agreed them, read from ``PortalSettings``::
 
-    [portals.moj-lltp]
+    [portals.<name>]
     working_hours = ["Mon-Fri 07:30-11:30, 13:30-17:00", "T7 08:00-11:00"]
     max_per_minute = 2
     max_sessions = 1

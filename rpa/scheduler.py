@@ -46,17 +46,16 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from loguru import logger
 
-from flows.judicial_record import PORTAL
 from rpa import jobs
 from rpa.config import Settings
 from rpa.errors import ConfigError
 from rpa.ledger import Ledger
 from rpa.ledger.engine import make_engine
 from rpa.logs import configure_logging
+from rpa.procedures import active_procedures, check_procedure_settings
 from rpa.rules import PortalRules
 from rpa.scheduler_lock import HEARTBEAT_S, SchedulerLock
 from rpa.stopping import StopLatch
-from rpa.worker import FLOW
 
 __all__ = ["JOB_TABLE", "JobSpec", "build_scheduler", "install_jobs", "job_specs", "run_scheduler"]
 
@@ -115,8 +114,10 @@ def run_scheduler(settings: Settings) -> int:
     """
     configure_logging(settings.log_file, console=True)
     specs = job_specs(settings)
+    check_procedure_settings(settings)
+    procedures = active_procedures(settings)
     for portal in settings.portals:  # a bad working-hours window stops the start, not a job at 3 a.m.
-        PortalRules(settings, portal, [FLOW] if portal == PORTAL else [])
+        PortalRules(settings, portal, [p.name for p in procedures if p.portal == portal])
     with Ledger(settings.ledger_url):
         pass  # migrate the ledger once, before jobs open it from several threads
     lock = SchedulerLock(settings.ledger_url)

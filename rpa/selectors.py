@@ -2,7 +2,7 @@
 
 A map file looks like::
 
-    portal: moj-lltp
+    portal: <name>
     version: 1
     marker: {meta: portal-version, value: "1"}
     pages:
@@ -38,18 +38,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rpa.errors import ConfigError, SelectorDrift
 
 __all__ = [
-    "SELECTORS_DIR",
     "Locator",
     "Marker",
     "PageDrift",
     "SelectorMap",
     "load_maps",
     "load_selector_map",
+    "map_files",
     "pick_map",
     "placeholders",
 ]
 
-SELECTORS_DIR = Path(__file__).resolve().parents[1] / "selectors"
 KINDS = ("role", "label", "placeholder", "text", "test_id", "css", "xpath")
 
 
@@ -249,9 +248,14 @@ def _parse_selector_map(path: Path, _mtime_ns: int, _size: int) -> SelectorMap:
         raise ConfigError(f"invalid selector map {path}:\n" + "\n".join(_explain(exc))) from None
 
 
-def load_maps(portal: str, directory: Path = SELECTORS_DIR) -> dict[int, SelectorMap]:
+def map_files(portal: str, directory: Path) -> list[Path]:
+    """The map files of ``portal`` in ``directory``: ``<portal>.yaml`` and ``<portal>.v<N>.yaml``."""
+    return sorted(directory.glob(f"{portal}.yaml")) + sorted(directory.glob(f"{portal}.v*.yaml"))
+
+
+def load_maps(portal: str, directory: Path) -> dict[int, SelectorMap]:
     """Every map of ``portal``: ``<portal>.yaml`` plus ``<portal>.v<N>.yaml``, keyed by UI version."""
-    paths = sorted(directory.glob(f"{portal}.yaml")) + sorted(directory.glob(f"{portal}.v*.yaml"))
+    paths = map_files(portal, directory)
     if not paths:
         raise ConfigError(f"no selector map for portal {portal!r} in {directory}")
     maps: dict[int, SelectorMap] = {}

@@ -10,10 +10,10 @@ from types import FrameType
 
 from loguru import logger
 
-from rpa.browser import open_browser, reap_orphans
 from rpa.config import Settings
 from rpa.ledger import Ledger
 from rpa.logs import configure_logging
+from rpa.portal_session import opened_browser
 from rpa.provincial import ProvincialClient
 from rpa.sources import make_source
 from rpa.stopping import StopLatch
@@ -68,10 +68,7 @@ def worker_session(
                 settings.provincial.base_url, account.username, account.password.get_secret_value()
             )
         )
-        registry = settings.work_dir / "browsers"
-        if reaped := reap_orphans(registry):
-            logger.warning("killed {} browser processes left by a worker that crashed", reaped)
-        browser = stack.enter_context(open_browser(settings.browser, registry))
+        browser = stack.enter_context(opened_browser(settings))
         source = stack.enter_context(
             make_source(settings.provincial, browser, max_attachment_mb=settings.max_attachment_mb)
         )

@@ -31,7 +31,7 @@ class Slots:
 
     Args:
         folder: shared by every process that must respect the limit (created, mode 0o700).
-        name: what is limited, e.g. ``moj-lltp-canbo.qngai-session``; letters, digits, ``.-_``.
+        name: what is limited, e.g. ``<portal>-<account>-session``; letters, digits, ``.-_``.
         count: how many holders at once (at least 1).
     """
 

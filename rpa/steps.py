@@ -27,8 +27,8 @@ from playwright.sync_api import Frame, Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rpa.errors import PortalError, SelectorDrift
-from rpa.selectors import SELECTORS_DIR, PageDrift, SelectorMap, load_maps, pick_map
 from rpa.selectors import Locator as CandidateLocator
+from rpa.selectors import PageDrift, SelectorMap, load_maps, pick_map
 from rpa.text import nfc
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "PageDrift", "Steps", "mask", "open_portal", "record_drift"]
@@ -319,7 +319,7 @@ class Steps:
             self.evidence.typed(name, value)
 
     def open(self, page_name: str, **params: Any) -> None:
-        """Go to one of the map's pages, e.g. ``open("status", receipt="51-LLTP-2611-000042")``."""
+        """Go to one of the map's pages, e.g. ``open("status", receipt=code)``."""
         url = self.base_url + self.map.page_url(page_name, **params)
         loaded = self._opened == (url, self.page.url)
         with self._step("open", page_name):
@@ -478,7 +478,7 @@ def open_portal(
     base_url: str,
     *,
     start: str = "home",
-    selectors_dir: Path = SELECTORS_DIR,
+    selectors_dir: Path,
     **kwargs: Any,
 ) -> Steps:
     """Open the portal's ``start`` page, read its UI version marker and return Steps on the matching map.

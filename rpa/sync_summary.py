@@ -22,6 +22,8 @@ class StatusChange:
     written: bool  # the provincial system was updated in this pass
     certificate_number: str | None = None
     supplement_reason: str | None = None
+    agency: str = "Bộ"  # who decides, as the procedure names it
+    certificate_name: str = "số giấy tờ"  # what the procedure calls ``certificate_number``
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Finished:
     dossier_code: str
     receipt_code: str
     certificate_number: str | None
+    certificate_name: str = "số giấy tờ"
 
 
 @dataclass
@@ -71,7 +74,7 @@ class SyncSummary:
 def summary_lines(summary: SyncSummary) -> list[str]:
     """The pass in Vietnamese, for a supervisor reading a terminal or a scheduler's mail."""
     lines = [
-        f"Đồng bộ trạng thái Bộ Tư pháp: đã kiểm tra {summary.checked} hồ sơ, "
+        f"Đồng bộ trạng thái với các Bộ: đã kiểm tra {summary.checked} hồ sơ, "
         f"{len(summary.changed)} thay đổi, {len(summary.finished)} hoàn thành, "
         f"{len(summary.overdue)} quá hạn, {len(summary.errors)} lỗi."
     ]
@@ -80,15 +83,16 @@ def summary_lines(summary: SyncSummary) -> list[str]:
     for c in summary.changed:
         national = f"{c.national_status} {DossierStatus(c.national_status).label}"
         done = "đã cập nhật" if c.written else "đã có sẵn"
-        line = f"  {c.dossier_code} ({c.receipt_code}): Bộ Tư pháp “{c.label}”, một cửa {national} ({done})"
-        if c.supplement_reason and c.to_status == "supplement_requested":
+        line = f"  {c.dossier_code} ({c.receipt_code}): {c.agency} “{c.label}”, một cửa {national} ({done})"
+        if c.supplement_reason and c.national_status == DossierStatus.SUPPLEMENT_REQUESTED:
             line += f"; nội dung yêu cầu bổ sung: {c.supplement_reason}"
         if c.certificate_number:
-            line += f"; số phiếu {c.certificate_number}"
+            line += f"; {c.certificate_name} {c.certificate_number}"
         lines.append(line)
     for f in summary.finished:
         lines.append(
-            f"  Hoàn thành: {f.dossier_code} ({f.receipt_code}), số phiếu {f.certificate_number or '-'}"
+            f"  Hoàn thành: {f.dossier_code} ({f.receipt_code}), "
+            f"{f.certificate_name} {f.certificate_number or '-'}"
         )
     for o in summary.overdue:
         due = date.fromisoformat(o.due_on).strftime("%d/%m/%Y")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shutil
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,8 +29,6 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from flows import judicial_record as flow
-from flows.judicial_record_form import JudicialRecordForm, map_dossier
 from rpa.alerts import raise_alert
 from rpa.attempt import Attempt, portal_attempt
 from rpa.breaker import Breaker, BreakerState
@@ -38,31 +36,42 @@ from rpa.browser import BrowserSettings
 from rpa.captcha import CaptchaDesk
 from rpa.clock import VN
 from rpa.config import Settings
-from rpa.deadlines import DEADLINE_DAYS, deadline_days, due_date
-from rpa.domain import PROCEDURE_CODE, DossierStatus, dossier_code_problem
+from rpa.deadlines import due_date
+from rpa.domain import DossierStatus, dossier_code_problem
 from rpa.errors import (
     BusinessError,
     ConfigError,
+    FailureKind,
     HumanNeeded,
     InvalidDossier,
     PortalError,
     SelectorDrift,
     SessionExpired,
+    failure_kind,
 )
 from rpa.lease import LeaseKeeper, keep_lease
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
+from rpa.portal import Receipt
 from rpa.portal_access import BrowserPortal, PortalAccess, receipt_time
+from rpa.portal_session import browser_settings, pause_portal, write_back_and_record
+from rpa.procedures import (
+    Procedure,
+    active_procedures,
+    form_for,
+    get_procedure,
+    portals,
+    procedure_codes,
+    procedure_of,
+)
 from rpa.provincial import ProvincialClient
 from rpa.rules import HeldBack, PortalRules
 from rpa.settle import Found, Submitted, VerdictKind, settle
 from rpa.sources import Source
 from rpa.stopping import StopLatch
-from rpa.writeback import NoLongerAccepted, write_back_receipt
+from rpa.writeback import NoLongerAccepted
 
-__all__ = ["FLOW", "NotAccepted", "Outcome", "Worker", "intake"]
+__all__ = ["NotAccepted", "Outcome", "Worker", "intake"]
 
-FLOW = "judicial_record"
-"""The flow's name in the ledger."""
 WAITING_STATUSES = (DossierStatus.ACCEPTED,)
 """Provincial statuses of dossiers that still have to go to the ministry."""
 S = TransferState
@@ -95,11 +104,23 @@ class Outcome:
         )
 
 
-class Worker:
-    """Carries dossiers of one provincial system to the ministry portal, one transfer at a time.
+@dataclass
+class _Lane:
+    """One portal as the worker uses it: its circuit breaker, its operating rules (working hours,
+    rate, the account's session slots, shared by every procedure on it) and those procedures."""
 
-    ``portal`` is how the worker reaches the ministry: by default Chromium (``browser``); the
-    model-based tests pass a portal whose every answer they control.
+    portal: str
+    breaker: Breaker
+    rules: PortalRules
+    flows: tuple[str, ...]
+
+
+class Worker:
+    """Carries dossiers of one provincial system to the ministry portals, one transfer at a time.
+
+    It serves every active procedure (:func:`rpa.procedures.active_procedures`, or ``procedures``),
+    one portal after the other. ``portal`` is how the worker reaches the portals: by default Chromium
+    (``browser``); the model-based tests pass a portal whose every answer they control.
     """
 
     def __init__(
@@ -113,6 +134,7 @@ class Worker:
         worker_id: str | None = None,
         stop: StopLatch | None = None,
         portal: PortalAccess | None = None,
+        procedures: Sequence[Procedure] | None = None,
     ) -> None:
         self.settings = settings
         self.ledger = ledger
@@ -121,18 +143,24 @@ class Worker:
         self.browser = browser
         self.worker_id = worker_id or f"{socket.gethostname()}-{id(self):x}"
         self.actor = worker(self.worker_id)
-        browser_settings = settings.browser
-        if "state_dir" not in browser_settings.model_fields_set:
-            browser_settings = browser_settings.model_copy(
-                update={"state_dir": settings.work_dir / "browser-state"}
-            )
-        self.browser_settings: BrowserSettings = browser_settings
-        self.breaker = Breaker(settings.work_dir, flow.PORTAL, settings.breaker_cooldown_s)
+        self.browser_settings: BrowserSettings = browser_settings(settings)
         self.stop = stop or StopLatch()  # set by SIGTERM: take no new transfer, end any wait
-        self.rules = PortalRules(settings, flow.PORTAL, [FLOW])
+        self.procedures = tuple(active_procedures(settings) if procedures is None else procedures)
+        self.lanes = {
+            name: _Lane(
+                name,
+                Breaker(settings.work_dir, name, settings.breaker_cooldown_s),
+                PortalRules(
+                    settings, name, flows := tuple(p.name for p in self.procedures if p.portal == name)
+                ),
+                flows,
+            )
+            for name in portals(self.procedures)
+        }
+        self._lane: _Lane | None = None  # the portal of the transfer in hand
         if portal is None:
             assert browser is not None, "a worker needs a browser or a portal"
-            portal = BrowserPortal(browser, browser_settings, settings, lambda: self.rules.session)
+            portal = BrowserPortal(browser, self.browser_settings, settings, lambda: self._slot())
         self.portal = portal
 
     @property
@@ -144,31 +172,86 @@ class Worker:
         return self.ledger.now()
 
     # -- the queue -----------------------------------------------------------------------------------
+    @property
+    def flows(self) -> tuple[str, ...]:
+        """The ledger names of the procedures this worker serves."""
+        return tuple(p.name for p in self.procedures)
+
+    def _slot(self) -> int:
+        """The session slot of the account held now (each slot keeps its own portal login)."""
+        return self._lane.rules.session if self._lane is not None else 1
+
+    def procedure_for(self, dossier_code: str) -> Procedure:
+        """The procedure a dossier goes through: its transfer's, else the one of this installation
+        that takes its provincial procedure code.
+
+        Raises:
+            BusinessError: no active procedure takes it (Vietnamese, for the clerk), or the
+                provincial system does not know the dossier.
+        """
+        found = self.ledger.find(dossier_code)
+        if found is not None and found.flow in self.flows:
+            return get_procedure(found.flow)
+        code = self.client.get(dossier_code).get("procedure_code")
+        for procedure in self.procedures:
+            if code in procedure_codes(self.settings, procedure):
+                return procedure
+        raise BusinessError(
+            f"Hồ sơ {dossier_code} thuộc thủ tục “{code}”: chưa có bot nào chuyển thủ tục này sang Bộ, "
+            "cán bộ xử lý như trước"
+        )
+
     def intake(self, actor: str = "scheduler") -> list[Transfer]:
-        """Queue every provincial dossier of the procedure that still waits for the ministry."""
-        return intake(self.source, self.ledger, actor)
+        """Queue every provincial dossier of the procedures that still waits for the ministry."""
+        return intake(self.source, self.ledger, self.settings, self.procedures, actor)
 
     def work(self, dossier_code: str | None = None) -> list[Outcome]:
         """Process claimable transfers (only ``dossier_code``'s when given) until none is left.
 
-        Each transfer starts only within the portal's operating rules (:mod:`rpa.rules`): in working
-        hours, holding one of the account's session slots for the whole transfer, and within the rate.
-        When a rule holds the queue back, the transfers stay queued and the log says why; a named
-        dossier's outcome carries the reason for the clerk. Whatever goes wrong with one transfer is
-        recorded on it (with an alert) and the run goes on with the next.
+        Portal by portal, each transfer starts only within the portal's operating rules
+        (:mod:`rpa.rules`): in working hours, holding one of the account's session slots for the whole
+        transfer, and within the rate. When a rule holds the queue back, the transfers stay queued and
+        the log says why; a named dossier's outcome carries the reason for the clerk. Whatever goes
+        wrong with one transfer is recorded on it (with an alert) and the run goes on with the next.
         """
         outcomes: list[Outcome] = []
-        held_back: HeldBack | None = None
         logger.info("worker {} starts", self.worker_id)
-        while not self.stop_requested:
-            if not self.breaker.allows():
-                state = self.breaker.state()
-                logger.warning("{} circuit open since {} ({}): dossiers wait", flow.PORTAL, *_opened(state))
+        lanes = list(self.lanes.values())
+        if dossier_code is not None:
+            found = self.ledger.find(dossier_code)
+            lanes = [lane for lane in lanes if found is not None and found.flow in lane.flows][:1]
+        for lane in lanes:
+            if self.stop_requested:
                 break
-            trial = self.breaker.state() is not None  # half-open: this dossier tells if the portal is usable
-            with self.rules.session_slot(self.stop) as no_slot:
+            try:
+                outcomes += self._work_lane(lane, dossier_code)
+            except ConfigError as exc:  # this portal's account was rejected: the other portals go on
+                if dossier_code is not None or len(self.lanes) == 1:
+                    raise
+                self._alert("config_error", f"{lane.portal}: {exc}", portal=lane.portal)
+                logger.error("{}: {}; its transfers wait", lane.portal, exc)
+        for transfer in self.ledger.list(states=[S.SUBMITTED], flows=self.flows, limit=10_000):
+            if dossier_code in (None, transfer.dossier_code):  # write-backs that failed earlier
+                outcomes.append(self._guarded(transfer, self.write_back))
+        logger.info("worker {} done: {} transfers handled", self.worker_id, len(outcomes))
+        return outcomes
+
+    def _work_lane(self, lane: _Lane, dossier_code: str | None) -> list[Outcome]:
+        """:meth:`work` on one portal."""
+        outcomes: list[Outcome] = []
+        held_back: HeldBack | None = None
+        self._lane = lane
+        while not self.stop_requested:
+            if not lane.breaker.allows():
+                state = lane.breaker.state()
+                logger.warning("{} circuit open since {} ({}): dossiers wait", lane.portal, *_opened(state))
+                break
+            trial = lane.breaker.state() is not None  # half-open: this dossier tells if the portal works
+            with lane.rules.session_slot(self.stop) as no_slot:
                 try:
-                    transfer, held_back = (None, no_slot) if no_slot else self._claim_admitted(dossier_code)
+                    transfer, held_back = (
+                        (None, no_slot) if no_slot else self._claim_admitted(lane, dossier_code)
+                    )
                 except Exception as exc:  # the ledger itself is failing (locked, disk full): end the run
                     self._alert("ledger_error", f"không nhận được hồ sơ từ sổ theo dõi: {exc}")
                     logger.exception("claim failed, the run ends: {}", exc)
@@ -179,29 +262,28 @@ class Worker:
                 if outcome is not None:
                     outcomes.append(outcome)
                     if trial and outcome.state in ("submitted", "written_back"):
-                        self.breaker.close()
-                        logger.info("{} circuit closed: the portal works again", flow.PORTAL)
+                        lane.breaker.close()
+                        logger.info("{} circuit closed: the portal works again", lane.portal)
                 if dossier_code is not None and self._backing_off(transfer):
                     break  # a named dossier is claimed despite back-off: don't spin on it in this run
         if held_back is not None:
-            logger.bind(portal=flow.PORTAL).info("no transfer started: {}", held_back.reason)
-            if dossier_code is not None and (found := self.ledger.find(dossier_code, FLOW)) is not None:
+            logger.bind(portal=lane.portal).info("no transfer started: {}", held_back.reason)
+            if dossier_code is not None and (found := self.ledger.find(dossier_code)) is not None:
                 outcomes.append(Outcome(dossier_code, found.state.value, error=held_back.message))
-        for transfer in self.ledger.list(states=[S.SUBMITTED], flow=FLOW, limit=10_000):
-            if dossier_code in (None, transfer.dossier_code):  # write-backs that failed earlier
-                outcomes.append(self._guarded(transfer, self.write_back))
-        logger.info("worker {} done: {} transfers handled", self.worker_id, len(outcomes))
         return outcomes
 
-    def claim(self, dossier_code: str | None = None) -> Transfer | None:
+    def claim(self, dossier_code: str | None = None, lane: _Lane | None = None) -> Transfer | None:
+        flows = lane.flows if lane is not None else self.flows
         return self.ledger.claim(
-            self.worker_id, lease_s=self.settings.lease_s, flow=FLOW, dossier_code=dossier_code
+            self.worker_id, lease_s=self.settings.lease_s, flows=flows, dossier_code=dossier_code
         )
 
-    def _claim_admitted(self, dossier_code: str | None) -> tuple[Transfer | None, HeldBack | None]:
+    def _claim_admitted(
+        self, lane: _Lane, dossier_code: str | None
+    ) -> tuple[Transfer | None, HeldBack | None]:
         """Claim once working hours and the rate allow it (waiting for the rate), or say why not."""
-        with self.rules.admission(self.stop) as held_back:
-            return (None, held_back) if held_back is not None else (self.claim(dossier_code), None)
+        with lane.rules.admission(self.stop) as held_back:
+            return (None, held_back) if held_back is not None else (self.claim(dossier_code, lane), None)
 
     def _perform_safely(self, transfer: Transfer) -> Outcome | None:
         """:meth:`perform`, with any error recorded on the transfer instead of ending the run."""
@@ -243,9 +325,10 @@ class Worker:
                 shutil.rmtree(attachments, ignore_errors=True)
 
     def _perform(self, transfer: Transfer, attachments: Path, lease: LeaseKeeper) -> Outcome:
-        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=transfer.flow)
+        procedure = get_procedure(transfer.flow)
         try:
-            form = self._read_and_map(transfer.dossier_code, attachments)
+            procedure, form = self._read_and_map(transfer.dossier_code, attachments, procedure)
         except InvalidDossier as exc:
             reasons = [str(p) for p in exc.problems]
             log.warning("dossier refused before the portal: {}", "; ".join(reasons))
@@ -256,20 +339,27 @@ class Worker:
             return Outcome.of(self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)]))
         except PortalError as exc:
             return Outcome.of(self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc)))
-        return self._submit(transfer, form, lease, log)
+        return self._submit(transfer, procedure, form, lease, log)
 
-    def _read_and_map(self, code: str, attachments: Path, *, accepted: bool = True) -> JudicialRecordForm:
+    def _read_and_map(
+        self, code: str, attachments: Path, procedure: Procedure | None, *, accepted: bool = True
+    ) -> tuple[Procedure, Any]:
+        """The dossier's procedure (``procedure`` when the transfer names one) and its portal form."""
         record = self.source.read(code, attachments)
         if accepted:  # before anything is typed (a dry run may preview a dossier not yet accepted)
             _require_accepted(code, record.raw.get("status"))
         if record.problems is not None:
             raise record.problems
         assert record.dossier is not None
-        return map_dossier(record.dossier)
+        procedure = procedure or procedure_of(record.dossier)
+        codes = procedure_codes(self.settings, procedure)
+        return procedure, form_for(record.dossier, procedure=procedure, codes=codes)
 
-    def _submit(self, transfer: Transfer, form: JudicialRecordForm, lease: LeaseKeeper, log: Any) -> Outcome:
+    def _submit(
+        self, transfer: Transfer, procedure: Procedure, form: Any, lease: LeaseKeeper, log: Any
+    ) -> Outcome:
         folder: Path | None = None
-        days = deadline_days(form)  # before the portal: nothing after the final click may fail on it
+        days = procedure.deadline_days(form)  # before the portal: nothing after the final click may fail
 
         def keep(evidence: Path) -> None:
             nonlocal folder
@@ -278,7 +368,7 @@ class Worker:
         def before_final_click(evidence: Path | None) -> None:
             lease.check()  # a worker whose lease ran out must not click: another may be looking it up
             _require_accepted(transfer.dossier_code, self.client.get(transfer.dossier_code).get("status"))
-            submitted = Submitted(form.idNumber, flow.submission_facts(form), self.now())
+            submitted = Submitted(procedure.lookup_key(form), procedure.submission_facts(form), self.now())
             self._move(
                 transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(evidence)],
                 submission=submitted.to_json(), deadline_days=days,
@@ -288,7 +378,7 @@ class Worker:
             for expiries in range(self.settings.session_retries + 1):
                 try:
                     receipt = self.portal.submit(
-                        transfer.dossier_code, form, before_final_click=before_final_click,
+                        procedure, transfer.dossier_code, form, before_final_click=before_final_click,
                         read_captcha=lambda image: self._ask_person(transfer, image), on_evidence=keep,
                     )  # fmt: skip
                     break
@@ -311,7 +401,7 @@ class Worker:
             )
             return Outcome.of(self._fail(transfer, taken, log), folder)
         done = self._move(
-            transfer, S.SUBMITTED, f"Bộ Tư pháp cấp mã hồ sơ {receipt.code}",
+            transfer, S.SUBMITTED, f"{procedure.agency} cấp mã hồ sơ {receipt.code}",
             evidence=[str(folder)], receipt_code=receipt.code, **self._deadline(receipt, days),
         )  # fmt: skip
         log.info("submitted, receipt {}", receipt.code)
@@ -324,14 +414,14 @@ class Worker:
         attachments = self.settings.work_dir / "attachments" / f"dry-run-{dossier_code}"
         try:
             try:
-                form = self._read_and_map(dossier_code, attachments, accepted=False)
+                procedure, form = self._read_and_map(dossier_code, attachments, None, accepted=False)
             except InvalidDossier as exc:
                 reasons = tuple(str(p) for p in exc.problems)
                 return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=reasons)
             except BusinessError as exc:
                 return Outcome(dossier_code, S.FAILED_BUSINESS.value, reasons=(str(exc),))
-            with self._attempt(dossier_code, start=flow.SUBMIT_PAGE) as attempt:
-                flow.submit(attempt.steps, form, dry_run=True)
+            with self._attempt(procedure, dossier_code, start=procedure.submit_page) as attempt:
+                procedure.submit(attempt.steps, form, dry_run=True)
         finally:
             shutil.rmtree(attachments, ignore_errors=True)
         return Outcome(dossier_code, "dry_run", evidence=str(attempt.evidence.folder))
@@ -344,7 +434,8 @@ class Worker:
         where a person decides. The look-up uses what was recorded before the final click, never the
         dossier as the provincial system shows it now.
         """
-        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=transfer.flow)
+        procedure = get_procedure(transfer.flow)
         now = self.now()
         since = self._submitting_since(transfer)
         grace = timedelta(seconds=self.settings.settle_grace_s)
@@ -355,7 +446,7 @@ class Worker:
             done = self.ledger.record(transfer.id, actor=self.actor, next_attempt_at=since + grace)
             return Outcome.of(done)
         try:
-            submitted = self._submitted(transfer, since)
+            submitted = self._submitted(transfer, procedure, since)
         except Exception as exc:  # the provincial system failed: still uncertain, looked up next time
             log.error("provincial read for the look-up failed, transfer stays uncertain: {!r}", exc)
             return Outcome(transfer.dossier_code, transfer.state.value, error=str(exc))
@@ -375,7 +466,7 @@ class Worker:
 
         try:
             found = self.portal.lookup(
-                transfer.dossier_code, submitted.id_number, submitted.at - skew, now + skew,
+                procedure, transfer.dossier_code, submitted, submitted.at - skew, now + skew,
                 wanted=wanted, on_evidence=keep,
             )  # fmt: skip
         except (PortalError, PlaywrightError, HumanNeeded, OSError) as exc:
@@ -396,8 +487,8 @@ class Worker:
         if verdict.kind is VerdictKind.ABSENT:
             return Outcome.of(self._absent(transfer, since, log))
         assert verdict.receipt is not None
-        receipt = flow.Receipt(verdict.receipt.code, _vn_minute(verdict.receipt.submitted_at))
-        days = transfer.deadline_days or DEADLINE_DAYS
+        receipt = Receipt(verdict.receipt.code, _vn_minute(verdict.receipt.submitted_at))
+        days = transfer.deadline_days or procedure.default_deadline_days
         done = self._move(
             transfer, S.SUBMITTED, f"tra cứu thấy hồ sơ đã nộp, mã {receipt.code}",
             evidence=[str(folder)], receipt_code=receipt.code, **self._deadline(receipt, days),
@@ -411,18 +502,16 @@ class Worker:
         its status: the transfer goes to a person, who must settle it with the ministry too.
         """
         assert transfer.receipt_code is not None
-        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=transfer.flow)
+        procedure = get_procedure(transfer.flow)
         try:
-            write_back_receipt(self.client, transfer.dossier_code, transfer.receipt_code, actor=self.actor)
+            done = write_back_and_record(self.ledger, self.client, procedure, transfer, actor=self.actor)
         except NoLongerAccepted as exc:
             log.error("write-back refused: {}", exc)
             return Outcome.of(self._to_review(transfer, str(exc)), evidence)
         except (PortalError, BusinessError) as exc:
             log.error("write-back failed: {}", exc)
             return Outcome(transfer.dossier_code, transfer.state.value, transfer.receipt_code, error=str(exc))
-        done = self.ledger.transition(
-            transfer.id, S.WRITTEN_BACK, actor=self.actor, reason="đã cập nhật mã hồ sơ về hệ thống một cửa"
-        )
         log.info("receipt {} written back to the provincial system", transfer.receipt_code)
         return Outcome.of(done, evidence)
 
@@ -443,19 +532,20 @@ class Worker:
                 transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc),
                 next_attempt_at=self.now() + timedelta(seconds=self.settings.settle_grace_s),
             )  # fmt: skip
-        if isinstance(exc, SelectorDrift):  # this dossier is fine, it waits with the others
+        kind = failure_kind(exc)
+        if kind is FailureKind.DRIFT:  # this dossier is fine, it waits with the others
             return self._move(transfer, S.QUEUED, f"giao diện cổng đã thay đổi: {exc}", last_error=str(exc))
-        if isinstance(exc, BusinessError):
+        if kind is FailureKind.BUSINESS:
             log.warning("the dossier cannot go to the portal: {}", exc)
             return self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)])
-        if isinstance(exc, HumanNeeded):  # nobody read the CAPTCHA in time, or the reading was wrong
+        if kind is FailureKind.HUMAN:  # nobody read the CAPTCHA in time, or the reading was wrong
             log.warning("back to the queue, a person is needed: {}", exc)
             wait = self.settings.retry.base_delay_s
             return self._move(
                 transfer, S.QUEUED, f"cần người hỗ trợ: {exc}",
                 next_attempt_at=self.now() + timedelta(seconds=wait),
             )  # fmt: skip
-        log.error("system error: {}", exc)
+        log.error("system error: {}", exc)  # SYSTEM, and CONFIG (the run stops, this one is retried)
         if state is S.WAITING_HUMAN:  # no edge to failed_system: back to the queue with the back-off
             state = self._move(transfer, S.FILLING, f"lỗi hệ thống: {exc}").state
         failed = self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc))
@@ -474,7 +564,7 @@ class Worker:
 
     def _crashed(self, transfer: Transfer, exc: Exception) -> Outcome:
         """An error nobody planned for: recorded on the transfer, alerted, and the run goes on."""
-        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=FLOW)
+        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=transfer.flow)
         log.opt(exception=exc).error("unexpected error in transfer: {!r}", exc)
         self._alert(
             "transfer_error",
@@ -516,11 +606,7 @@ class Worker:
         return self._move(transfer, S.NEEDS_REVIEW, reason)
 
     def _drift(self, transfer: Transfer, exc: SelectorDrift) -> None:
-        self.breaker.open(str(exc))
-        self._alert(
-            "selector_drift", f"{flow.PORTAL}: {exc}",
-            portal=flow.PORTAL, names=exc.names, dossier=transfer.dossier_code,
-        )  # fmt: skip
+        pause_portal(self.settings, get_procedure(transfer.flow).portal, exc, dossier=transfer.dossier_code)
 
     def _alert(self, kind: str, message: str, **context: Any) -> None:
         try:
@@ -528,7 +614,7 @@ class Worker:
         except OSError as exc:  # a full disk must not hide the error the alert was about
             logger.bind(alert=True, alert_kind=kind).error("ALERT {} (not saved: {}): {}", kind, exc, message)
 
-    def _submitted(self, transfer: Transfer, since: datetime) -> Submitted | None:
+    def _submitted(self, transfer: Transfer, procedure: Procedure, since: datetime) -> Submitted | None:
         """What was typed before the final click, as recorded then; for a transfer committed
         ``submitting`` before that was recorded, the dossier as the provincial system shows it."""
         if transfer.submission:
@@ -538,28 +624,29 @@ class Worker:
             record = self.source.read(transfer.dossier_code, attachments)
             if record.dossier is None:
                 return None
-            form = map_dossier(record.dossier, require_files=False)
+            codes = procedure_codes(self.settings, procedure)
+            form = form_for(record.dossier, procedure=procedure, codes=codes, require_files=False)
         except BusinessError:  # the dossier no longer maps: a person must look
             return None
         finally:
             shutil.rmtree(attachments, ignore_errors=True)
-        return Submitted(form.idNumber, flow.submission_facts(form), since)
+        return Submitted(procedure.lookup_key(form), procedure.submission_facts(form), since)
 
     def _attempt(
-        self, dossier_code: str, transfer: Transfer | None = None, start: str = "home"
+        self, procedure: Procedure, dossier_code: str, transfer: Transfer | None = None, start: str = "home"
     ) -> ContextManager[Attempt]:
         """A logged-in portal page for one attempt; a person reads any CAPTCHA when ``transfer`` is given."""
         assert self.browser is not None
         read = None if transfer is None else lambda image: self._ask_person(transfer, image)
         return portal_attempt(
-            self.browser, self.browser_settings, self.settings, dossier_code,
-            read_captcha=read, start=start, session=self.rules.session,
+            self.browser, self.browser_settings, self.settings, procedure, dossier_code,
+            read_captcha=read, start=start, session=self._slot(),
         )  # fmt: skip
 
     def _ask_person(self, transfer: Transfer, image: bytes) -> str:
         """Put the transfer in ``waiting_human`` until a person reads the CAPTCHA (the bot never does)."""
         desk = CaptchaDesk(self.settings.work_dir / "captcha")
-        request = desk.ask(transfer.id, transfer.dossier_code, flow.PORTAL, image)
+        request = desk.ask(transfer.id, transfer.dossier_code, get_procedure(transfer.flow).portal, image)
         reason = f"cần người đọc mã xác nhận: rpa captcha answer {request.id} <mã>"
         self._move(transfer, S.WAITING_HUMAN, reason, evidence=[request.image])
         self._alert("captcha", reason, dossier=transfer.dossier_code, request=request.id)
@@ -573,7 +660,7 @@ class Worker:
         self._move(transfer, S.FILLING, f"người dùng đã nhập mã xác nhận ({request.id})")
         return answer
 
-    def _deadline(self, receipt: flow.Receipt, days: int) -> TransferFields:
+    def _deadline(self, receipt: Receipt, days: int) -> TransferFields:
         """When the portal took the application ("Ngày nộp") and the legal due date that follows."""
         submitted = receipt_time(receipt)
         if submitted is None:  # an unreadable receipt date must not lose the receipt: now is minutes off
@@ -597,14 +684,26 @@ class Worker:
         return starts[-1] if starts else transfer.created_at
 
 
-def intake(source: Source, ledger: Ledger, actor: str = "scheduler") -> list[Transfer]:
-    """Queue every provincial dossier of the procedure that still waits for the ministry.
+def intake(
+    source: Source,
+    ledger: Ledger,
+    settings: Settings,
+    procedures: Sequence[Procedure] | None = None,
+    actor: str = "scheduler",
+) -> list[Transfer]:
+    """Queue every provincial dossier of the procedures (default: the active ones) that still waits
+    for the ministry, each as a transfer of its procedure.
 
     Needs no browser when the source is the provincial API, so the scheduler polls without Chromium.
     A dossier with a malformed code is queued too: the worker parks it for a clerk with the reason.
     """
-    codes = source.list_codes(PROCEDURE_CODE, statuses=[int(s) for s in WAITING_STATUSES])
-    return [ledger.enqueue(code, FLOW, actor=actor) for code in codes]
+    statuses = [int(s) for s in WAITING_STATUSES]
+    queued = []
+    for procedure in active_procedures(settings) if procedures is None else procedures:
+        for code in procedure_codes(settings, procedure):
+            waiting = source.list_codes(code, statuses=statuses)
+            queued += [ledger.enqueue(dossier, procedure.name, actor=actor) for dossier in waiting]
+    return queued
 
 
 def _require_accepted(code: str, status: object) -> None:

@@ -15,10 +15,7 @@ from rpa.domain import DossierStatus
 from rpa.errors import BusinessError, PortalError
 from rpa.provincial import ProvincialClient
 
-__all__ = ["FORWARDED_NOTE", "NoLongerAccepted", "already_written", "write_back_receipt", "write_back_status"]
-
-FORWARDED_NOTE = "Đã chuyển Bộ Tư pháp, mã hồ sơ {receipt}"
-"""The processing-log note of the write-back of a ministry receipt code."""
+__all__ = ["NoLongerAccepted", "already_written", "write_back_receipt", "write_back_status"]
 
 
 class NoLongerAccepted(BusinessError):
@@ -42,13 +39,13 @@ def already_written(dossier: dict[str, Any], status: int, receipt_code: str | No
 
 
 def write_back_receipt(
-    client: ProvincialClient, dossier_code: str, receipt_code: str, *, actor: str = "rpa"
+    client: ProvincialClient, dossier_code: str, receipt_code: str, note: str, *, actor: str = "rpa"
 ) -> bool:
-    """Record that the dossier went to the Ministry of Justice under ``receipt_code``.
+    """Record that the dossier went to the ministry under ``receipt_code``.
 
-    Sets the status to 4 (Đang xử lý) with the note ``Đã chuyển Bộ Tư pháp, mã hồ sơ <receipt>``
-    and the receipt code; the provincial system logs it and texts the citizen (once, on the status
-    change). Returns whether anything was written (False when it was written before).
+    Sets the status to 4 (Đang xử lý) with ``note`` (the procedure's: ``Đã chuyển <agency>, mã hồ sơ
+    <receipt>``) and the receipt code; the provincial system logs it and texts the citizen (once, on
+    the status change). Returns whether anything was written (False when it was written before).
 
     Raises:
         PortalError: the provincial system failed (retry: nothing is written twice).
@@ -58,7 +55,6 @@ def write_back_receipt(
     receipt_code = receipt_code.strip()
     if not receipt_code:
         raise ValueError("receipt_code must not be empty")
-    note = FORWARDED_NOTE.format(receipt=receipt_code)
     return write_back_status(
         client, dossier_code, DossierStatus.PROCESSING, note, receipt_code, actor=actor,
         require=DossierStatus.ACCEPTED,

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
+from flows.judicial_record.deadline import deadline_days
+from flows.judicial_record.form import FormAddress, JudicialRecordForm, ResidenceRow
 from rpa.deadlines import (
     HOLIDAYS,
     add_working_days,
-    deadline_days,
     due_date,
     extend_for_pause,
     is_overdue,

@@ -12,6 +12,7 @@ from loguru import logger
 from playwright.sync_api import Page
 
 import rpa.steps
+from flows import SELECTORS_DIR
 from rpa.errors import ConfigError, SelectorDrift
 from rpa.selectors import Locator, SelectorMap, load_maps, load_selector_map, pick_map, placeholders
 from rpa.steps import Steps
@@ -35,7 +36,7 @@ def with_elements(**elements: Any) -> dict[str, Any]:
 
 
 def test_the_shipped_map_loads() -> None:
-    maps = load_maps("moj-lltp")
+    maps = load_maps("moj-lltp", SELECTORS_DIR)
     assert set(maps) == {1, 2}
     first = maps[1].candidates("applicant.full_name")[0]
     assert (first.kind, first.label, first.exact) == ("label", "Họ và tên", True)

@@ -58,7 +58,7 @@ def _sms(served: tuple[str, ProvincialStore], code: str) -> list[dict[str, Any]]
 def test_the_receipt_reaches_the_dossier_and_the_citizen_once(
     served: tuple[str, ProvincialStore], client: ProvincialClient, code: str
 ) -> None:
-    assert write_back_receipt(client, code, RECEIPT) is True
+    assert write_back_receipt(client, code, RECEIPT, NOTE) is True
     dossier = client.get(code)
     assert dossier["status"] == 4 and dossier["receipt_codes"] == [RECEIPT]
     last = dossier["processing_log"][-1]
@@ -67,7 +67,7 @@ def test_the_receipt_reaches_the_dossier_and_the_citizen_once(
     (sms,) = _sms(served, code)
     assert f"da duoc chuyen Bo Tu phap, ma ho so {RECEIPT}" in sms["text"] and sms["status"] == 4
 
-    assert write_back_receipt(client, code, RECEIPT) is False  # a retry writes nothing
+    assert write_back_receipt(client, code, RECEIPT, NOTE) is False  # a retry writes nothing
     assert client.get(code)["processing_log"] == dossier["processing_log"]
     assert len(_sms(served, code)) == 1
 
@@ -76,9 +76,9 @@ def test_a_racing_retry_is_stopped_by_the_systems_own_guard(
     served: tuple[str, ProvincialStore], client: ProvincialClient, code: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = client.get(code)  # read by a second worker before the first one wrote
-    assert write_back_receipt(client, code, RECEIPT, actor="rpa-1") is True
+    assert write_back_receipt(client, code, RECEIPT, NOTE, actor="rpa-1") is True
     monkeypatch.setattr(client, "get", lambda _code: before)
-    assert write_back_receipt(client, code, RECEIPT, actor="rpa-2") is False
+    assert write_back_receipt(client, code, RECEIPT, NOTE, actor="rpa-2") is False
     monkeypatch.undo()
     assert [e["actor"] for e in client.get(code)["processing_log"] if e["receipt_code"]] == ["rpa-1"]
     assert len(_sms(served, code)) == 1
@@ -88,7 +88,7 @@ def test_a_receipt_only_noted_by_a_clerk_still_moves_the_status(
     served: tuple[str, ProvincialStore], client: ProvincialClient, code: str
 ) -> None:
     client.append_log(code, "Cán bộ ghi mã hồ sơ", RECEIPT, "Nguyễn Thị Thu Hà")  # status stays 2
-    assert write_back_receipt(client, code, RECEIPT) is True
+    assert write_back_receipt(client, code, RECEIPT, NOTE) is True
     assert client.get(code)["status"] == 4
     assert len(_sms(served, code)) == 1
 
@@ -96,7 +96,7 @@ def test_a_receipt_only_noted_by_a_clerk_still_moves_the_status(
 def test_later_status_changes_are_written_once(
     served: tuple[str, ProvincialStore], client: ProvincialClient, code: str
 ) -> None:
-    write_back_receipt(client, code, RECEIPT)
+    write_back_receipt(client, code, RECEIPT, NOTE)
     note = "Bộ Tư pháp đã cấp Phiếu lý lịch tư pháp"
     assert write_back_status(client, code, 9, note, RECEIPT) is True
     assert write_back_status(client, code, 9, note, RECEIPT) is False
@@ -110,7 +110,7 @@ def test_later_status_changes_are_written_once(
 def test_a_status_after_the_clerk_returned_the_result_is_not_written(
     served: tuple[str, ProvincialStore], client: ProvincialClient, code: str
 ) -> None:
-    write_back_receipt(client, code, RECEIPT)
+    write_back_receipt(client, code, RECEIPT, NOTE)
     write_back_status(client, code, 10, "Cán bộ đã trả kết quả tại bộ phận một cửa", None)
     assert write_back_status(client, code, 9, "Bộ Tư pháp đã có kết quả", None) is False
     dossier = client.get(code)
@@ -122,13 +122,13 @@ def test_refusals_and_bad_arguments(
     served: tuple[str, ProvincialStore], client: ProvincialClient, code: str
 ) -> None:
     with pytest.raises(ValueError, match="receipt_code"):
-        write_back_receipt(client, code, "  ")
+        write_back_receipt(client, code, "  ", NOTE)
     with pytest.raises(ValueError):
         write_back_status(client, code, 11, "", None)
     write_back_status(client, code, 10, "Đã trả kết quả", None)
     # A receipt is written only over "accepted": the bot refuses before the provincial system must.
     with pytest.raises(NoLongerAccepted, match="trạng thái 10"):
-        write_back_receipt(client, code, RECEIPT)
+        write_back_receipt(client, code, RECEIPT, NOTE)
     with pytest.raises(ProvincialRefused, match="Hồ sơ đã trả kết quả") as info:
         write_back_status(client, code, 4, "Đang xử lý", RECEIPT)
     assert info.value.status_code == 409

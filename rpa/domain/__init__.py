@@ -5,18 +5,8 @@ listing every problem in Vietnamese. ``check`` runs the cross-field rules on a t
 """
 
 from rpa.domain.dates import BirthDate, VnDate, format_vn_date, parse_vn_date
-from rpa.domain.dossier import Attachment, Channel, Dossier, DossierStatus
+from rpa.domain.dossier import Attachment, Channel, Dossier, DossierStatus, Payload
 from rpa.domain.dossier_code import DOSSIER_CODE_PATTERN, MAX_DOSSIER_CODE_LENGTH, dossier_code_problem
-from rpa.domain.judicial_record import (
-    MAX_COPIES,
-    PROCEDURE_CODE,
-    AuthorisedPerson,
-    CertificateType,
-    Delivery,
-    DeliveryMethod,
-    JudicialRecordRequest,
-    ResidencePeriod,
-)
 from rpa.domain.labels import label_for
 from rpa.domain.person import (
     LIMITS,
@@ -32,25 +22,18 @@ from rpa.domain.validation import check, parse_dossier
 __all__ = [
     "DOSSIER_CODE_PATTERN",
     "LIMITS",
-    "MAX_COPIES",
     "MAX_DOSSIER_CODE_LENGTH",
-    "PROCEDURE_CODE",
     "Address",
     "Applicant",
     "Attachment",
-    "AuthorisedPerson",
     "BirthDate",
-    "CertificateType",
     "Channel",
-    "Delivery",
-    "DeliveryMethod",
     "Dossier",
     "DossierStatus",
     "IdentityDocument",
     "IdentityKind",
-    "JudicialRecordRequest",
+    "Payload",
     "Relative",
-    "ResidencePeriod",
     "Sex",
     "VnDate",
     "check",

@@ -12,10 +12,9 @@ from pydantic import BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from rpa.domain.dossier_code import dossier_code_problem
-from rpa.domain.judicial_record import JudicialRecordRequest
 from rpa.domain.person import Applicant, Code, DomainModel, Text
 
-__all__ = ["Attachment", "Channel", "Dossier", "DossierStatus"]
+__all__ = ["Attachment", "Channel", "Dossier", "DossierStatus", "Payload"]
 
 
 class DossierStatus(IntEnum):
@@ -113,6 +112,13 @@ class Attachment(DomainModel):
     file: Path | None = None  # where the bytes are stored locally, once downloaded
 
 
+class Payload(DomainModel):
+    """The procedure's own part of a dossier. Each procedure's payload model derives from this and
+    narrows ``kind`` to its name (``Literal["..."]``), which is what tells the procedures apart."""
+
+    kind: str
+
+
 class Dossier(DomainModel):
     """One dossier. ``code`` is ``{agency}-{yyMMdd}-{NNNN}``, e.g. ``000.00.01.H55-251103-0007``."""
 
@@ -125,4 +131,6 @@ class Dossier(DomainModel):
     channel: Channel
     applicant: Applicant
     attachments: list[Attachment] = Field(default_factory=list)
-    payload: JudicialRecordRequest
+    payload: Payload
+    """One procedure's payload; :func:`rpa.domain.parse_dossier` reads it as the discriminated union
+    of every registered procedure's model (see :func:`rpa.procedures.dossier_model`)."""

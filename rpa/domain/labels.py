@@ -14,7 +14,16 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from rpa.errors import Problem
 from rpa.text import describe_char, first_foreign_digit
 
-__all__ = ["EMPTY", "LABELS", "foreign_digit_error", "label_for", "translate"]
+__all__ = [
+    "EMPTY",
+    "LABELS",
+    "add_labels",
+    "address_labels",
+    "foreign_digit_error",
+    "identity_labels",
+    "label_for",
+    "translate",
+]
 
 EMPTY = "không được để trống"
 
@@ -34,7 +43,6 @@ _IDENTITY = {
     "issue_date": "Ngày cấp giấy tờ tùy thân",
     "issue_place": "Nơi cấp giấy tờ tùy thân",
 }
-_RELATIVES = {"father": "cha", "mother": "mẹ", "spouse": "vợ/chồng"}
 
 
 def _build() -> dict[str, str]:
@@ -65,43 +73,29 @@ def _build() -> dict[str, str]:
         "attachments.*.file": "Tệp đính kèm {n} – tệp đã lưu",
         "payload": "Nội dung yêu cầu",
         "payload.kind": "Loại thủ tục",
-        "payload.residence_history": "Quá trình cư trú",
-        "payload.residence_history.*": "Quá trình cư trú, dòng {n}",
-        "payload.residence_history.*.from_date": "Quá trình cư trú, dòng {n} – từ ngày",
-        "payload.residence_history.*.to_date": "Quá trình cư trú, dòng {n} – đến ngày",
-        "payload.residence_history.*.address": "Quá trình cư trú, dòng {n} – nơi cư trú",
-        "payload.residence_history.*.occupation": "Quá trình cư trú, dòng {n} – nghề nghiệp",
-        "payload.residence_history.*.workplace": "Quá trình cư trú, dòng {n} – nơi làm việc",
-        "payload.certificate_type": "Loại phiếu lý lịch tư pháp",
-        "payload.confirm_court_ban": (
-            "Yêu cầu xác nhận cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp"
-        ),
-        "payload.purpose": "Mục đích yêu cầu",
-        "payload.copies": "Số lượng phiếu",
-        "payload.delivery": "Nhận kết quả",
-        "payload.delivery.method": "Hình thức nhận kết quả",
-        "payload.authorised_person": "Người được ủy quyền",
-        "payload.authorised_person.full_name": "Họ và tên người được ủy quyền",
-        "payload.authorised_person.relationship": "Quan hệ giữa người được ủy quyền và người ủy quyền",
-        "payload.authorised_person.authorisation_date": "Ngày ủy quyền",
     }
-    for prefix, name in (
-        ("applicant.permanent_address", "Nơi thường trú"),
-        ("applicant.temporary_address", "Nơi tạm trú"),
-        ("payload.delivery.address", "Địa chỉ nhận kết quả qua bưu chính"),
-    ):
-        labels[prefix] = name
-        labels.update({f"{prefix}.{field}": f"{name} – {label}" for field, label in _ADDRESS.items()})
-    for prefix, whose in (
-        ("applicant.identity", ""),
-        ("payload.authorised_person.identity", " của người được ủy quyền"),
-    ):
-        labels.update({f"{prefix}.{field}".rstrip("."): label + whose for field, label in _IDENTITY.items()})
-    for key, who in _RELATIVES.items():
-        labels[f"payload.{key}"] = f"Thông tin {who}"
-        labels[f"payload.{key}.full_name"] = f"Họ và tên {who}"
-        labels[f"payload.{key}.birth_date"] = f"Ngày sinh của {who}"
+    labels.update(address_labels("applicant.permanent_address", "Nơi thường trú"))
+    labels.update(address_labels("applicant.temporary_address", "Nơi tạm trú"))
+    labels.update(identity_labels("applicant.identity"))
     return labels
+
+
+def address_labels(prefix: str, name: str) -> dict[str, str]:
+    """Labels of an address block at ``prefix`` (its parts named after the block's own label)."""
+    return {prefix: name, **{f"{prefix}.{field}": f"{name} – {label}" for field, label in _ADDRESS.items()}}
+
+
+def identity_labels(prefix: str, whose: str = "") -> dict[str, str]:
+    """Labels of an identity-document block at ``prefix``; ``whose`` follows each, e.g. " của chủ sở hữu"."""
+    return {f"{prefix}.{field}".rstrip("."): label + whose for field, label in _IDENTITY.items()}
+
+
+def add_labels(labels: dict[str, str]) -> None:
+    """Add a procedure's payload labels (paths start with ``payload.``), at the import of its package."""
+    clash = {k for k, v in labels.items() if LABELS.get(k, v) != v}
+    if clash:
+        raise ValueError(f"labels already defined differently: {sorted(clash)}")
+    LABELS.update(labels)
 
 
 LABELS: dict[str, str] = _build()

@@ -267,14 +267,14 @@ class Address(DomainModel):
 
 
 class Relative(DomainModel):
-    """A parent or spouse as section B of the judicial-record form asks for them."""
+    """A parent or spouse, as application forms ask for them."""
 
     full_name: Name
     birth_date: BirthDate | None = None
 
 
 class Applicant(DomainModel):
-    """The person the dossier is about (section A of the judicial-record form).
+    """The person the dossier is about (the applicant section of every application form).
 
     ``phone`` is stored as 10 digits starting with 0 whatever the citizen typed (spaces, dots, +84).
     """

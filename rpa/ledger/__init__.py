@@ -4,7 +4,7 @@
 from rpa.ledger import Ledger, TransferState, clerk
 
 ledger = Ledger("sqlite:///rpa-ledger.sqlite")           # migrates to the newest schema on open
-ledger.enqueue("000.00.51.H55-250701-0001", "moj_lltp", actor="scheduler")
+ledger.enqueue("000.00.51.H55-250701-0001", "<procedure>", actor="scheduler")
 transfer = ledger.claim("host-1234", lease_s=300)         # queued -> filling, under a lease
 if transfer is not None and transfer.needs_lookup:
     ...                                                   # resolve by lookup, never submit again

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
@@ -113,10 +113,14 @@ class Ledger:
             query = select(TransferRow.id).where(TransferRow.receipt_code == receipt_code).limit(1)
             return session.scalar(query)
 
-    def find(self, dossier_code: str, flow: str) -> Transfer | None:
-        """The transfer of this dossier through this flow, if it was ever enqueued."""
+    def find(self, dossier_code: str, flow: str | None = None) -> Transfer | None:
+        """The transfer of this dossier through this flow (any flow: the latest), if it was ever enqueued."""
+        query = select(TransferRow).filter_by(dossier_code=dossier_code)
+        if flow is not None:
+            query = query.filter_by(flow=flow)
+        query = query.order_by(TransferRow.created_at.desc(), TransferRow.id.desc()).limit(1)
         with self._session(write=False) as session:
-            row = session.scalar(select(TransferRow).filter_by(dossier_code=dossier_code, flow=flow))
+            row = session.scalar(query)
             return Transfer.from_row(row) if row is not None else None
 
     def list(
@@ -125,6 +129,7 @@ class Ledger:
         since: datetime | None = None,
         limit: int = 100,
         flow: str | None = None,
+        flows: Sequence[str] | None = None,
     ) -> builtins.list[Transfer]:
         """Transfers most recently changed first, optionally only those in ``states`` or changed ``since``."""
         query = (
@@ -136,6 +141,8 @@ class Ledger:
             query = query.where(TransferRow.updated_at >= since)
         if flow is not None:
             query = query.where(TransferRow.flow == flow)
+        if flows is not None:
+            query = query.where(TransferRow.flow.in_(flows))
         with self._session(write=False) as session:
             return [Transfer.from_row(row) for row in session.scalars(query)]
 
@@ -282,6 +289,7 @@ class Ledger:
         *,
         lease_s: float,
         flow: str | None = None,
+        flows: Sequence[str] | None = None,
         dossier_code: str | None = None,
         now: datetime | None = None,
     ) -> Transfer | None:
@@ -304,6 +312,8 @@ class Ledger:
         )
         if flow is not None:
             query = query.where(TransferRow.flow == flow)
+        if flows is not None:  # the procedures of one portal
+            query = query.where(TransferRow.flow.in_(flows))
         if dossier_code is not None:  # a clerk pushing one dossier now, retry back-off or not
             query = query.where(TransferRow.dossier_code == dossier_code)
         with self._session(write=True) as session:

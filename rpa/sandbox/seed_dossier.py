@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rpa.clock import VN
-from rpa.domain import PROCEDURE_CODE
 from rpa.sandbox import seed_names as names
 from rpa.sandbox.seed_person import (
     NameCycle,
@@ -28,8 +27,9 @@ from rpa.sandbox.seed_places import (
 )
 from rpa.sandbox.seed_text import ascii_fold, nfd, swap_tone_placement
 
-__all__ = ["PROCEDURE_NAME", "build_dossier", "working_days_after"]
+__all__ = ["PROCEDURE_CODE", "PROCEDURE_NAME", "build_dossier", "working_days_after"]
 
+PROCEDURE_CODE = "1.001234"  # the national code the sandbox uses for "Cấp Phiếu lý lịch tư pháp"
 PROCEDURE_NAME = "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam"
 _SLOTS = ((time(7, 30), 240), (time(13, 30), 210))  # morning and afternoon office hours (start, minutes)
 

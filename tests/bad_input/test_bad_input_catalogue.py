@@ -34,10 +34,12 @@ from typing import Any
 import httpx
 import pytest
 
-from flows.judicial_record_form import JudicialRecordForm, map_dossier, map_raw
-from rpa.domain import DOSSIER_CODE_PATTERN, LIMITS, PROCEDURE_CODE, dossier_code_problem
+from flows.judicial_record.form import JudicialRecordForm, map_dossier
+from flows.judicial_record.model import PROCEDURE_CODE
+from rpa.domain import DOSSIER_CODE_PATTERN, LIMITS, dossier_code_problem
 from rpa.errors import BusinessError, InvalidDossier, PortalError, Problem
 from rpa.ledger import Ledger
+from rpa.procedures import read_form
 from rpa.provincial import ProvincialClient, ProvincialRefused
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import DEFAULT_AGENCY, ProvincialStore
@@ -628,7 +630,7 @@ def test_wrong_input_is_refused_in_vietnamese_and_kept(
     # map_raw on the raw record agrees (it sees metadata, not bytes).
     if case.scan not in BYTES_LEVEL:
         with pytest.raises(InvalidDossier) as again:
-            map_raw(record.raw, today=TODAY, require_files=False)
+            read_form(record.raw, today=TODAY, require_files=False)
         assert_reported(again.value.problems, case)
 
 
@@ -788,7 +790,7 @@ def test_a_stored_dossier_whose_own_code_is_malformed_is_refused_and_kept(
     assert record.code == code and outcome.dossier_code == code
     assert [p.message for p in outcome.problems if p.field == "code" and says in p.message]
     with pytest.raises(InvalidDossier) as again:
-        map_raw(record.raw, today=TODAY, require_files=False)
+        read_form(record.raw, today=TODAY, require_files=False)
     assert [p.message for p in again.value.problems if p.field == "code" and says in p.message]
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows.judicial_record import FLOW
 from rpa.config import Account, Settings, SourceSettings, load_settings, write_config
 from rpa.errors import BusinessError, InvalidDossier
 from rpa.ledger import Ledger
@@ -39,7 +40,6 @@ from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import sandbox, serve_app
 from rpa.sources import ApiSource, make_source
-from rpa.worker import FLOW
 
 TODAY = date(2025, 11, 20)
 SERVICE = ("rpa.bot", "RpaBot@2025")

@@ -24,20 +24,21 @@ from typing import Any
 
 import httpx
 
-from flows.judicial_record import Receipt
-from flows.judicial_record_form import JudicialRecordForm
+from flows.judicial_record.form import JudicialRecordForm
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.domain import DossierStatus
 from rpa.errors import PortalError, SelectorDrift
 from rpa.ledger import Ledger
+from rpa.portal import Receipt
 from rpa.portal_access import BeforeFinalClick
+from rpa.procedures import Procedure
 from rpa.provincial import ProvincialClient
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import RunningSandbox
-from rpa.settle import Found
+from rpa.settle import Found, Submitted
 from rpa.sources import make_source
 from rpa.worker import Worker
 
@@ -96,6 +97,7 @@ class FakeMinistry:
 
     def submit(
         self,
+        procedure: Procedure,
         dossier_code: str,
         form: JudicialRecordForm,
         *,
@@ -125,8 +127,9 @@ class FakeMinistry:
 
     def lookup(
         self,
+        procedure: Procedure,
         dossier_code: str,
-        id_number: str,
+        submitted: Submitted,
         since: datetime,
         until: datetime,
         *,
@@ -140,7 +143,7 @@ class FakeMinistry:
         found = []
         for a in self.applications:
             if (
-                a.id_number != id_number
+                a.id_number != submitted.id_number
                 or a.visible_at > self.clock()
                 or not first <= _day(a.submitted_at) <= last
             ):

@@ -13,12 +13,12 @@ import pytest
 from harness import Core, accepted_dossiers, core, same_person
 from sqlalchemy.exc import OperationalError
 
+from flows.judicial_record import FLOW
 from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.errors import PortalError
 from rpa.ledger import Ledger, TransferState
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
-from rpa.worker import FLOW
 
 S = TransferState
 WITHDRAWN = int(DossierStatus.WITHDRAWN)

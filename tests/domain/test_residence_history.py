@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from rpa.domain import ResidencePeriod
-from rpa.domain.judicial_record import residence_coverage
+from flows.judicial_record.model import ResidencePeriod, residence_coverage
 from rpa.errors import Problem
 
 Make = Callable[..., dict[str, Any]]

@@ -22,12 +22,12 @@ from typing import Any
 import httpx
 import pytest
 
+from flows.judicial_record import FLOW
 from rpa.config import Settings, load_settings, write_config
 from rpa.ledger import Event, Ledger, Transfer
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
-from rpa.worker import FLOW
 
 SERVICE_ACCOUNT = ("rpa.bot", "RpaBot@2025")
 """The provincial service account (``docs/sandbox.md``), used here to download attachment bytes."""

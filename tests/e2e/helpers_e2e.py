@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flows.judicial_record_form import JudicialRecordForm
+from flows.judicial_record.form import JudicialRecordForm
 from rpa.evidence import MANIFEST, sha256_of
 
 ADDRESS_KEYS = ("legacy", "provinceId", "districtId", "wardId", "street")

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from flows import SELECTORS_DIR
 from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.ledger import TransferState
 from rpa.sandbox.seed import generate
-from rpa.selectors import SELECTORS_DIR
 
 if TYPE_CHECKING:
     from conftest import World

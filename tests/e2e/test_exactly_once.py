@@ -21,14 +21,14 @@ import httpx
 import pytest
 import yaml
 
+from flows import SELECTORS_DIR
+from flows.judicial_record import FLOW
 from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, TransferState
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
-from rpa.selectors import SELECTORS_DIR
-from rpa.worker import FLOW
 
 if TYPE_CHECKING:
     from conftest import World

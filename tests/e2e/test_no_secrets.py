@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from flows import SELECTORS_DIR
 from rpa.domain import DossierStatus
 from rpa.sandbox.seed import generate
-from rpa.selectors import SELECTORS_DIR
 
 if TYPE_CHECKING:
     from conftest import World

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from helpers_e2e import check_attempt_folder, form_differences, screenshot_labels
 
-from flows.judicial_record_form import map_raw
 from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
 from rpa.ledger import TransferState
+from rpa.procedures import read_form
 
 if TYPE_CHECKING:
     from conftest import World
@@ -120,7 +120,9 @@ def test_one_application_per_valid_dossier_with_every_field_equal_to_the_source(
         assert by_number[number] == 1, f"{code}: {by_number[number]} applications for {number}"
         (stored,) = [a for a in applications if a["form"]["idNumber"] == number]
         assert stored["receipt"] == outcomes[code]["receipt_code"]
-        expected = map_raw(dossier["data"], attachments_dir=world.download_attachments(code, tmp_path / code))
+        expected = read_form(
+            dossier["data"], attachments_dir=world.download_attachments(code, tmp_path / code)
+        )
         differences = form_differences(stored["form"], expected)
         assert not differences, f"{code} ({dossier['tricky'] or 'plain'}): {differences}"
 
@@ -133,7 +135,7 @@ def test_flawed_dossiers_fail_business_with_their_reasons_and_nothing_typed(
     for code in first_run.codes(accepted=True, valid=False):
         dossier = first_run.before[code]
         with pytest.raises(InvalidDossier) as refused:
-            map_raw(dossier["data"], attachments_dir=world.download_attachments(code, tmp_path / code))
+            read_form(dossier["data"], attachments_dir=world.download_attachments(code, tmp_path / code))
         transfer = world.transfer(code)
         assert transfer is not None and transfer.state is S.FAILED_BUSINESS, (code, transfer)
         assert list(transfer.business_reasons) == [str(p) for p in refused.value.problems], dossier["flaw"]

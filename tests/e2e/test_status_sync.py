@@ -19,13 +19,13 @@ import httpx
 import pytest
 from conftest import SERVICE_ACCOUNT
 
+from flows.judicial_record import FLOW
 from rpa.alerts import read_alerts
 from rpa.deadlines import vn_today
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, TransferState
 from rpa.provincial import ProvincialClient
 from rpa.sandbox.seed import generate
-from rpa.worker import FLOW
 
 if TYPE_CHECKING:
     from conftest import World

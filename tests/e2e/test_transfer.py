@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import pytest
 from helpers_e2e import check_attempt_folder, form_differences, screenshot_labels
 
-from flows.judicial_record_form import map_raw
 from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
 from rpa.ledger import TransferState
+from rpa.procedures import read_form
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 
@@ -71,7 +71,7 @@ def test_a_flawed_dossier_exits_2_with_the_reasons_in_vietnamese(desk: Desk, tmp
     world, code = desk.world, desk.flawed
     data = world.dossiers()[code]["data"]
     with pytest.raises(InvalidDossier) as refused:
-        map_raw(data, attachments_dir=world.download_attachments(code, tmp_path))
+        read_form(data, attachments_dir=world.download_attachments(code, tmp_path))
     expected = [str(p) for p in refused.value.problems]
 
     out = world.rpa_json("transfer", code, "--clerk", CLERK, expect_exit=2)
@@ -136,7 +136,7 @@ def test_a_system_error_exits_1_then_the_dossier_goes_once(
     (application,) = world.applications_of(number)
     assert application["receipt"] == sent["receipt_code"]
     data = world.dossiers()[code]["data"]
-    expected = map_raw(data, attachments_dir=world.download_attachments(code, tmp_path))
+    expected = read_form(data, attachments_dir=world.download_attachments(code, tmp_path))
     assert form_differences(application["form"], expected) == {}
     events = world.events(code)
     assert [e.to_state for e in events] == [

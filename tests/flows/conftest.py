@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page
 
+from flows import SELECTORS_DIR
 from rpa.evidence import AttemptEvidence
 from rpa.sandbox.moj.app import create_app
 from rpa.sandbox.moj.testing import MojSandbox, serve
@@ -41,7 +42,9 @@ def evidence(tmp_path: Path) -> AttemptEvidence:
 @pytest.fixture
 def steps(page: Page, moj: MojSandbox, evidence: AttemptEvidence) -> Steps:
     """Steps on the portal's UI version, with a short step timeout (the local portal is fast)."""
-    return open_portal(page, "moj-lltp", moj.url, timeout_ms=5000, evidence=evidence)
+    return open_portal(
+        page, "moj-lltp", moj.url, selectors_dir=SELECTORS_DIR, timeout_ms=5000, evidence=evidence
+    )
 
 
 @pytest.fixture

@@ -12,22 +12,15 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from flows.judicial_record import (
-    PORTAL,
-    SUBMIT_PAGE,
-    CaptchaRequired,
-    Receipt,
-    login,
-    lookup,
-    read_status,
-    submit,
-)
-from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
+import flows as flows_package
+from flows import SELECTORS_DIR
+from flows.judicial_record.flow import PORTAL, SUBMIT_PAGE, login, lookup, read_status, submit
+from flows.judicial_record.form import FormAddress, JudicialRecordForm, ResidenceRow
 from rpa.clock import vn_now
-from rpa.errors import ConfigError, HumanNeeded, PortalError
-from rpa.flowcheck import FLOWS_DIR, check_flows
+from rpa.errors import CaptchaRequired, ConfigError, HumanNeeded, PortalError
+from rpa.flowcheck import check_flows
+from rpa.portal import Receipt
 from rpa.sandbox.moj.testing import MojSandbox
-from rpa.selectors import SELECTORS_DIR
 from rpa.steps import Steps, open_portal
 
 pytestmark = pytest.mark.browser
@@ -152,11 +145,21 @@ def test_submit_stores_exactly_the_form(
 def test_a_portal_opened_on_the_new_application_page_does_not_load_it_twice(
     page: Page, moj: MojSandbox, evidence: Any, id_card_png: Path
 ) -> None:
-    logged = open_portal(page, PORTAL, moj.url, timeout_ms=5000, evidence=evidence)
+    logged = open_portal(
+        page, PORTAL, moj.url, selectors_dir=SELECTORS_DIR, timeout_ms=5000, evidence=evidence
+    )
     login(logged, *ACCOUNT)  # the context keeps the session cookie
     asked: list[str] = []
     page.on("request", lambda request: asked.append(urlsplit(request.url).path))
-    steps = open_portal(page, PORTAL, moj.url, start=SUBMIT_PAGE, timeout_ms=5000, evidence=evidence)
+    steps = open_portal(
+        page,
+        PORTAL,
+        moj.url,
+        start=SUBMIT_PAGE,
+        selectors_dir=SELECTORS_DIR,
+        timeout_ms=5000,
+        evidence=evidence,
+    )
     assert urlsplit(page.url).path == "/ho-so/buoc/a"  # the portal redirects a new application there
     assert submit(steps, make_form(id_card_png)) is not None
     assert asked.count("/ho-so/moi") == 1 and "/" not in asked  # no home page, no second load
@@ -229,7 +232,7 @@ def test_session_expiry_mid_flow(logged_in: Steps, moj: MojSandbox, id_card_png:
 def test_check_flows_passes_and_reports_a_missing_name(tmp_path: Path) -> None:
     assert check_flows() == []
     flows, maps = tmp_path / "flows", tmp_path / "selectors"
-    shutil.copytree(FLOWS_DIR, flows)
+    shutil.copytree(Path(flows_package.__file__).parent / "judicial_record", flows)
     maps.mkdir()
     text = (SELECTORS_DIR / "moj-lltp.yaml").read_text(encoding="utf-8")
     assert "  applicant.phone:\n" in text

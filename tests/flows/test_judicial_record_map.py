@@ -10,18 +10,18 @@ from typing import Any
 
 import pytest
 
-from flows.judicial_record_form import (
+from flows.judicial_record.form import (
     FormAddress,
     JudicialRecordForm,
     ResidenceRow,
     id_card_attachment,
     map_dossier,
-    map_raw,
     upper_name,
 )
 from rpa import adminunits
 from rpa.domain import Attachment, parse_dossier
 from rpa.errors import InvalidDossier, Problem
+from rpa.procedures import read_form
 from rpa.sandbox.seed import FLAWS, generate
 
 TODAY = date(2025, 11, 20)
@@ -113,7 +113,7 @@ def dossier(**changes: Any) -> dict[str, Any]:
 
 def problems_of(data: dict[str, Any], **kwargs: Any) -> list[Problem]:
     with pytest.raises(InvalidDossier) as caught:
-        map_raw(data, today=TODAY, **kwargs)
+        read_form(data, today=TODAY, **kwargs)
     return caught.value.problems
 
 
@@ -126,7 +126,7 @@ def scans(tmp_path: Path) -> Path:
 
 
 def test_every_field_of_a_realistic_dossier(scans: Path) -> None:
-    form = map_raw(DOSSIER, attachments_dir=scans, today=TODAY)
+    form = read_form(DOSSIER, attachments_dir=scans, today=TODAY)
     assert form == JudicialRecordForm(
         fullName="NGUYỄN THỊ THU HOÀ",
         otherName="Bé Hai",
@@ -185,7 +185,7 @@ def test_map_dossier_takes_a_typed_dossier(scans: Path) -> None:
     typed = parse_dossier(DOSSIER, today=TODAY)
     located = [a.model_copy(update={"file": scans / a.name}) for a in typed.attachments]
     form = map_dossier(typed.model_copy(update={"attachments": located}), today=TODAY)
-    assert form == map_raw(DOSSIER, attachments_dir=scans, today=TODAY)
+    assert form == read_form(DOSSIER, attachments_dir=scans, today=TODAY)
 
 
 def test_minimal_choices(scans: Path) -> None:
@@ -196,7 +196,7 @@ def test_minimal_choices(scans: Path) -> None:
         "payload.confirm_court_ban": False, "payload.delivery": {"method": "at_agency", "address": CURRENT},
         "payload.authorised_person": None,
     })  # fmt: skip
-    form = map_raw(data, attachments_dir=scans, today=TODAY)
+    form = read_form(data, attachments_dir=scans, today=TODAY)
     assert (form.genderId, form.formType, form.isBanPosition, form.deliveryMethod) == (
         "1",
         2,
@@ -216,7 +216,7 @@ def test_minimal_choices(scans: Path) -> None:
 )
 def test_identity_kind(scans: Path, kind: str, number: str, expected: str) -> None:
     data = dossier(**{"applicant.identity.kind": kind, "applicant.identity.number": number})
-    form = map_raw(data, attachments_dir=scans, today=TODAY)
+    form = read_form(data, attachments_dir=scans, today=TODAY)
     assert (form.idTypeId, form.idNumber) == (expected, number.upper())
 
 
@@ -227,7 +227,7 @@ def test_cmnd_is_type_2(scans: Path) -> None:
                       "received_at": "2024-12-03T08:30:00+07:00", "due_at": "2024-12-17T16:30:00+07:00",
                       "payload.authorised_person.authorisation_date": "01/12/2024",
                       "payload.residence_history.2.to_date": "03/12/2024"})  # fmt: skip
-    assert map_raw(data, attachments_dir=scans, today=TODAY).idTypeId == "2"
+    assert read_form(data, attachments_dir=scans, today=TODAY).idTypeId == "2"
 
 
 # --- Names --------------------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_names_are_upper_cased(scans: Path, name: str, expected: str) -> None:
     data = dossier(**{"applicant.full_name": name, "payload.mother.full_name": name,
                       "payload.father.full_name": name, "payload.spouse.full_name": name,
                       "payload.authorised_person.full_name": name})  # fmt: skip
-    form = map_raw(data, attachments_dir=scans, today=TODAY)
+    form = read_form(data, attachments_dir=scans, today=TODAY)
     names = (form.fullName, form.motherName, form.fatherName, form.spouseName, form.authName)
     assert names == (expected,) * 5
     assert all(unicodedata.is_normalized("NFC", n) for n in names if n)
@@ -270,7 +270,7 @@ def test_nfd_input_is_typed_as_nfc(scans: Path) -> None:
                       "applicant.permanent_address": {**CURRENT, "street": nfd("NFD", "Thôn Phước Lộc"),
                                                       "commune": nfd("NFD", "Xã An Phú")},
                       "payload.purpose": nfd("NFD", "Bổ sung hồ sơ xin việc")})  # fmt: skip
-    form = map_raw(data, attachments_dir=scans, today=TODAY)
+    form = read_form(data, attachments_dir=scans, today=TODAY)
     assert form.fullName == "NGUYỄN THỊ THU HOÀ" and unicodedata.is_normalized("NFC", form.fullName)
     assert form.permanentAddress == FormAddress(
         legacy=False, provinceId="51", wardId="21034", street="Thôn Phước Lộc"
@@ -284,21 +284,21 @@ def test_nfd_input_is_typed_as_nfc(scans: Path) -> None:
 def test_year_only_births(scans: Path) -> None:
     data = dossier(**{"applicant.birth_date": "1990", "payload.mother.birth_date": "1965",
                       "payload.residence_history.1.from_date": "01/01/2004"})  # fmt: skip
-    form = map_raw(data, attachments_dir=scans, today=TODAY)
+    form = read_form(data, attachments_dir=scans, today=TODAY)
     assert (form.birthDateStr, form.motherBirthDateStr, form.fatherBirthDateStr) == ("1990", "1965", "1962")
     assert form.birthYearOnly
-    assert not map_raw(dossier(), attachments_dir=scans, today=TODAY).birthYearOnly
+    assert not read_form(dossier(), attachments_dir=scans, today=TODAY).birthYearOnly
 
 
 def test_dates_are_zero_padded(scans: Path) -> None:
     data = dossier(**{"applicant.identity.issue_date": "2021-08-01", "payload.mother.birth_date": "2/9/1965"})
-    form = map_raw(data, attachments_dir=scans, today=TODAY)
+    form = read_form(data, attachments_dir=scans, today=TODAY)
     assert (form.idIssueDateStr, form.motherBirthDateStr) == ("01/08/2021", "02/09/1965")
 
 
 # --- Addresses ----------------------------------------------------------------------------------------
 def test_legacy_kon_tum_address_becomes_a_quang_ngai_commune(scans: Path) -> None:
-    form = map_raw(dossier(**{"payload.delivery.address": KON_TUM}), attachments_dir=scans, today=TODAY)
+    form = read_form(dossier(**{"payload.delivery.address": KON_TUM}), attachments_dir=scans, today=TODAY)
     expected = FormAddress(legacy=False, provinceId="51", wardId="23293", street="25 Trần Phú")
     assert form.permanentAddress == form.deliveryAddress == expected
     assert "23293" in {u.code for u in adminunits.communes("51")}  # a code the portal's select offers
@@ -307,7 +307,7 @@ def test_legacy_kon_tum_address_becomes_a_quang_ngai_commune(scans: Path) -> Non
 def test_current_address_without_codes_is_found_by_name(scans: Path) -> None:
     address = {**CURRENT, "commune": "xã an phú", "commune_code": None, "province": "Quảng Ngãi",
                "province_code": None}  # fmt: skip
-    form = map_raw(dossier(**{"applicant.permanent_address": address}), attachments_dir=scans, today=TODAY)
+    form = read_form(dossier(**{"applicant.permanent_address": address}), attachments_dir=scans, today=TODAY)
     assert form.permanentAddress == FormAddress(
         legacy=False, provinceId="51", wardId="21034", street="Thôn 3"
     )
@@ -396,7 +396,7 @@ def test_scan_not_downloaded_yet() -> None:
     assert str(problem) == (
         "Tệp đính kèm: thiếu ảnh chụp giấy tờ tùy thân (tệp “cccd_mat_truoc.jpg” chưa được tải về)"
     )
-    form = map_raw(DOSSIER, today=TODAY, require_files=False)
+    form = read_form(DOSSIER, today=TODAY, require_files=False)
     assert form.idCardFile is None
 
 
@@ -409,19 +409,19 @@ def test_scan_the_portal_would_refuse(scans: Path) -> None:
 
 def test_attachment_names_cannot_leave_the_folder(scans: Path) -> None:
     scan = {**DOSSIER["attachments"][1], "name": "../../etc/cccd_mat_truoc.jpg"}
-    form = map_raw(dossier(attachments=[scan]), attachments_dir=scans, today=TODAY)
+    form = read_form(dossier(attachments=[scan]), attachments_dir=scans, today=TODAY)
     assert form.idCardFile == scans / "cccd_mat_truoc.jpg"
 
 
 def test_relative_file_is_resolved_against_the_folder(scans: Path) -> None:
     scan = {**DOSSIER["attachments"][1], "file": "cccd_mat_truoc.jpg"}
-    form = map_raw(dossier(attachments=[scan]), attachments_dir=scans, today=TODAY)
+    form = read_form(dossier(attachments=[scan]), attachments_dir=scans, today=TODAY)
     assert form.idCardFile == scans / "cccd_mat_truoc.jpg"
 
 
 def test_mapping_reads_no_file(tmp_path: Path) -> None:
     """Pure: a path is passed on as it is; whether the file can be read is the upload's business."""
-    form = map_raw(DOSSIER, attachments_dir=tmp_path / "not-there", today=TODAY)
+    form = read_form(DOSSIER, attachments_dir=tmp_path / "not-there", today=TODAY)
     assert form.idCardFile == tmp_path / "not-there" / "cccd_mat_truoc.jpg"
 
 
@@ -454,7 +454,7 @@ def test_several_problems_listed_at_once(scans: Path) -> None:
         "payload.certificate_type": 2,  # mapping: delegated Phiếu số 2
     })  # fmt: skip
     with pytest.raises(InvalidDossier) as caught:
-        map_raw(data, attachments_dir=scans, today=TODAY)
+        read_form(data, attachments_dir=scans, today=TODAY)
     assert [p.field for p in caught.value.problems] == [
         "applicant.phone",
         "payload.residence_history",
@@ -494,7 +494,7 @@ def test_every_flawed_seeded_dossier_is_refused(seeded: list[tuple[Any, Path]]) 
     assert {item.flaw for item, _ in flawed} == set(FLAWS)
     for item, folder in flawed:
         with pytest.raises(InvalidDossier) as caught:
-            map_raw(item.data, attachments_dir=folder, today=SEED_TODAY)
+            read_form(item.data, attachments_dir=folder, today=SEED_TODAY)
         assert caught.value.problems, item.flaw
         assert caught.value.dossier_code == item.data["code"]
 
@@ -503,7 +503,7 @@ def test_every_valid_seeded_dossier_maps(seeded: list[tuple[Any, Path]]) -> None
     valid = [(item, folder) for item, folder in seeded if item.flaw is None]
     assert len(valid) == 86 and {item.tricky for item, _ in valid} >= {"legacy_address", "nfd_text"}
     for item, folder in valid:
-        form = map_raw(item.data, attachments_dir=folder, today=SEED_TODAY)
+        form = read_form(item.data, attachments_dir=folder, today=SEED_TODAY)
         applicant = item.data["applicant"]
         assert form.fullName == unicodedata.normalize("NFC", applicant["full_name"]).upper()
         assert form.birthDateStr == applicant["birth_date"]

@@ -16,12 +16,13 @@ from playwright.sync_api import Page
 from test_judicial_record_flow import ACCOUNT, TODAY, expected_stored, make_form, stored_comparable
 
 import rpa.steps
+from flows import SELECTORS_DIR
 from flows.judicial_record import PORTAL, login, lookup, read_status, submit
 from rpa.errors import SelectorDrift
 from rpa.evidence import AttemptEvidence
 from rpa.flowcheck import check_flows
 from rpa.sandbox.moj.testing import MojSandbox
-from rpa.selectors import SELECTORS_DIR, PageDrift, load_maps
+from rpa.selectors import PageDrift, load_maps
 from rpa.steps import Steps, open_portal
 
 pytestmark = pytest.mark.browser
@@ -52,7 +53,7 @@ def drift_files(evidence: AttemptEvidence) -> list[str]:
 
 
 def test_the_shipped_maps_cover_both_versions_with_the_same_names() -> None:
-    maps = load_maps(PORTAL)
+    maps = load_maps(PORTAL, SELECTORS_DIR)
     assert sorted(maps) == [1, 2]
     assert set(maps[2].elements) == set(maps[1].elements)
     assert set(maps[2].pages) == set(maps[1].pages)
@@ -105,7 +106,9 @@ def test_a_switch_mid_session_fails_on_the_first_element_with_evidence(
 def v2_steps(page: Page, moj: MojSandbox, evidence: AttemptEvidence) -> Steps:
     """Logged in on a ui_version 2 portal, with the shipped selectors (v1 and v2 maps)."""
     moj.knobs(ui_version=2)
-    steps = open_portal(page, PORTAL, moj.url, timeout_ms=5000, evidence=evidence)
+    steps = open_portal(
+        page, PORTAL, moj.url, selectors_dir=SELECTORS_DIR, timeout_ms=5000, evidence=evidence
+    )
     assert steps.map.version == 2
     login(steps, *ACCOUNT)
     return steps

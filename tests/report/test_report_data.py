@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 from report_scenario import M_REASON, REPORT_DAY, F, H, M, vn
 
+from flows.judicial_record import FLOW
 from rpa.ledger import Event, TransferState
-from rpa.report_data import PROCEDURE_NAMES, build_report, day_bounds, median, p95, read_ledger, vn_number
-from rpa.worker import FLOW
+from rpa.report_data import build_report, day_bounds, median, p95, procedure_names, read_ledger, vn_number
 
 S = TransferState
 
@@ -34,7 +34,7 @@ def test_a_report_day_is_a_vietnam_day() -> None:
 
 
 def test_the_worker_flow_has_its_vietnamese_procedure_name() -> None:
-    assert PROCEDURE_NAMES[FLOW] == "Cấp Phiếu lý lịch tư pháp"
+    assert procedure_names()[FLOW] == "Cấp Phiếu lý lịch tư pháp"
 
 
 def test_numbers_are_written_the_vietnamese_way() -> None:

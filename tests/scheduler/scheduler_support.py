@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 import httpx
 import psutil
 
+from flows.judicial_record import FLOW
 from rpa.config import Settings, load_settings, write_config
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, Transfer
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import RunningSandbox
-from rpa.worker import FLOW
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 T = TypeVar("T")

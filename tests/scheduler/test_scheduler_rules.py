@@ -17,8 +17,8 @@ import psutil
 import pytest
 from scheduler_support import VN, SchedulerWorld, wait_for
 
+from flows.judicial_record import FLOW
 from rpa.rules import RateLimit
-from rpa.worker import FLOW
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 

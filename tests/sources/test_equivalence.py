@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from rpa.domain import PROCEDURE_CODE
+from flows.judicial_record.model import PROCEDURE_CODE
 from rpa.sandbox.records import SeededDossier
 from rpa.sources import ApiSource, SourceRecord, WebSource
 from rpa.sources.base import one_line_break

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from rpa.domain import PROCEDURE_CODE
+from flows.judicial_record.model import PROCEDURE_CODE
 from rpa.provincial import ProvincialClient
 from rpa.sandbox.records import SeededDossier
 from rpa.sources import ApiSource, Source, WebSource

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from flows import SELECTORS_DIR
 from rpa.clock import vn_now
 from rpa.sandbox.moj.testing import MINIMAL_APPLICATION, MojSandbox
 from rpa.selectors import load_maps
@@ -162,7 +163,7 @@ def test_clock_offset_shows_on_the_receipt_page(page: Page, moj: MojSandbox) -> 
 
 def _read(page: Page, version: int, name: str) -> list[str]:
     """What each candidate of ``name`` in the shipped selector map reads on the page (one per match)."""
-    selector_map = load_maps("moj-lltp")[version]
+    selector_map = load_maps("moj-lltp", SELECTORS_DIR)[version]
     texts = []
     for candidate in selector_map.candidates(name):
         found = candidate.build(page, {})

@@ -13,7 +13,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from rpa.domain import PROCEDURE_CODE, Dossier
+from flows.judicial_record.model import PROCEDURE_CODE
+from rpa.procedures import dossier_model
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.records import SeededDossier, SeedFile
@@ -52,7 +53,7 @@ def _make_dossier(
         "province_code": "51",
         "commune_code": "21172",
     }
-    dossier = Dossier.model_validate(
+    dossier = dossier_model().model_validate(
         {
             "code": "000.00.01.H55-" + received.strftime("%y%m%d") + "-0001",
             "procedure_code": procedure[0],

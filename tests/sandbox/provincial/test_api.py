@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from rpa.domain import Dossier
+from rpa.procedures import dossier_model
 from rpa.sandbox.records import SeededDossier
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def test_one_dossier_with_attachments_and_download(
     # Without the API extras the dict is exactly a valid Dossier as the bots read it.
     plain = {k: v for k, v in body.items() if k not in ("processing_log", "receipt_codes")}
     plain["attachments"] = [{k: v for k, v in a.items() if k != "download_url"} for a in plain["attachments"]]
-    assert Dossier.model_validate(plain).model_dump(mode="json") == plain
+    assert dossier_model().model_validate(plain).model_dump(mode="json") == plain
     assert api.get(f"/api/dossiers/{code}/attachments/7").status_code == 404
     assert httpx.get(provincial.url + attachment["download_url"]).status_code == 401
 

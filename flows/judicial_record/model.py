@@ -1,4 +1,5 @@
-"""The judicial record certificate request (Phiếu lý lịch tư pháp), sections B to D of the form.
+"""The judicial record certificate request (Phiếu lý lịch tư pháp), sections B to D of the form:
+the payload of a provincial dossier of this procedure.
 
 Also the residence-history coverage rule (section C) and the Vietnamese wording of its findings,
 kept next to the rows it reads.
@@ -14,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from rpa.domain.dates import VnDate, format_vn_date
+from rpa.domain.dossier import Payload
 from rpa.domain.person import Address, DomainModel, IdentityDocument, LongText, Name, Relative, Text
 
 __all__ = [
@@ -67,7 +69,7 @@ class AuthorisedPerson(DomainModel):
     authorisation_date: VnDate
 
 
-class JudicialRecordRequest(DomainModel):
+class JudicialRecordRequest(Payload):
     kind: Literal["judicial_record"] = "judicial_record"
     father: Relative | None = None  # optional: unknown fathers are common and legal
     mother: Relative  # the form requires the mother

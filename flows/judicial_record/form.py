@@ -10,30 +10,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path, PureWindowsPath
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from flows.judicial_record.model import CertificateType, Delivery, DeliveryMethod, JudicialRecordRequest
 from rpa import adminunits
 from rpa.domain import (
-    PROCEDURE_CODE,
     Address,
     Attachment,
-    CertificateType,
-    Delivery,
-    DeliveryMethod,
     Dossier,
     IdentityDocument,
     IdentityKind,
-    JudicialRecordRequest,
     Relative,
     Sex,
-    check,
     format_vn_date,
     label_for,
-    parse_dossier,
 )
+from rpa.domain.validation import read_part
 from rpa.errors import AddressNotConvertible, InvalidDossier, Problem
 from rpa.text import fold, nfc
 
@@ -44,11 +39,9 @@ __all__ = [
     "form_address",
     "id_card_attachment",
     "map_dossier",
-    "map_raw",
+    "salvage_problems",
     "upper_name",
 ]
-
-_M = TypeVar("_M", bound=BaseModel)
 
 
 class _Form(BaseModel):
@@ -148,67 +141,26 @@ _ID_CARD_HINTS = (
 MISSING_ID_CARD = "thiếu ảnh chụp giấy tờ tùy thân"
 
 
-def map_dossier(
-    dossier: Dossier, *, today: date | None = None, require_files: bool = True
-) -> JudicialRecordForm:
+def map_dossier(dossier: Dossier, *, require_files: bool = True) -> JudicialRecordForm:
     """The portal's form data for ``dossier``. Pure: no browser, no file or network access.
 
-    The cross-field rules of :func:`rpa.domain.check` run first (on ``today``, default the current day),
-    then the flow's and the portal's own needs: the judicial-record procedure (``PROCEDURE_CODE``;
-    a dossier of any other procedure is refused), post-2025 unit codes for every address (legacy
-    three-level addresses are converted, see :func:`form_address`), a street line, the identity
-    document's issue date and place, a known ethnic code, Phiếu số 2 not delegated, and the
-    identity-card scan to upload.
+    ``dossier`` was validated by :func:`rpa.domain.parse_dossier` (its cross-field rules ran there);
+    these are the portal's own needs: post-2025 unit codes for every address (legacy three-level
+    addresses are converted, see :func:`form_address`), the identity document's issue date and place,
+    a known ethnic code, Phiếu số 2 not delegated, and the identity-card scan to upload.
 
     Args:
-        dossier: a typed dossier (from :func:`rpa.domain.parse_dossier`).
-        today: the day the rules are checked against.
+        dossier: a typed dossier of this procedure.
         require_files: when True (the default) the identity-card scan must have a local ``file``;
             when False a scan not downloaded yet leaves ``idCardFile`` None (for a dry run).
 
     Raises:
         InvalidDossier: listing every problem, each in Vietnamese and naming its field.
     """
-    problems = check(dossier, today)
-    form, found = _map(dossier, require_files)
-    problems += found
+    form, problems = _map(dossier, require_files)
     if problems or form is None:
         raise InvalidDossier(problems, dossier.code)
     return form
-
-
-def map_raw(
-    data: Mapping[str, Any],
-    *,
-    attachments_dir: Path | None = None,
-    today: date | None = None,
-    require_files: bool = True,
-) -> JudicialRecordForm:
-    """Read a dossier from its JSON shape and map it; every problem of both stages in one error.
-
-    Args:
-        data: the dossier as ``Dossier.model_dump(mode="json")`` gives it.
-        attachments_dir: where the attachments were downloaded. An attachment without ``file`` is
-            taken to be ``attachments_dir / <its name>`` (the last component of the name only, so a
-            name cannot point outside the folder); a relative ``file`` is resolved against it.
-        today: the day the rules are checked against (default the current day).
-        require_files: see :func:`map_dossier`.
-
-    Raises:
-        InvalidDossier: the validation problems of :func:`rpa.domain.parse_dossier` followed by the
-            mapping problems found in whatever parts could be read, in one list.
-    """
-    try:
-        dossier = parse_dossier(data, today=today)
-    except InvalidDossier as exc:
-        extra = [p for p in _salvage_problems(data, attachments_dir, require_files) if p not in exc.problems]
-        if not extra:
-            raise
-        raise InvalidDossier([*exc.problems, *extra], exc.dossier_code) from None
-    if attachments_dir is not None:
-        located = [_locate(a, attachments_dir) for a in dossier.attachments]
-        dossier = dossier.model_copy(update={"attachments": located})
-    return map_dossier(dossier, today=today, require_files=require_files)
 
 
 def upper_name(name: str) -> str:
@@ -315,17 +267,6 @@ def _id_card(attachments: Sequence[Attachment], require_files: bool) -> tuple[Pa
     return scan.file, problems
 
 
-def _procedure_problems(procedure_code: str) -> list[Problem]:
-    """Only the judicial-record procedure maps onto this form; any other is refused, not typed."""
-    if procedure_code == PROCEDURE_CODE:
-        return []
-    message = (
-        f"“{procedure_code}” không phải thủ tục Cấp Phiếu lý lịch tư pháp ({PROCEDURE_CODE}); "
-        "bot không xử lý thủ tục này, cần chuyển hồ sơ cho cán bộ"
-    )
-    return [_problem("procedure_code", message)]
-
-
 def _identity_problems(path: str, identity: IdentityDocument) -> list[Problem]:
     """The portal requires the issue date and place, which the dossier may leave blank."""
     required = "không được để trống (cổng Bộ Tư pháp bắt buộc)"
@@ -368,8 +309,8 @@ def _relative(person: Relative | None) -> tuple[str | None, str | None]:
 def _map(dossier: Dossier, require_files: bool) -> tuple[JudicialRecordForm | None, list[Problem]]:
     """The form, or None with the problems that prevent it (``check``'s findings excluded)."""
     a, p = dossier.applicant, dossier.payload
-    problems = _procedure_problems(dossier.procedure_code)
-    problems += _identity_problems("applicant.identity", a.identity)
+    assert isinstance(p, JudicialRecordRequest)
+    problems = _identity_problems("applicant.identity", a.identity)
     problems += _ethnicity_problems(a.ethnicity)
     problems += _delegation_problems(p)
     addresses: dict[str, FormAddress | None] = {}
@@ -447,41 +388,18 @@ def _id_number(identity: IdentityDocument) -> str:
     return "".join(identity.number.split()).upper()
 
 
-# --- map_raw helpers --------------------------------------------------------------------------------
-def _locate(attachment: Attachment, folder: Path) -> Attachment:
-    """``attachment`` with its ``file`` resolved under ``folder`` (see :func:`map_raw`)."""
-    if attachment.file is not None:
-        file = attachment.file if attachment.file.is_absolute() else folder / attachment.file
-        return attachment.model_copy(update={"file": file})
-    name = PureWindowsPath(attachment.name).name  # handles both / and \ separators
-    if name in {"", ".", ".."}:
-        return attachment
-    return attachment.model_copy(update={"file": folder / name})
-
-
-def _read(model: type[_M], raw: Any) -> _M | None:
-    if not isinstance(raw, Mapping):
-        return None
-    try:
-        return model.model_validate(dict(raw))
-    except ValidationError:
-        return None
-
-
+# --- salvage: what the form would refuse in a dossier that did not validate -----------------------
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _salvage_problems(
-    data: Mapping[str, Any], attachments_dir: Path | None, require_files: bool
+def salvage_problems(
+    data: Mapping[str, Any], attachments: list[Attachment] | None, require_files: bool
 ) -> list[Problem]:
     """Mapping problems of the parts of an invalid dossier that can be read on their own."""
     applicant, payload = _mapping(data.get("applicant")), _mapping(data.get("payload"))
     problems: list[Problem] = []
-    procedure_code = data.get("procedure_code")
-    if isinstance(procedure_code, str) and procedure_code.strip():
-        problems += _procedure_problems(procedure_code.strip())
-    identity = _read(IdentityDocument, applicant.get("identity"))
+    identity = read_part(IdentityDocument, applicant.get("identity"))
     if identity is not None:
         problems += _identity_problems("applicant.identity", identity)
     ethnicity = applicant.get("ethnicity")
@@ -490,7 +408,7 @@ def _salvage_problems(
     authorised = payload.get("authorised_person")
     if payload.get("certificate_type") in (2, "2") and isinstance(authorised, Mapping) and authorised:
         problems += [_delegation_problem()]
-    delivery = _read(Delivery, payload.get("delivery"))
+    delivery = read_part(Delivery, payload.get("delivery"))
     for path, raw in (
         ("applicant.permanent_address", applicant.get("permanent_address")),
         ("applicant.temporary_address", applicant.get("temporary_address")),
@@ -499,15 +417,9 @@ def _salvage_problems(
             delivery.address if delivery and delivery.method is DeliveryMethod.POST else None,
         ),
     ):
-        address = raw if isinstance(raw, Address) else _read(Address, raw)
+        address = raw if isinstance(raw, Address) else read_part(Address, raw)
         if address is not None:
             problems += form_address(path, address)[1]
-    raw_attachments = data.get("attachments", [])
-    if isinstance(raw_attachments, list):
-        attachments = [_read(Attachment, raw) for raw in raw_attachments]
-        if None not in attachments:
-            readable = [a for a in attachments if a is not None]
-            if attachments_dir is not None:
-                readable = [_locate(a, attachments_dir) for a in readable]
-            problems += _id_card(readable, require_files)[1]
+    if attachments is not None:
+        problems += _id_card(attachments, require_files)[1]
     return problems

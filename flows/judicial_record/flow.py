@@ -12,18 +12,15 @@ Element names (``applicant.full_name``...) are looked up in ``selectors/moj-lltp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 
-from flows.judicial_record_form import FormAddress, JudicialRecordForm, ResidenceRow
-from rpa.errors import BusinessError, ConfigError, HumanNeeded, PortalError, SelectorDrift, SessionExpired
+from flows.judicial_record.form import FormAddress, JudicialRecordForm, ResidenceRow
+from rpa.errors import BusinessError, CaptchaRequired, ConfigError, PortalError, SelectorDrift, SessionExpired
+from rpa.portal import PortalStatus, Receipt
 from rpa.steps import Steps
 
 __all__ = [
     "PORTAL",
-    "CaptchaRequired",
-    "PortalStatus",
-    "Receipt",
     "login",
     "lookup",
     "read_receipt",
@@ -47,35 +44,6 @@ _RECEIPT_ROW = re.compile(r"(\d+-LLTP-\d{4}-\d{6}).*?(\d{2}/\d{2}/\d{4} \d{2}:\d
 RECEIPT_CODE = re.compile(r"\d{2}-LLTP-\d{4}-\d{6}", re.ASCII)
 """The portal's receipt codes, e.g. ``51-LLTP-2611-000042``: a text read as the code must be one."""
 RECEIPT_DATE = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", re.ASCII)
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """The portal's acknowledgement: "Mã hồ sơ" and "Ngày nộp" (dd/mm/yyyy HH:MM, Vietnam time)."""
-
-    code: str
-    submitted_at: str
-
-
-@dataclass(frozen=True)
-class PortalStatus:
-    """Where an application stands: ``status`` is received, processing, supplement_requested,
-    finished or result_returned; ``label`` is the portal's Vietnamese wording."""
-
-    status: str
-    label: str
-    certificate_number: str | None = None
-    supplement_reason: str | None = None
-    details: dict[str, str] | None = None
-    """The purpose and copies the page shows, as :func:`submission_facts` names them (None: neither)."""
-
-
-class CaptchaRequired(HumanNeeded):
-    """The login page shows an image CAPTCHA; ``image`` holds it (PNG) for the person who will read it."""
-
-    def __init__(self, image: bytes) -> None:
-        self.image = image
-        super().__init__("the portal asks for a CAPTCHA: a person must log in")
 
 
 def login(
@@ -114,10 +82,12 @@ def submit(
     *,
     dry_run: bool = False,
     before_final_click: Callable[[], None] | None = None,
+    read_captcha: Callable[[bytes], str] | None = None,
 ) -> Receipt | None:
     """Fill steps A-D, check the review page and submit; the receipt (None on a dry run).
 
     ``before_final_click`` runs right before "Đồng ý": the ledger commits ``submitting`` there.
+    ``read_captcha`` is unused: this portal asks for a CAPTCHA only at login.
     """
     steps.open(SUBMIT_PAGE)
     _ensure_session(steps)
@@ -177,8 +147,11 @@ def submission_facts(form: JudicialRecordForm) -> dict[str, str]:
     return {"purpose": form.purpose, "copies": str(form.copies)}
 
 
-def lookup(steps: Steps, id_number: str, date_from: str, date_to: str) -> list[Receipt]:
-    """Applications filed for ``id_number`` between two dates (dd/mm/yyyy, inclusive)."""
+def lookup(
+    steps: Steps, id_number: str, date_from: str, date_to: str, facts: Mapping[str, str] | None = None
+) -> list[Receipt]:
+    """Applications filed for ``id_number`` between two dates (dd/mm/yyyy, inclusive); the portal
+    searches by identity number only, so ``facts`` are not needed."""
     steps.open(LOOKUP_PAGE)
     _ensure_session(steps)
     steps.fill("lookup.id_number", id_number)

@@ -1,0 +1,59 @@
+"""The judicial-record certificate (Cấp Phiếu lý lịch tư pháp) as the engine sees it."""
+
+from __future__ import annotations
+
+from flows import SELECTORS_DIR
+from flows.judicial_record import flow
+from flows.judicial_record.deadline import DEADLINE_DAYS, deadline_days
+from flows.judicial_record.form import JudicialRecordForm, map_dossier, salvage_problems
+from flows.judicial_record.model import PROCEDURE_CODE, JudicialRecordRequest
+from flows.judicial_record.rules import payload_problems
+from rpa.domain import DossierStatus
+from rpa.procedures import Procedure, StatusNote
+
+__all__ = ["PROCEDURE"]
+
+
+def _lookup_key(form: JudicialRecordForm) -> str:
+    return form.idNumber
+
+
+PROCEDURE = Procedure(
+    name="judicial_record",
+    title="Cấp Phiếu lý lịch tư pháp",
+    agency="Bộ Tư pháp",
+    portal=flow.PORTAL,
+    procedure_codes=(PROCEDURE_CODE,),
+    payload=JudicialRecordRequest,
+    payload_rules=payload_problems,
+    map=map_dossier,
+    salvage=salvage_problems,
+    login=flow.login,
+    submit=flow.submit,
+    lookup=flow.lookup,
+    read_status=flow.read_status,
+    read_receipt=flow.read_receipt,
+    lookup_key=_lookup_key,
+    submission_facts=flow.submission_facts,
+    statuses={
+        # The sandbox has no refusal or stop status; on the real portal an unknown label is a
+        # per-transfer error in every pass (read_status refuses to guess) until it is mapped here.
+        "received": StatusNote(DossierStatus.PROCESSING, "Bộ Tư pháp đã tiếp nhận hồ sơ {receipt}"),
+        "processing": StatusNote(DossierStatus.PROCESSING, "Bộ Tư pháp đang xử lý hồ sơ {receipt}"),
+        "supplement_requested": StatusNote(
+            DossierStatus.SUPPLEMENT_REQUESTED, "Bộ Tư pháp yêu cầu bổ sung hồ sơ {receipt}: {reason}"
+        ),
+        # Not final: the certificate still has to reach the citizen, and its number comes only then.
+        "finished": StatusNote(DossierStatus.FINISHED, "Bộ Tư pháp đã có kết quả hồ sơ {receipt}"),
+        "result_returned": StatusNote(
+            DossierStatus.RESULT_RETURNED, "Bộ Tư pháp đã trả kết quả hồ sơ {receipt}", final=True
+        ),
+    },
+    deadline_days=deadline_days,
+    default_deadline_days=DEADLINE_DAYS,
+    receipt_code=flow.RECEIPT_CODE,
+    selectors_dir=SELECTORS_DIR,
+    submit_page=flow.SUBMIT_PAGE,
+    lookup_page=flow.LOOKUP_PAGE,
+    certificate_name="số phiếu",
+)
