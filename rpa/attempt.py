@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from loguru import logger
@@ -16,10 +17,10 @@ from rpa.config import Settings
 from rpa.evidence import AttemptEvidence
 from rpa.network import retry_gateway_errors
 from rpa.procedures import Procedure
-from rpa.selectors import load_maps
+from rpa.selectors import load_maps, map_files
 from rpa.steps import Steps, open_portal
 
-__all__ = ["Attempt", "portal_attempt"]
+__all__ = ["Attempt", "portal_attempt", "selectors_dir_for"]
 
 
 @dataclass
@@ -58,7 +59,7 @@ def portal_attempt(
     portal = settings.portals[name]
     account = portal.account
     tracing = settings.keep_trace != "never"
-    selectors_dir = settings.selectors_dir or procedure.selectors_dir
+    selectors_dir = selectors_dir_for(settings, procedure)
     with new_context(browser, browser_settings, name, account.username, session) as context:
         log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
         resend = {glob for m in load_maps(name, selectors_dir).values() for glob in m.resend_posts}
@@ -105,6 +106,15 @@ def portal_attempt(
                 evidence.stop_trace(context, keep=keep, secrets=[password, *readings])
             facts = {} if attempt is None else attempt.facts
             evidence.write_manifest(outcome="failed" if failed else "ok", **facts)
+
+
+def selectors_dir_for(settings: Settings, procedure: Procedure) -> Path:
+    """Where ``procedure``'s portal maps are read from: the configured ``selectors_dir`` when it holds
+    a map of that portal (an engineer's fixed maps), else the ones its plug-in ships."""
+    override = settings.selectors_dir
+    if override is not None and map_files(procedure.portal, override):
+        return override
+    return procedure.selectors_dir
 
 
 def _paused(

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from typing_extensions import Unpack
 
+from flows.judicial_record import PROCEDURE
 from rpa.ledger import Ledger, Transfer, TransferFields, TransferState
-from rpa.sync import NOTES, SUPPLEMENT_PREFIX, deadline_facts
+from rpa.portal import PortalStatus
+from rpa.sync import deadline_facts
 from rpa.sync_summary import Finished, Overdue, StatusChange, SyncError, SyncSummary, summary_lines
 
 S = TransferState
@@ -43,19 +45,20 @@ def test_the_due_date_moves_on_by_the_working_days_spent_on_a_supplement(tmp_pat
     with Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", clock=clock) as ledger:
         transfer = _submitted(ledger, deadline_days=10, due_on=date(2025, 12, 15), submitted_at=clock.now)
         clock.now += timedelta(days=2)  # Wednesday 3/12: the ministry asks for a supplement
-        supplement = NOTES["supplement_requested"].format(receipt=RECEIPT, reason="Thiếu bản sao")
-        assert supplement.startswith(SUPPLEMENT_PREFIX)
+        asked = PortalStatus("supplement_requested", "Yêu cầu bổ sung", supplement_reason="Thiếu bản sao")
+        supplement = PROCEDURE.status_note(asked, RECEIPT)
+        assert supplement.startswith(PROCEDURE.supplement_prefix)
         ledger.record(transfer.id, actor=SYNC, reason=supplement, national_status=5)
         clock.now += timedelta(days=1)  # asked again, differently: the pause still began on Wednesday
         ledger.record(transfer.id, actor=SYNC, reason=supplement + " và ảnh chân dung")
         transfer = ledger.get(transfer.id)
         # Back on Monday 8/12: Thursday, Friday and Monday did not count.
-        facts = deadline_facts(ledger, transfer, 5, 4, holidays=None, today=date(2025, 12, 8))
+        facts = deadline_facts(ledger, PROCEDURE, transfer, 5, 4, holidays=None, today=date(2025, 12, 8))
         assert facts == {"due_on": date(2025, 12, 18)}
-        assert deadline_facts(ledger, transfer, 5, 5, holidays=None, today=date(2025, 12, 8)) == {}
-        assert deadline_facts(ledger, transfer, 4, 9, holidays=None, today=date(2025, 12, 8)) == {}
+        assert deadline_facts(ledger, PROCEDURE, transfer, 5, 5, holidays=None, today=date(2025, 12, 8)) == {}
+        assert deadline_facts(ledger, PROCEDURE, transfer, 4, 9, holidays=None, today=date(2025, 12, 8)) == {}
         assert deadline_facts(
-            ledger, transfer, 5, 4, holidays=[date(2025, 12, 4)], today=date(2025, 12, 8)
+            ledger, PROCEDURE, transfer, 5, 4, holidays=[date(2025, 12, 4)], today=date(2025, 12, 8)
         ) == {"due_on": date(2025, 12, 17)}
 
 
@@ -64,7 +67,7 @@ def test_a_transfer_from_before_due_dates_gets_one_from_its_submission(tmp_path:
     with Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", clock=clock) as ledger:
         transfer = _submitted(ledger)
         assert transfer.due_on is None and transfer.submitted_at is None
-        facts = deadline_facts(ledger, transfer, 4, 4, holidays=None, today=date(2025, 12, 20))
+        facts = deadline_facts(ledger, PROCEDURE, transfer, 4, 4, holidays=None, today=date(2025, 12, 20))
         assert facts == {"submitted_at": clock.now, "deadline_days": 10, "due_on": date(2025, 12, 15)}
 
 
@@ -73,11 +76,12 @@ def test_the_summary_is_json_and_vietnamese_text() -> None:
     summary.checked = 3
     summary.changed = [
         StatusChange("H55-1", RECEIPT, "processing", "supplement_requested", "Yêu cầu bổ sung", 5, True,
-                     supplement_reason="Thiếu bản sao giấy khai sinh"),
+                     supplement_reason="Thiếu bản sao giấy khai sinh", agency="Bộ Tư pháp"),
         StatusChange("H55-2", "51-LLTP-2512-000002", "finished", "result_returned", "Đã trả kết quả", 10,
-                     True, certificate_number="LLTP-2025-000007"),
+                     True, certificate_number="LLTP-2025-000007", agency="Bộ Tư pháp",
+                     certificate_name="số phiếu"),
     ]  # fmt: skip
-    summary.finished = [Finished("H55-2", "51-LLTP-2512-000002", "LLTP-2025-000007")]
+    summary.finished = [Finished("H55-2", "51-LLTP-2512-000002", "LLTP-2025-000007", "số phiếu")]
     summary.overdue = [Overdue("H55-3", "51-LLTP-2512-000003", "2025-12-15", 10, 1, True)]
     summary.errors = [SyncError("H55-4", "status of 51-LLTP-2512-000004: HTTP 502")]
     data = json.loads(json.dumps(summary.to_dict()))
@@ -91,7 +95,8 @@ def test_the_summary_is_json_and_vietnamese_text() -> None:
         "deadline_days": 10, "working_days_late": 1, "alerted": True,
     }  # fmt: skip
     text = "\n".join(summary_lines(summary))
-    assert text.startswith("Đồng bộ trạng thái Bộ Tư pháp: đã kiểm tra 3 hồ sơ, 2 thay đổi, 1 hoàn thành")
+    assert text.startswith("Đồng bộ trạng thái với các Bộ: đã kiểm tra 3 hồ sơ, 2 thay đổi, 1 hoàn thành")
+    assert "H55-1 (51-LLTP-2512-000001): Bộ Tư pháp “Yêu cầu bổ sung”" in text
     assert "một cửa 5 Yêu cầu bổ sung giấy tờ" in text and "Thiếu bản sao giấy khai sinh" in text
     assert "số phiếu LLTP-2025-000007" in text
     assert "Quá hạn: H55-3 (51-LLTP-2512-000003), hạn 15/12/2025" in text

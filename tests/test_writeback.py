@@ -133,4 +133,4 @@ def test_refusals_and_bad_arguments(
         write_back_status(client, code, 4, "Đang xử lý", RECEIPT)
     assert info.value.status_code == 409
     with pytest.raises(ProvincialRefused, match="Không tìm thấy hồ sơ"):
-        write_back_receipt(client, code.replace("-0001", "-0999"), RECEIPT)
+        write_back_receipt(client, code.replace("-0001", "-0999"), RECEIPT, NOTE)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from rpa.domain.labels import add_labels, address_labels, identity_labels
+from rpa.domain.labels import address_labels, identity_labels
 
 __all__ = ["PAYLOAD_LABELS"]
 
@@ -59,5 +59,3 @@ PAYLOAD_LABELS: dict[str, str] = {
     "payload.tax.chief_accountant.full_name": f"Họ và tên {_ACCOUNTANT}",
     "payload.tax.chief_accountant.phone": f"Điện thoại của {_ACCOUNTANT}",
 }
-
-add_labels(PAYLOAD_LABELS)

@@ -6,7 +6,6 @@ modules hold its parts: ``model`` (the dossier's payload), ``rules`` (its cross-
 portal), ``deadline`` (the legal deadline) and ``labels`` (the payload's Vietnamese field names).
 """
 
-from flows.judicial_record import labels as _labels  # noqa: F401  (registers the payload's labels)
 from flows.judicial_record.flow import (
     PORTAL,
     RECEIPT_CODE,

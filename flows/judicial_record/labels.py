@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rpa.domain.labels import add_labels, address_labels, identity_labels
+from rpa.domain.labels import address_labels, identity_labels
 
 __all__ = ["PAYLOAD_LABELS"]
 
@@ -33,5 +33,3 @@ for _key, _who in _RELATIVES.items():
     PAYLOAD_LABELS[f"payload.{_key}"] = f"Thông tin {_who}"
     PAYLOAD_LABELS[f"payload.{_key}.full_name"] = f"Họ và tên {_who}"
     PAYLOAD_LABELS[f"payload.{_key}.birth_date"] = f"Ngày sinh của {_who}"
-
-add_labels(PAYLOAD_LABELS)

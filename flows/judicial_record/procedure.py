@@ -6,6 +6,7 @@ from flows import SELECTORS_DIR
 from flows.judicial_record import flow
 from flows.judicial_record.deadline import DEADLINE_DAYS, deadline_days
 from flows.judicial_record.form import JudicialRecordForm, map_dossier, salvage_problems
+from flows.judicial_record.labels import PAYLOAD_LABELS
 from flows.judicial_record.model import PROCEDURE_CODE, JudicialRecordRequest
 from flows.judicial_record.rules import payload_problems
 from rpa.domain import DossierStatus
@@ -56,4 +57,5 @@ PROCEDURE = Procedure(
     submit_page=flow.SUBMIT_PAGE,
     lookup_page=flow.LOOKUP_PAGE,
     certificate_name="số phiếu",
+    labels=PAYLOAD_LABELS,
 )

@@ -7,7 +7,7 @@ form; list indexes are shown 1-based ("dòng 3").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -17,11 +17,11 @@ from rpa.text import describe_char, first_foreign_digit
 __all__ = [
     "EMPTY",
     "LABELS",
-    "add_labels",
     "address_labels",
     "foreign_digit_error",
     "identity_labels",
     "label_for",
+    "set_procedure_labels",
     "translate",
 ]
 
@@ -90,16 +90,24 @@ def identity_labels(prefix: str, whose: str = "") -> dict[str, str]:
     return {f"{prefix}.{field}".rstrip("."): label + whose for field, label in _IDENTITY.items()}
 
 
-def add_labels(labels: dict[str, str]) -> None:
-    """Add a procedure's payload labels (paths start with ``payload.``), at the import of its package."""
-    clash = {k for k, v in labels.items() if LABELS.get(k, v) != v}
-    if clash:
-        raise ValueError(f"labels already defined differently: {sorted(clash)}")
-    LABELS.update(labels)
+def set_procedure_labels(labels: Mapping[str, str]) -> None:
+    """The registered procedures' payload labels (``Procedure.labels``), replacing the previous ones."""
+    _PROCEDURE_LABELS.clear()
+    _PROCEDURE_LABELS.update(labels)
+
+
+def _procedure_labels() -> Mapping[str, str]:
+    if not _PROCEDURE_LABELS:
+        from rpa.procedures import all_procedures  # loads the registry, which sets them
+
+        all_procedures()
+    return _PROCEDURE_LABELS
 
 
 LABELS: dict[str, str] = _build()
-"""Label by path pattern; ``*`` stands for a list index and ``{n}`` in a label for its 1-based value."""
+"""Label by path pattern; ``*`` stands for a list index and ``{n}`` in a label for its 1-based value.
+A procedure's payload labels come from its plug-in (:func:`set_procedure_labels`)."""
+_PROCEDURE_LABELS: dict[str, str] = {}
 
 
 def label_for(path: str | Sequence[str | int]) -> str:
@@ -109,8 +117,10 @@ def label_for(path: str | Sequence[str | int]) -> str:
     )
     numbers = [p + 1 for p in parts if isinstance(p, int)]
     pattern = ["*" if isinstance(p, int) else p for p in parts]
+    payload = _procedure_labels() if parts and parts[0] == "payload" else {}
     for cut in range(len(pattern), 0, -1):
-        label = LABELS.get(".".join(pattern[:cut]))
+        key = ".".join(pattern[:cut])
+        label = payload.get(key) or LABELS.get(key)
         if label is not None:
             shown = numbers[: label.count("{n}")]
             for n in shown:

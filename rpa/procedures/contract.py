@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -92,7 +92,9 @@ class Lookup(Protocol):
 @dataclass(frozen=True)
 class StatusNote:
     """One portal status: its national status code, whether nothing follows it, and the note that
-    goes into the provincial processing log (``{receipt}``, ``{reason}`` are filled in)."""
+    goes into the provincial processing log (``{receipt}``, ``{reason}`` are filled in). A note starts
+    with the procedure's ``agency``: the ledger's trail tells the ministry's events apart by it (the
+    registry refuses a procedure whose notes do not)."""
 
     national: DossierStatus
     note: str
@@ -125,6 +127,8 @@ class Procedure:
     lookup: Lookup
     read_status: Callable[[Steps, str], PortalStatus]
     read_receipt: Callable[[Steps], Receipt]
+    """The receipt page's code (matching :attr:`receipt_code`) and "Ngày nộp" as ``dd/mm/yyyy HH:MM``
+    in Vietnam time (the engine counts deadlines and look-up windows from it)."""
     lookup_key: Callable[[Any], str]
     """The identity number the portal finds the form's application by."""
     submission_facts: Callable[[Any], dict[str, str]]
@@ -144,6 +148,9 @@ class Procedure:
     lookup_page: str = "lookup"
     certificate_name: str = "số giấy tờ"
     """How the write-back note names the result's number, e.g. "số phiếu", "mã số doanh nghiệp"."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Vietnamese labels of its payload's fields by path (``payload.<field>``, ``*`` for a list index,
+    ``{n}`` for its 1-based value), as clerks know them from the form."""
 
     def national(self, status: str) -> DossierStatus:
         return self.statuses[status].national

@@ -17,6 +17,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import get_args
 
+from rpa.domain.labels import set_procedure_labels
 from rpa.errors import ConfigError
 from rpa.procedures.contract import Procedure
 
@@ -44,6 +45,7 @@ def _registry() -> dict[str, Procedure]:
         if problem is not None:
             raise ConfigError(f"procedure plug-in {point.value!r}: {problem}")
         found[procedure.name] = procedure
+    set_procedure_labels({path: label for p in found.values() for path, label in p.labels.items()})
     return found
 
 
@@ -59,12 +61,19 @@ def _problem(entry: str, procedure: object, found: dict[str, Procedure]) -> str 
     kind = procedure.payload.model_fields.get("kind")
     if kind is None or get_args(kind.annotation) != (procedure.name,):
         return f"its payload model needs kind: Literal[{procedure.name!r}]"
+    if unsigned := [
+        key for key, s in procedure.statuses.items() if not s.note.startswith(f"{procedure.agency} ")
+    ]:
+        return f"the notes of statuses {unsigned} must start with its agency {procedure.agency!r}"
+    if outside := [path for path in procedure.labels if not path.startswith("payload.")]:
+        return f"labels {outside} are not payload fields"
     return None
 
 
 def reload() -> None:
     """Read the entry points again (after a procedure package was installed in this process)."""
     _registry.cache_clear()
+    set_procedure_labels({})
 
 
 def all_procedures() -> tuple[Procedure, ...]:

@@ -34,12 +34,12 @@ from typing import Any
 import httpx
 import pytest
 
-from flows.judicial_record.form import JudicialRecordForm, map_dossier
+from flows.judicial_record.form import JudicialRecordForm
 from flows.judicial_record.model import PROCEDURE_CODE
 from rpa.domain import DOSSIER_CODE_PATTERN, LIMITS, dossier_code_problem
 from rpa.errors import BusinessError, InvalidDossier, PortalError, Problem
 from rpa.ledger import Ledger
-from rpa.procedures import read_form
+from rpa.procedures import form_for, read_form
 from rpa.provincial import ProvincialClient, ProvincialRefused
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import DEFAULT_AGENCY, ProvincialStore
@@ -257,7 +257,7 @@ def read_and_map(
         return code, record, record.problems
     assert record.dossier is not None
     try:
-        return code, record, map_dossier(record.dossier, today=TODAY)
+        return code, record, form_for(record.dossier)
     except InvalidDossier as exc:
         return code, record, exc
 
@@ -694,7 +694,7 @@ def test_a_procedure_no_flow_handles_is_not_listed_and_refused_when_read(
     record = source.read(other_code, tmp_path, today=TODAY)
     assert record.dossier is not None  # a well-formed dossier ...
     with pytest.raises(InvalidDossier) as refused:  # ... of a procedure the flow does not handle
-        map_dossier(record.dossier, today=TODAY)
+        form_for(record.dossier)
     assert [p.field for p in refused.value.problems] == ["procedure_code"]
     assert str(refused.value.problems[0]).startswith("Mã thủ tục: “2.000488” không phải thủ tục")
 

@@ -184,7 +184,7 @@ def test_every_field_of_a_realistic_dossier(scans: Path) -> None:
 def test_map_dossier_takes_a_typed_dossier(scans: Path) -> None:
     typed = parse_dossier(DOSSIER, today=TODAY)
     located = [a.model_copy(update={"file": scans / a.name}) for a in typed.attachments]
-    form = map_dossier(typed.model_copy(update={"attachments": located}), today=TODAY)
+    form = map_dossier(typed.model_copy(update={"attachments": located}))
     assert form == read_form(DOSSIER, attachments_dir=scans, today=TODAY)
 
 
@@ -325,7 +325,7 @@ def test_unconvertible_address_names_the_field() -> None:
 def test_unconvertible_address_in_map_dossier(scans: Path) -> None:
     typed = parse_dossier(dossier(**{"payload.delivery.address": NOWHERE}), today=TODAY)
     with pytest.raises(InvalidDossier) as caught:
-        map_dossier(typed, today=TODAY, require_files=False)
+        map_dossier(typed, require_files=False)
     assert [p.field for p in caught.value.problems] == ["payload.delivery.address"]
     assert caught.value.dossier_code == DOSSIER["code"]
     assert str(caught.value).startswith(
@@ -467,10 +467,10 @@ def test_several_problems_listed_at_once(scans: Path) -> None:
     assert message.count("\n- ") == 6 and "Nơi thường trú: không chuyển được" in message
 
 
-def test_mapping_problems_of_a_typed_dossier_join_the_rules(scans: Path) -> None:
-    typed = parse_dossier(dossier(**{"applicant.permanent_address": NOWHERE}), today=TODAY)
+def test_mapping_problems_join_the_rules_in_one_refusal(scans: Path) -> None:
+    data = dossier(**{"applicant.permanent_address": NOWHERE})
     with pytest.raises(InvalidDossier) as caught:  # the residence history ends before this "today"
-        map_dossier(typed, today=date(2025, 10, 1))
+        read_form(data, today=date(2025, 10, 1))
     fields = [p.field for p in caught.value.problems]
     assert fields[0] == "received_at" and fields[-2:] == ["applicant.permanent_address", "attachments"]
 

@@ -25,7 +25,7 @@ from tiny_plugin.tiny_portal import ACCOUNT, SPECIES, create_portal
 from rpa.clock import VN
 from rpa.config import load_settings, write_config
 from rpa.domain import parse_dossier
-from rpa.domain.labels import LABELS
+from rpa.domain.labels import label_for
 from rpa.errors import InvalidDossier
 from rpa.ledger import Ledger, TransferState
 from rpa.procedures import (
@@ -59,13 +59,14 @@ CAT_REASON = "Đã tiêm phòng bệnh dại: mèo phải được tiêm phòng 
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> Iterator[Procedure]:
-    """``tiny_permit`` installed for one test: gone again afterwards, its modules and labels too."""
+    """``tiny_permit`` installed for one test: gone again afterwards, its modules and labels too (the
+    registry holds the labels of the procedures it lists)."""
     site = tmp_path / "site"
     info = site / "tiny_permit-0.1.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tiny_permit\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text(ENTRY_POINTS)
-    labels, before = dict(LABELS), [p.name for p in all_procedures()]
+    before = [p.name for p in all_procedures()]
     assert "tiny_permit" not in before
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(site))
@@ -78,10 +79,9 @@ def tiny(tmp_path: Path) -> Iterator[Procedure]:
             for module in [m for m in sys.modules if m == "tiny_permit" or m.startswith("tiny_permit.")]:
                 del sys.modules[module]
     importlib.invalidate_caches()
-    LABELS.clear()
-    LABELS.update(labels)
     reload()
     assert named("tiny_permit") is None and [p.name for p in all_procedures()] == before
+    assert label_for("payload.pet_name") != "Tên vật nuôi"  # its labels went with it
 
 
 def tiny_dossier(

@@ -10,7 +10,7 @@ from rpa.domain import DossierStatus
 from rpa.procedures import Procedure, StatusNote
 from tiny_permit import flow
 from tiny_permit.form import SPECIES_CODES, PetLicenceForm, map_dossier
-from tiny_permit.model import PROCEDURE_CODE, PetLicenceRequest, Species, payload_problems
+from tiny_permit.model import LABELS, PROCEDURE_CODE, PetLicenceRequest, Species, payload_problems
 
 __all__ = ["AGENCY", "PROCEDURE"]
 
@@ -56,4 +56,5 @@ PROCEDURE = Procedure(
     submit_page=flow.SUBMIT_PAGE,
     lookup_page="lookup",
     certificate_name="số giấy phép",
+    labels=LABELS,
 )

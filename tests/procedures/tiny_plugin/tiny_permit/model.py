@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from rpa.domain import Payload
-from rpa.domain.labels import add_labels, problem
+from rpa.domain.labels import problem
 from rpa.domain.person import Name, Phone
 from rpa.errors import Problem
 from rpa.procedures import DossierFacts
@@ -36,14 +36,12 @@ class PetLicenceRequest(Payload):
     rabies_vaccinated: bool = False
 
 
-add_labels(
-    {
-        "payload.pet_name": "Tên vật nuôi",
-        "payload.species": "Loài vật nuôi",
-        "payload.owner_phone": "Số điện thoại chủ nuôi",
-        "payload.rabies_vaccinated": "Đã tiêm phòng bệnh dại",
-    }
-)
+LABELS = {
+    "payload.pet_name": "Tên vật nuôi",
+    "payload.species": "Loài vật nuôi",
+    "payload.owner_phone": "Số điện thoại chủ nuôi",
+    "payload.rabies_vaccinated": "Đã tiêm phòng bệnh dại",
+}
 
 
 def payload_problems(
