@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from rpa.sandbox.provincial.auth import ACCOUNTS, accounts_json
@@ -61,6 +61,10 @@ class SeedIn(BaseModel):
     dossiers: int = Field(ge=0, le=2000)
     today: date | None = None
     agency: str = DEFAULT_AGENCY
+    procedures: list[Literal["judicial_record", "business_registration"]] = Field(
+        default=["judicial_record"], min_length=1, max_length=2
+    )
+    """Which procedures' dossiers, in turn (see :func:`rpa.sandbox.seed.generate`)."""
 
 
 class StatusIn(BaseModel):
@@ -140,7 +144,11 @@ def seed(body: SeedIn, store: Store) -> dict[str, Any]:
     """Generate dossiers with :func:`rpa.sandbox.seed.generate` and add them."""
     from rpa.sandbox.seed import generate
 
-    return {"codes": store.add_dossiers(generate(body.seed, body.dossiers, body.today), body.agency)}
+    try:
+        seeded = generate(body.seed, body.dossiers, body.today, procedures=body.procedures)
+    except ValueError as error:  # the same procedure twice
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    return {"codes": store.add_dossiers(seeded, body.agency)}
 
 
 @router.post("/reset")

@@ -175,3 +175,19 @@ def test_detail_page_shows_every_field_as_the_api_gives_it(
     assert rebuilt == api_dict
     assert len({path for path, _, _ in found}) == len(found)
     assert build_business_detail(api_dict).blocks[0].title == "Thông tin hồ sơ"
+
+
+def test_the_control_api_seeds_a_mix_of_procedures(provincial: Provincial, api: httpx.Client) -> None:
+    body = {
+        "seed": 4,
+        "dossiers": 6,
+        "today": "2026-11-20",
+        "procedures": ["judicial_record", "business_registration"],
+    }
+    codes = httpx.post(f"{provincial.url}/_sandbox/seed", json=body, timeout=60).json()["codes"]
+    kinds = [api.get(f"/api/dossiers/{code}").json()["payload"]["kind"] for code in codes]
+    assert sorted(kinds) == ["business_registration"] * 3 + ["judicial_record"] * 3
+    twice = {**body, "procedures": ["business_registration", "business_registration"]}
+    assert httpx.post(f"{provincial.url}/_sandbox/seed", json=twice, timeout=60).status_code == 422
+    unknown = {**body, "procedures": ["dang_ky_khai_sinh"]}
+    assert httpx.post(f"{provincial.url}/_sandbox/seed", json=unknown, timeout=60).status_code == 422
