@@ -80,7 +80,8 @@ ASSET_LABELS: dict[str, str] = {
     "other": "Tài sản khác",
 }
 """Vietnamese names of the kinds of asset contributed, as the application form lists them."""
-TITLES = ("Giám đốc", "Tổng giám đốc", "Chủ tịch công ty")
+TitleName = Literal["Giám đốc", "Tổng giám đốc", "Chủ tịch công ty"]
+TITLES: tuple[str, ...] = get_args(TitleName)
 """The titles a legal representative of a single-member limited liability company may hold."""
 
 
@@ -123,7 +124,7 @@ def _day_month(value: Any) -> Any:
 
 OfficePhone = Annotated[Phone, WrapValidator(_landline)]
 """A head-office phone: a mobile (10 digits) or a landline (11 digits starting 02), as its digits."""
-Title = Annotated[Literal["Giám đốc", "Tổng giám đốc", "Chủ tịch công ty"], BeforeValidator(_nfc_strip)]
+Title = Annotated[TitleName, BeforeValidator(_nfc_strip)]
 Nationality = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]  # ISO 3166-1 alpha-2
 Ethnicity = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]  # 01 = Kinh
 Money = Annotated[int, Strict()]
