@@ -124,7 +124,10 @@ def transfer(
 def _print_outcome(outcome: Outcome) -> None:
     line = f"{outcome.dossier_code}: {outcome.state}"
     if outcome.receipt_code:
-        line += f" (mã hồ sơ của Bộ {outcome.receipt_code})"
+        from rpa.procedures import named
+
+        procedure = named(outcome.flow)
+        line += f" (mã hồ sơ {procedure.agency if procedure else 'của Bộ'} {outcome.receipt_code})"
     typer.echo(line)
     for reason in outcome.reasons:
         typer.echo(f"  - {reason}")

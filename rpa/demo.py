@@ -23,8 +23,9 @@ from rpa.config import Settings, load_settings, write_config
 from rpa.domain import DossierStatus
 from rpa.ledger import STATE_LABELS, TransferState
 from rpa.private_files import private_dir, write_private
-from rpa.procedures import active_procedures, portals, procedure_codes
+from rpa.procedures import active_procedures, all_procedures, portals, procedure_codes
 from rpa.sandbox.cli import bot_config
+from rpa.sandbox.seed import PROCEDURES as SEEDABLE
 from rpa.sandbox.serving import sandbox
 from rpa.session import open_worker
 from rpa.worker import Outcome
@@ -47,6 +48,11 @@ def _fresh(data_dir: Path) -> None:
 
 
 NOT_ACCEPTED = "chưa tiếp nhận"
+
+
+def seeded_procedures() -> list[str]:
+    """Every registered procedure whose dossiers the sandbox can seed: the demo shows them all."""
+    return [p.name for p in all_procedures() if p.name in SEEDABLE]
 
 
 def _expected_state(dossier: dict[str, Any]) -> str:
@@ -73,7 +79,8 @@ def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
         ministries = {name: running.urls[name] for name in portals() if name in running.urls}
         for url in ministries.values():  # nobody sits at the demo to read a CAPTCHA
             httpx.post(f"{url}/_sandbox/knobs", json={"captcha": False}, timeout=10).raise_for_status()
-        httpx.post(f"{provincial}/_sandbox/seed", json={"seed": seed, "dossiers": dossiers}, timeout=120)
+        mix = {"seed": seed, "dossiers": dossiers, "procedures": seeded_procedures()}
+        httpx.post(f"{provincial}/_sandbox/seed", json=mix, timeout=120).raise_for_status()
         listed = httpx.get(f"{provincial}/_sandbox/dossiers", timeout=30).json()
         seeded: dict[str, dict[str, Any]] = {d["code"]: d for d in listed}
         config = bot_config(running)

@@ -62,6 +62,7 @@ class SyncSummary:
     overdue: list[Overdue] = field(default_factory=list)
     errors: list[SyncError] = field(default_factory=list)
     skipped: str | None = None  # why no status was read (the portal's circuit breaker is open)
+    agencies: list[str] = field(default_factory=list)  # whose statuses the pass read
 
     @property
     def ok(self) -> bool:
@@ -73,8 +74,9 @@ class SyncSummary:
 
 def summary_lines(summary: SyncSummary) -> list[str]:
     """The pass in Vietnamese, for a supervisor reading a terminal or a scheduler's mail."""
+    whose = ", ".join(summary.agencies) or "với các Bộ"
     lines = [
-        f"Đồng bộ trạng thái với các Bộ: đã kiểm tra {summary.checked} hồ sơ, "
+        f"Đồng bộ trạng thái {whose}: đã kiểm tra {summary.checked} hồ sơ, "
         f"{len(summary.changed)} thay đổi, {len(summary.finished)} hoàn thành, "
         f"{len(summary.overdue)} quá hạn, {len(summary.errors)} lỗi."
     ]

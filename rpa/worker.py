@@ -91,6 +91,7 @@ class Outcome:
     reasons: tuple[str, ...] = ()
     evidence: str | None = None
     error: str | None = None
+    flow: str | None = None  # the procedure's ledger name, once the dossier has a transfer
 
     @classmethod
     def of(cls, transfer: Transfer, evidence: Path | None = None) -> Outcome:
@@ -101,6 +102,7 @@ class Outcome:
             transfer.business_reasons,
             str(evidence) if evidence else None,
             transfer.last_error,
+            transfer.flow,
         )
 
 

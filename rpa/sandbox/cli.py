@@ -27,11 +27,19 @@ Seed = Annotated[
 
 
 def seed_store(data_dir: Path, seed: int, count: int) -> list[str]:
-    """Generate ``count`` dossiers and add them to the provincial store in ``data_dir``."""
+    """Generate ``count`` dossiers of every procedure the sandbox knows, in turn, and add them to the
+    provincial store in ``data_dir``."""
     from rpa.sandbox.provincial.store import ProvincialStore
-    from rpa.sandbox.seed import generate
+    from rpa.sandbox.seed import PROCEDURES, generate
 
-    return ProvincialStore(data_dir).add_dossiers(generate(seed, count))
+    return ProvincialStore(data_dir).add_dossiers(generate(seed, count, procedures=list(PROCEDURES)))
+
+
+def _seed_request(seed: int, count: int) -> dict[str, Any]:
+    """The provincial control API's seed request for a mix of every procedure the sandbox knows."""
+    from rpa.sandbox.seed import PROCEDURES
+
+    return {"seed": seed, "dossiers": count, "procedures": list(PROCEDURES)}
 
 
 def _store_is_empty(data_dir: Path) -> bool:
@@ -98,10 +106,12 @@ def serve(
         typer.Option("--advance-every", help="Seconds each ministry status lasts (0: moved by hand)."),
     ] = 0.0,
     captcha: Annotated[
-        bool, typer.Option("--captcha/--no-captcha", help="Whether the ministry portal asks for CAPTCHAs.")
+        bool, typer.Option("--captcha/--no-captcha", help="Whether the ministry portals ask for CAPTCHAs.")
     ] = True,
 ) -> None:
-    """Serve both sandbox systems until interrupted.
+    """Serve the sandbox systems (the provincial one and every ministry portal) until interrupted.
+
+    ``--dossiers`` seeds a mix of every procedure the sandbox knows, each about an equal share.
 
     The first line on stdout is one JSON object mapping each system name to its base URL.
 
@@ -120,7 +130,9 @@ def serve(
     try:
         print(json.dumps(running.urls), flush=True)
         knobs = {"captcha": captcha, "auto_advance_s": advance_every}
-        httpx.post(f"{running.urls['moj-lltp']}/_sandbox/knobs", json=knobs, timeout=10).raise_for_status()
+        for name, url in running.urls.items():
+            if name != "provincial":  # every ministry portal
+                httpx.post(f"{url}/_sandbox/knobs", json=knobs, timeout=10).raise_for_status()
         if write_config_to is not None:
             config = bot_config(running)
             if arrivals_every or advance_every:
@@ -145,7 +157,7 @@ def _live(running: RunningSandbox, stop: threading.Event, every_s: float, count:
     while not stop.wait(every_s or None):
         seed += 1  # a new generator seed each time: new citizens, not the same ones again
         try:
-            codes = httpx.post(url, json={"seed": seed, "dossiers": count}, timeout=60).raise_for_status()
+            codes = httpx.post(url, json=_seed_request(seed, count), timeout=60).raise_for_status()
         except httpx.HTTPError as exc:
             typer.echo(f"new dossiers could not be added: {exc}", err=True)
             continue
@@ -166,7 +178,7 @@ def seed_command(
     """Add generated dossiers to a stored (or, with --url, a running) provincial sandbox."""
     if url:
         response = httpx.post(
-            f"{url.rstrip('/')}/_sandbox/seed", json={"seed": seed, "dossiers": dossiers}, timeout=60
+            f"{url.rstrip('/')}/_sandbox/seed", json=_seed_request(seed, dossiers), timeout=60
         )
         if response.is_error:
             typer.echo(f"seeding failed: HTTP {response.status_code} {response.text}", err=True)

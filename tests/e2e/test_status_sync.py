@@ -206,7 +206,12 @@ def test_the_certificate_is_recorded_and_the_transfer_finished(third: Pass) -> N
     certificate = response.raise_for_status().json()["certificateNumber"]
     assert certificate and certificate.startswith("LLTP-")
     assert third.summary["finished"] == [
-        {"dossier_code": code, "receipt_code": desk.receipts[code], "certificate_number": certificate}
+        {
+            "dossier_code": code,
+            "receipt_code": desk.receipts[code],
+            "certificate_number": certificate,
+            "certificate_name": "số phiếu",
+        }
     ]
     transfer = desk.world.transfer(code)
     assert transfer is not None and transfer.state is S.FINISHED and transfer.finished_at is not None
