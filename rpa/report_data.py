@@ -17,15 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.deadlines import clock_running
-from rpa.ledger import Event, Transfer, TransferState
-from rpa.ledger.engine import make_engine, upgrade
-from rpa.ledger.models import EventRow, TransferRow
+from rpa.ledger import Event, Ledger, Transfer, TransferState
 from rpa.procedures import all_procedures
 
 __all__ = [
@@ -392,22 +387,8 @@ def read_ledger(url: str, until: datetime) -> tuple[list[Transfer], list[Event]]
 
     The schema is first brought to the newest revision, as every ledger user does on open.
     """
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        transfers_query = select(TransferRow).where(TransferRow.created_at < until).order_by(TransferRow.id)
-        events_query = (
-            select(EventRow)
-            .join(TransferRow, EventRow.transfer_id == TransferRow.id)
-            .where(TransferRow.created_at < until)
-            .order_by(EventRow.id)
-        )
-        with Session(engine) as session, session.begin():
-            transfers = [Transfer.from_row(row) for row in session.scalars(transfers_query)]
-            events = [Event.from_row(row) for row in session.scalars(events_query)]
-    finally:
-        engine.dispose()
-    return transfers, events
+    with Ledger(url) as ledger:
+        return ledger.history(until)
 
 
 def gather(settings: Settings, day: date, now: datetime | None = None) -> ReportData:

@@ -36,15 +36,10 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from loguru import logger
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine, create_engine, make_url
-from sqlalchemy.pool import NullPool
 
 from rpa.config import Settings
 from rpa.errors import ConfigError
-from rpa.ledger import TransferState
-from rpa.ledger.engine import BUSY_TIMEOUT_S
-from rpa.ledger.models import EventRow, TransferRow
+from rpa.ledger import Ledger
 from rpa.slots import Slots
 from rpa.stopping import StopLatch
 from rpa.text import fold
@@ -207,29 +202,17 @@ class RateLimit:
         self.window = timedelta(seconds=60.0 if per_minute >= 1 else 60.0 / per_minute)
         self.limit = max(1, math.floor(per_minute + 1e-9)) if per_minute >= 1 else 1
         self.flows = tuple(flows)
-        self._engine = _reader(ledger_url)
+        self.ledger_url = ledger_url
 
     def __str__(self) -> str:
         return f"{self.limit} per {self.window.total_seconds():.0f} s"
 
     def use(self, now: datetime) -> RateUse:
-        since = now - self.window
-        submissions = (
-            select(EventRow.at)
-            .join(TransferRow, TransferRow.id == EventRow.transfer_id)
-            .where(EventRow.to_state == TransferState.SUBMITTING.value, EventRow.at > since)
-            .where(TransferRow.flow.in_(self.flows))
-            .order_by(EventRow.at)
-        )
-        in_flight = select(func.count()).where(
-            TransferRow.state == TransferState.FILLING.value,
-            TransferRow.lease_expires_at > now,
-            TransferRow.flow.in_(self.flows),
-        )
-        with self._engine.connect() as connection:
-            times = tuple(connection.scalars(submissions))
-            filling = connection.scalar(in_flight) or 0
-        return RateUse(times, filling)
+        # A ledger for the one query (no migration, closed at once): a dropped worker keeps nothing open.
+        with Ledger(self.ledger_url, migrate=False) as ledger:
+            return RateUse(
+                ledger.submissions_since(now - self.window, self.flows), ledger.filling_now(self.flows, now)
+            )
 
     def wait_s(self, use: RateUse, now: datetime) -> float:
         """Seconds until one more submission may start (0: now)."""
@@ -239,12 +222,6 @@ class RateLimit:
         if must_leave > len(use.submissions):
             return IN_FLIGHT_RECHECK_S
         return max((use.submissions[must_leave - 1] + self.window - now).total_seconds(), 0.01)
-
-
-def _reader(url: str) -> Engine:
-    """An engine for the rate's one query; no pool, so a worker that is dropped leaves no connection."""
-    sqlite = make_url(url).get_backend_name() == "sqlite"
-    return create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S} if sqlite else {})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from typing_extensions import Unpack
@@ -65,13 +65,16 @@ class Ledger:
         url: a SQLAlchemy URL, e.g. ``sqlite:///rpa-ledger.sqlite`` or
             ``postgresql+psycopg://user@host/db``. The schema is migrated to the newest revision on open.
         clock: the source of "now" (UTC, timezone-aware); tests pass a fake one.
+        migrate: bring the schema to the newest revision on open (a short-lived reader that opens
+            the ledger for one query may skip it: whoever opened it first migrated it).
     """
 
-    def __init__(self, url: str, *, clock: Clock = utcnow) -> None:
+    def __init__(self, url: str, *, clock: Clock = utcnow, migrate: bool = True) -> None:
         self.url = url
         self._clock = clock
         self._engine = make_engine(url)
-        self.upgrade()
+        if migrate:
+            self.upgrade()
 
     def upgrade(self) -> None:
         """Run the Alembic migrations up to head (a no-op when the schema is current)."""
@@ -145,6 +148,43 @@ class Ledger:
             query = query.where(TransferRow.flow.in_(flows))
         with self._session(write=False) as session:
             return [Transfer.from_row(row) for row in session.scalars(query)]
+
+    def submissions_since(self, since: datetime, flows: Sequence[str]) -> tuple[datetime, ...]:
+        """When transfers of ``flows`` went into ``submitting`` after ``since``, oldest first (the
+        portal's rate counts final clicks over every worker and process sharing this ledger)."""
+        query = (
+            select(EventRow.at)
+            .join(TransferRow, TransferRow.id == EventRow.transfer_id)
+            .where(EventRow.to_state == TransferState.SUBMITTING.value, EventRow.at > since)
+            .where(TransferRow.flow.in_(flows))
+            .order_by(EventRow.at)
+        )
+        with self._session(write=False) as session:
+            return tuple(session.scalars(query))
+
+    def filling_now(self, flows: Sequence[str], now: datetime | None = None) -> int:
+        """Transfers of ``flows`` being filled under a live lease: each submits within moments."""
+        query = select(func.count()).where(
+            TransferRow.state == TransferState.FILLING.value,
+            TransferRow.lease_expires_at > (now or self._clock()),
+            TransferRow.flow.in_(flows),
+        )
+        with self._session(write=False) as session:
+            return session.scalar(query) or 0
+
+    def history(self, until: datetime) -> tuple[builtins.list[Transfer], builtins.list[Event]]:
+        """Transfers created before ``until`` and their whole audit trail, read in one transaction."""
+        transfers_query = select(TransferRow).where(TransferRow.created_at < until).order_by(TransferRow.id)
+        events_query = (
+            select(EventRow)
+            .join(TransferRow, EventRow.transfer_id == TransferRow.id)
+            .where(TransferRow.created_at < until)
+            .order_by(EventRow.id)
+        )
+        with self._session(write=False) as session:
+            transfers = [Transfer.from_row(row) for row in session.scalars(transfers_query)]
+            events = [Event.from_row(row) for row in session.scalars(events_query)]
+        return transfers, events
 
     def events(self, transfer_id: int) -> builtins.list[Event]:
         """The audit trail of one transfer, oldest first."""

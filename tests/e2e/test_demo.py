@@ -16,7 +16,7 @@ from rpa.ledger import Ledger, TransferState
 
 SUMMARY = re.compile(
     r"(\d+) valid accepted dossiers, (\d+) flawed, (\d+) not yet accepted by a clerk; "
-    r"the ministry portal received (\d+) applications; (\d+) SMS sent to citizens\."
+    r"the ministry portals received (\d+) applications \([^)]*\); (\d+) SMS sent to citizens\."
 )
 
 
