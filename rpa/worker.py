@@ -37,7 +37,7 @@ from rpa.captcha import CaptchaDesk
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.deadlines import due_date
-from rpa.domain import DossierStatus, dossier_code_problem
+from rpa.domain import dossier_code_problem
 from rpa.errors import (
     BusinessError,
     ConfigError,
@@ -49,8 +49,10 @@ from rpa.errors import (
     SessionExpired,
     failure_kind,
 )
+from rpa.intake import NotAccepted, intake, require_accepted
 from rpa.lease import LeaseKeeper, keep_lease
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
+from rpa.outcome import Outcome
 from rpa.portal import Receipt
 from rpa.portal_access import BrowserPortal, PortalAccess, receipt_time
 from rpa.portal_session import browser_settings, pause_portal, write_back_and_record
@@ -64,46 +66,17 @@ from rpa.procedures import (
     procedure_of,
 )
 from rpa.provincial import ProvincialClient
+from rpa.reconcile import reconcile
 from rpa.rules import HeldBack, PortalRules
-from rpa.settle import Found, Submitted, VerdictKind, settle
+from rpa.settle import Submitted
 from rpa.sources import Source
 from rpa.stopping import StopLatch
 from rpa.writeback import NoLongerAccepted
 
 __all__ = ["NotAccepted", "Outcome", "Worker", "intake"]
 
-WAITING_STATUSES = (DossierStatus.ACCEPTED,)
-"""Provincial statuses of dossiers that still have to go to the ministry."""
+
 S = TransferState
-
-
-class NotAccepted(BusinessError):
-    """The provincial dossier is not (or no longer) accepted: nothing may be typed for it."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one dossier in this run."""
-
-    dossier_code: str
-    state: str
-    receipt_code: str | None = None
-    reasons: tuple[str, ...] = ()
-    evidence: str | None = None
-    error: str | None = None
-    flow: str | None = None  # the procedure's ledger name, once the dossier has a transfer
-
-    @classmethod
-    def of(cls, transfer: Transfer, evidence: Path | None = None) -> Outcome:
-        return cls(
-            transfer.dossier_code,
-            transfer.state.value,
-            transfer.receipt_code,
-            transfer.business_reasons,
-            str(evidence) if evidence else None,
-            transfer.last_error,
-            transfer.flow,
-        )
 
 
 @dataclass
@@ -317,8 +290,8 @@ class Worker:
                 # Before anything is read or written under this code (it names files and URLs).
                 logger.bind(transfer_id=transfer.id).warning("malformed dossier code refused: {}", problem)
                 reason = str(problem)
-                return Outcome.of(self._move(transfer, S.FAILED_BUSINESS, reason, business_reasons=[reason]))
-            attachments = self._attachments(transfer.id)
+                return Outcome.of(self.move(transfer, S.FAILED_BUSINESS, reason, business_reasons=[reason]))
+            attachments = self.attachments_folder(transfer.id)
             try:
                 return self._perform(transfer, attachments, lease)
             finally:
@@ -334,13 +307,13 @@ class Worker:
         except InvalidDossier as exc:
             reasons = [str(p) for p in exc.problems]
             log.warning("dossier refused before the portal: {}", "; ".join(reasons))
-            done = self._move(transfer, S.FAILED_BUSINESS, "hồ sơ không hợp lệ", business_reasons=reasons)
+            done = self.move(transfer, S.FAILED_BUSINESS, "hồ sơ không hợp lệ", business_reasons=reasons)
             return Outcome.of(done)
         except BusinessError as exc:  # e.g. the provincial system does not know the dossier
             log.warning("dossier refused before the portal: {}", exc)
-            return Outcome.of(self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)]))
+            return Outcome.of(self.move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)]))
         except PortalError as exc:
-            return Outcome.of(self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc)))
+            return Outcome.of(self.move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc)))
         return self._submit(transfer, procedure, form, lease, log)
 
     def _read_and_map(
@@ -349,7 +322,7 @@ class Worker:
         """The dossier's procedure (``procedure`` when the transfer names one) and its portal form."""
         record = self.source.read(code, attachments)
         if accepted:  # before anything is typed (a dry run may preview a dossier not yet accepted)
-            _require_accepted(code, record.raw.get("status"))
+            require_accepted(code, record.raw.get("status"))
         if record.problems is not None:
             raise record.problems
         assert record.dossier is not None
@@ -369,9 +342,9 @@ class Worker:
 
         def before_final_click(evidence: Path | None) -> None:
             lease.check()  # a worker whose lease ran out must not click: another may be looking it up
-            _require_accepted(transfer.dossier_code, self.client.get(transfer.dossier_code).get("status"))
+            require_accepted(transfer.dossier_code, self.client.get(transfer.dossier_code).get("status"))
             submitted = Submitted(procedure.lookup_key(form), procedure.submission_facts(form), self.now())
-            self._move(
+            self.move(
                 transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(evidence)],
                 submission=submitted.to_json(), deadline_days=days,
             )  # fmt: skip
@@ -402,9 +375,9 @@ class Worker:
                 ["receipt.code"], f"receipt {receipt.code} already belongs to transfer {holder}"
             )
             return Outcome.of(self._fail(transfer, taken, log), folder)
-        done = self._move(
+        done = self.move(
             transfer, S.SUBMITTED, f"{procedure.agency} cấp mã hồ sơ {receipt.code}",
-            evidence=[str(folder)], receipt_code=receipt.code, **self._deadline(receipt, days),
+            evidence=[str(folder)], receipt_code=receipt.code, **self.deadline(receipt, days),
         )  # fmt: skip
         log.info("submitted, receipt {}", receipt.code)
         return self.write_back(done, evidence=folder)
@@ -429,73 +402,8 @@ class Worker:
         return Outcome(dossier_code, "dry_run", evidence=str(attempt.evidence.folder))
 
     def reconcile(self, transfer: Transfer) -> Outcome:
-        """Settle a transfer that may already be on the portal, by looking it up (see :mod:`rpa.settle`).
-
-        Found exactly once → ``submitted`` with that receipt; proved absent → ``queued`` again, after a
-        back-off and only a few times; several candidates, or absent too often → ``needs_review``,
-        where a person decides. The look-up uses what was recorded before the final click, never the
-        dossier as the provincial system shows it now.
-        """
-        log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=transfer.flow)
-        procedure = get_procedure(transfer.flow)
-        now = self.now()
-        since = self._submitting_since(transfer)
-        grace = timedelta(seconds=self.settings.settle_grace_s)
-        if now < since + grace:
-            # An answer may still be on its way (a late receipt): looking now could prove absent what
-            # is about to appear. Let the lease run out and look after the grace period.
-            log.info("look-up postponed until {}", (since + grace).isoformat())
-            done = self.ledger.record(transfer.id, actor=self.actor, next_attempt_at=since + grace)
-            return Outcome.of(done)
-        try:
-            submitted = self._submitted(transfer, procedure, since)
-        except Exception as exc:  # the provincial system failed: still uncertain, looked up next time
-            log.error("provincial read for the look-up failed, transfer stays uncertain: {!r}", exc)
-            return Outcome(transfer.dossier_code, transfer.state.value, error=str(exc))
-        if submitted is None:
-            return Outcome.of(self._to_review(transfer, "không đọc được hồ sơ để tra cứu trên cổng"))
-        skew = timedelta(seconds=self.settings.lookup_clock_skew_s)
-        folder: Path | None = None
-
-        def keep(evidence: Path) -> None:
-            nonlocal folder
-            folder = evidence
-
-        def wanted(application: Found) -> bool:
-            held = self.ledger.holder_of(application.code)
-            recent = application.submitted_at is None or application.submitted_at >= submitted.at - skew
-            return recent and held in (None, transfer.id)
-
-        try:
-            found = self.portal.lookup(
-                procedure, transfer.dossier_code, submitted, submitted.at - skew, now + skew,
-                wanted=wanted, on_evidence=keep,
-            )  # fmt: skip
-        except (PortalError, PlaywrightError, HumanNeeded, OSError) as exc:
-            # Still uncertain: its lease runs out and the next worker looks it up again.
-            log.error("look-up failed, transfer stays {}: {}", transfer.state.value, exc)
-            if isinstance(exc, SelectorDrift):
-                self._drift(transfer, exc)
-            return Outcome(transfer.dossier_code, transfer.state.value, error=str(exc))
-        held = {f.code for f in found if self.ledger.holder_of(f.code) not in (None, transfer.id)}
-        verdict = settle(submitted, found, held_elsewhere=held, clock_skew=skew)
-        if verdict.excluded:
-            log.info("look-up ruled out {}", "; ".join(f"{c}: {why}" for c, why in verdict.excluded.items()))
-        if verdict.kind is VerdictKind.AMBIGUOUS:
-            codes = ", ".join(f.code for f in verdict.candidates)
-            return Outcome.of(
-                self._to_review(transfer, f"tra cứu thấy nhiều hồ sơ có thể là hồ sơ này: {codes}")
-            )
-        if verdict.kind is VerdictKind.ABSENT:
-            return Outcome.of(self._absent(transfer, since, log))
-        assert verdict.receipt is not None
-        receipt = Receipt(verdict.receipt.code, _vn_minute(verdict.receipt.submitted_at))
-        days = transfer.deadline_days or procedure.default_deadline_days
-        done = self._move(
-            transfer, S.SUBMITTED, f"tra cứu thấy hồ sơ đã nộp, mã {receipt.code}",
-            evidence=[str(folder)], receipt_code=receipt.code, **self._deadline(receipt, days),
-        )  # fmt: skip
-        return self.write_back(done, evidence=folder)
+        """Settle a transfer that may already be on the portal, by looking it up (:mod:`rpa.reconcile`)."""
+        return reconcile(self, transfer)
 
     def write_back(self, transfer: Transfer, evidence: Path | None = None) -> Outcome:
         """Put the receipt into the provincial system (once); the transfer stays ``submitted`` on failure.
@@ -510,7 +418,7 @@ class Worker:
             done = write_back_and_record(self.ledger, self.client, procedure, transfer, actor=self.actor)
         except NoLongerAccepted as exc:
             log.error("write-back refused: {}", exc)
-            return Outcome.of(self._to_review(transfer, str(exc)), evidence)
+            return Outcome.of(self.to_review(transfer, str(exc)), evidence)
         except (PortalError, BusinessError) as exc:
             log.error("write-back failed: {}", exc)
             return Outcome(transfer.dossier_code, transfer.state.value, transfer.receipt_code, error=str(exc))
@@ -518,7 +426,7 @@ class Worker:
         return Outcome.of(done, evidence)
 
     # -- helpers -------------------------------------------------------------------------------------
-    def _move(self, transfer: Transfer, to: TransferState, reason: str, **fields: Any) -> Transfer:
+    def move(self, transfer: Transfer, to: TransferState, reason: str, **fields: Any) -> Transfer:
         return self.ledger.transition(
             transfer.id, to, actor=self.actor, worker_id=self.worker_id, reason=reason, **fields
         )
@@ -527,30 +435,30 @@ class Worker:
         """Where a failed attempt leaves the transfer, from the state the ledger holds it in now."""
         state = self._state(transfer)
         if isinstance(exc, SelectorDrift):  # the portal changed: every dossier waits until it is fixed
-            self._drift(transfer, exc)
+            self.drift(transfer, exc)
         if state is S.SUBMITTING:  # the click may have gone through: only a look-up can tell
             log.error("failed after the final click, needs look-up: {}", exc)
-            return self._move(
+            return self.move(
                 transfer, S.UNCERTAIN, f"lỗi sau khi bấm nộp: {exc}", last_error=str(exc),
                 next_attempt_at=self.now() + timedelta(seconds=self.settings.settle_grace_s),
             )  # fmt: skip
         kind = failure_kind(exc)
         if kind is FailureKind.DRIFT:  # this dossier is fine, it waits with the others
-            return self._move(transfer, S.QUEUED, f"giao diện cổng đã thay đổi: {exc}", last_error=str(exc))
+            return self.move(transfer, S.QUEUED, f"giao diện cổng đã thay đổi: {exc}", last_error=str(exc))
         if kind is FailureKind.BUSINESS:
             log.warning("the dossier cannot go to the portal: {}", exc)
-            return self._move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)])
+            return self.move(transfer, S.FAILED_BUSINESS, str(exc), business_reasons=[str(exc)])
         if kind is FailureKind.HUMAN:  # nobody read the CAPTCHA in time, or the reading was wrong
             log.warning("back to the queue, a person is needed: {}", exc)
             wait = self.settings.retry.base_delay_s
-            return self._move(
+            return self.move(
                 transfer, S.QUEUED, f"cần người hỗ trợ: {exc}",
                 next_attempt_at=self.now() + timedelta(seconds=wait),
             )  # fmt: skip
         log.error("system error: {}", exc)  # SYSTEM, and CONFIG (the run stops, this one is retried)
         if state is S.WAITING_HUMAN:  # no edge to failed_system: back to the queue with the back-off
-            state = self._move(transfer, S.FILLING, f"lỗi hệ thống: {exc}").state
-        failed = self._move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc))
+            state = self.move(transfer, S.FILLING, f"lỗi hệ thống: {exc}").state
+        failed = self.move(transfer, S.FAILED_SYSTEM, str(exc), last_error=str(exc))
         delay = self.settings.retry.delay(failed.attempts)
         if delay is None:
             self._alert(
@@ -582,32 +490,12 @@ class Worker:
             log.error("could not record the error on the transfer: {!r}", inner)
             return Outcome(transfer.dossier_code, "unknown", error=f"{exc!r}; ledger: {inner!r}")
 
-    def _absent(self, transfer: Transfer, since: datetime, log: Any) -> Transfer:
-        """The look-up proved the application absent: queue it again, later, and only a few times."""
-        tries = sum(
-            1
-            for e in self.ledger.events(transfer.id)
-            if (e.from_state, e.to_state) == (S.UNCERTAIN, S.QUEUED)
-        )
-        if tries >= self.settings.lookup_absent_limit:
-            return self._to_review(
-                transfer, f"tra cứu {tries + 1} lần vẫn không thấy hồ sơ trên cổng sau khi đã bấm nộp"
-            )
-        delay = self.settings.retry.delay(tries + 1) or self.settings.retry.base_delay_s
-        log.warning(
-            "look-up found no application since {}: queued again in {:.0f} s", since.isoformat(), delay
-        )
-        return self._move(
-            transfer, S.QUEUED, "tra cứu không thấy hồ sơ trên cổng, nộp lại",
-            next_attempt_at=self.now() + timedelta(seconds=delay),
-        )  # fmt: skip
-
-    def _to_review(self, transfer: Transfer, reason: str) -> Transfer:
+    def to_review(self, transfer: Transfer, reason: str) -> Transfer:
         """Park the transfer for a person (the bot never guesses which application is whose)."""
         self._alert("needs_review", f"Hồ sơ {transfer.dossier_code}: {reason}", dossier=transfer.dossier_code)
-        return self._move(transfer, S.NEEDS_REVIEW, reason)
+        return self.move(transfer, S.NEEDS_REVIEW, reason)
 
-    def _drift(self, transfer: Transfer, exc: SelectorDrift) -> None:
+    def drift(self, transfer: Transfer, exc: SelectorDrift) -> None:
         pause_portal(self.settings, get_procedure(transfer.flow).portal, exc, dossier=transfer.dossier_code)
 
     def _alert(self, kind: str, message: str, **context: Any) -> None:
@@ -615,24 +503,6 @@ class Worker:
             raise_alert(self.settings.work_dir, kind, message, **context)
         except OSError as exc:  # a full disk must not hide the error the alert was about
             logger.bind(alert=True, alert_kind=kind).error("ALERT {} (not saved: {}): {}", kind, exc, message)
-
-    def _submitted(self, transfer: Transfer, procedure: Procedure, since: datetime) -> Submitted | None:
-        """What was typed before the final click, as recorded then; for a transfer committed
-        ``submitting`` before that was recorded, the dossier as the provincial system shows it."""
-        if transfer.submission:
-            return Submitted.from_json(transfer.submission)
-        attachments = self._attachments(transfer.id)
-        try:
-            record = self.source.read(transfer.dossier_code, attachments)
-            if record.dossier is None:
-                return None
-            codes = procedure_codes(self.settings, procedure)
-            form = form_for(record.dossier, procedure=procedure, codes=codes, require_files=False)
-        except BusinessError:  # the dossier no longer maps: a person must look
-            return None
-        finally:
-            shutil.rmtree(attachments, ignore_errors=True)
-        return Submitted(procedure.lookup_key(form), procedure.submission_facts(form), since)
 
     def _attempt(
         self, procedure: Procedure, dossier_code: str, transfer: Transfer | None = None, start: str = "home"
@@ -650,7 +520,7 @@ class Worker:
         desk = CaptchaDesk(self.settings.work_dir / "captcha")
         request = desk.ask(transfer.id, transfer.dossier_code, get_procedure(transfer.flow).portal, image)
         reason = f"cần người đọc mã xác nhận: rpa captcha answer {request.id} <mã>"
-        self._move(transfer, S.WAITING_HUMAN, reason, evidence=[request.image])
+        self.move(transfer, S.WAITING_HUMAN, reason, evidence=[request.image])
         self._alert("captcha", reason, dossier=transfer.dossier_code, request=request.id)
         answer = desk.wait(request.id, self.settings.captcha_wait_s, stop=self.stop)
         if answer is None and self.stop.is_set():
@@ -659,10 +529,10 @@ class Worker:
             raise HumanNeeded(
                 f"nobody answered CAPTCHA request {request.id} within {self.settings.captcha_wait_s:.0f} s"
             )
-        self._move(transfer, S.FILLING, f"người dùng đã nhập mã xác nhận ({request.id})")
+        self.move(transfer, S.FILLING, f"người dùng đã nhập mã xác nhận ({request.id})")
         return answer
 
-    def _deadline(self, receipt: Receipt, days: int) -> TransferFields:
+    def deadline(self, receipt: Receipt, days: int) -> TransferFields:
         """When the portal took the application ("Ngày nộp") and the legal due date that follows."""
         submitted = receipt_time(receipt)
         if submitted is None:  # an unreadable receipt date must not lose the receipt: now is minutes off
@@ -671,7 +541,7 @@ class Worker:
         due = due_date(submitted, days, self.settings.holidays)
         return {"submitted_at": submitted, "deadline_days": days, "due_on": due}
 
-    def _attachments(self, transfer_id: int) -> Path:
+    def attachments_folder(self, transfer_id: int) -> Path:
         return self.settings.work_dir / "attachments" / str(transfer_id)
 
     def _state(self, transfer: Transfer) -> TransferState:
@@ -681,50 +551,6 @@ class Worker:
         now = self.ledger.get(transfer.id)
         return now.state is S.QUEUED and now.next_attempt_at is not None and now.next_attempt_at > self.now()
 
-    def _submitting_since(self, transfer: Transfer) -> datetime:
-        starts = [e.at for e in self.ledger.events(transfer.id) if e.to_state is S.SUBMITTING]
-        return starts[-1] if starts else transfer.created_at
-
-
-def intake(
-    source: Source,
-    ledger: Ledger,
-    settings: Settings,
-    procedures: Sequence[Procedure] | None = None,
-    actor: str = "scheduler",
-) -> list[Transfer]:
-    """Queue every provincial dossier of the procedures (default: the active ones) that still waits
-    for the ministry, each as a transfer of its procedure.
-
-    Needs no browser when the source is the provincial API, so the scheduler polls without Chromium.
-    A dossier with a malformed code is queued too: the worker parks it for a clerk with the reason.
-    """
-    statuses = [int(s) for s in WAITING_STATUSES]
-    queued = []
-    for procedure in active_procedures(settings) if procedures is None else procedures:
-        for code in procedure_codes(settings, procedure):
-            waiting = source.list_codes(code, statuses=statuses)
-            queued += [ledger.enqueue(dossier, procedure.name, actor=actor) for dossier in waiting]
-    return queued
-
-
-def _require_accepted(code: str, status: object) -> None:
-    """Refuse a dossier the provincial system no longer holds as accepted (withdrawn, stopped...)."""
-    if status in WAITING_STATUSES:
-        return
-    try:
-        label = f"{status} ({DossierStatus(int(str(status))).label})"
-    except (TypeError, ValueError):
-        label = repr(status)
-    raise NotAccepted(
-        f"Hồ sơ {code} đang ở trạng thái {label} trên hệ thống một cửa, không phải “Được tiếp nhận”: "
-        "không chuyển sang Bộ"
-    )
-
 
 def _opened(state: BreakerState | None) -> tuple[str, str]:
     return (state.opened_at, state.reason) if state else ("?", "?")
-
-
-def _vn_minute(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(VN).strftime("%d/%m/%Y %H:%M")
