@@ -1,4 +1,5 @@
-"""Image CAPTCHAs: five distorted characters a person can read, drawn locally with Pillow.
+"""Image CAPTCHAs of the sandbox portals: five distorted characters a person can read, drawn locally
+with Pillow.
 
 Each CAPTCHA has a random id that the login page carries in a hidden input (``captchaId``); the answer
 never appears in any page and is readable only through ``GET /_sandbox/captcha/{id}``.

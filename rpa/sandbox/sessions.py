@@ -1,8 +1,8 @@
-"""Server-side login sessions holding the wizard draft.
+"""Server-side login sessions of the sandbox portals, holding the user's draft application.
 
-The browser holds only a random id in the ``MOJSESSID`` cookie. A session idle for longer than the
-``session_idle_s`` knob is deleted together with its draft: after logging in again the user starts a new
-application (the real portal loses unsaved drafts the same way).
+The browser holds only a random id in the portal's session cookie. A session idle for longer than the
+``session_idle_s`` knob is deleted together with its draft: after logging in again the user starts a
+new application (the real portals lose unsaved drafts the same way).
 """
 
 from __future__ import annotations
@@ -10,17 +10,19 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 
-from rpa.sandbox.moj.store import Account
+from rpa.sandbox.accounts import Account
 
-__all__ = ["COOKIE", "LoginRequired", "PortalSession", "SessionStore"]
+__all__ = ["LoginRequired", "LoginUrl", "PortalSession", "SessionStore"]
 
-COOKIE = "MOJSESSID"
+LoginUrl = Callable[[str, bool], str]
+"""The login page's address for a page a visitor asked for (path and query) and whether their session
+had just expired."""
 
 
 @dataclass
@@ -30,19 +32,23 @@ class PortalSession:
     last_seen: float
     draft: dict[str, Any] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)  # wizard steps that passed validation
+    wizard: Any = None  # a portal's own state of its application wizard, when a plain draft is not enough
 
 
 class LoginRequired(Exception):
-    """Raised by page handlers: the exception handler redirects to the login page."""
+    """Raised by page handlers: the portal's exception handler redirects to ``location``, its login page."""
 
-    def __init__(self, request: Request, expired: bool) -> None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        self.location = f"/dang-nhap?next={quote(target, safe='')}" + ("&het_han=1" if expired else "")
-        super().__init__(self.location)
+    def __init__(self, location: str) -> None:
+        self.location = location
+        super().__init__(location)
 
 
 class SessionStore:
-    def __init__(self) -> None:
+    """The sessions of one portal, whose cookie is ``cookie`` and whose login page ``login_url`` gives."""
+
+    def __init__(self, cookie: str, login_url: LoginUrl) -> None:
+        self.cookie = cookie
+        self.login_url = login_url
         self._lock = threading.Lock()
         self._items: dict[str, PortalSession] = {}
 
@@ -76,7 +82,9 @@ class SessionStore:
             self._items.clear()
 
     def require(self, request: Request, idle_s: float) -> PortalSession:
-        item, expired = self.touch(request.cookies.get(COOKIE), idle_s)
+        """The request's live session, or :class:`LoginRequired` to the login page."""
+        item, expired = self.touch(request.cookies.get(self.cookie), idle_s)
         if item is None:
-            raise LoginRequired(request, expired)
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            raise LoginRequired(self.login_url(target, expired))
         return item

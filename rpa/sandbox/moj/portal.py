@@ -6,27 +6,35 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from rpa.sandbox.moj.captcha import CaptchaStore
+from rpa.sandbox.captcha import CaptchaStore
+from rpa.sandbox.knobs import KnobsState
 from rpa.sandbox.moj.forms import ui
-from rpa.sandbox.moj.knobs import Knobs, KnobsState
-from rpa.sandbox.moj.sessions import COOKIE, PortalSession, SessionStore
+from rpa.sandbox.moj.knobs import Knobs
 from rpa.sandbox.moj.store import Store
+from rpa.sandbox.sessions import PortalSession, SessionStore
 
-__all__ = ["TEMPLATES_DIR", "Portal", "get_portal"]
+__all__ = ["COOKIE", "TEMPLATES_DIR", "Portal", "get_portal", "login_url"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+COOKIE = "MOJSESSID"
+
+
+def login_url(target: str, expired: bool) -> str:
+    """The login page, back to ``target`` after logging in (``het_han=1``: the session had expired)."""
+    return f"/dang-nhap?next={quote(target, safe='')}" + ("&het_han=1" if expired else "")
 
 
 @dataclass
 class Portal:
     data_dir: Path
     store: Store
-    knobs: KnobsState
+    knobs: KnobsState[Knobs]
     sessions: SessionStore
     captchas: CaptchaStore
     templates: Jinja2Templates
@@ -46,7 +54,7 @@ class Portal:
         return self.sessions.require(request, self.k.session_idle_s)
 
     def optional_session(self, request: Request) -> PortalSession | None:
-        return self.sessions.touch(request.cookies.get(COOKIE), self.k.session_idle_s)[0]
+        return self.sessions.touch(request.cookies.get(self.sessions.cookie), self.k.session_idle_s)[0]
 
     def render(
         self,

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from rpa.sandbox.moj.captcha import render_png
-from rpa.sandbox.moj.portal import Portal, get_portal
-from rpa.sandbox.moj.sessions import COOKIE
+from rpa.sandbox.captcha import render_png
+from rpa.sandbox.moj.portal import COOKIE, Portal, get_portal
 
 __all__ = ["LOGIN_FIELDS", "router"]
 

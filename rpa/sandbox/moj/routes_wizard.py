@@ -14,12 +14,12 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from rpa import adminunits
-from rpa.sandbox.moj.dropping import drop_answer
+from rpa.sandbox.dropping import drop_answer
 from rpa.sandbox.moj.forms import STEP_ORDER, STEPS, read_step
 from rpa.sandbox.moj.normalise import describe, normalise
 from rpa.sandbox.moj.portal import Portal, get_portal
-from rpa.sandbox.moj.sessions import PortalSession
 from rpa.sandbox.moj.validation import validate_step
+from rpa.sandbox.sessions import PortalSession
 
 __all__ = ["router"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["AUTO_NEXT", "LABELS", "STATUSES", "TRANSITIONS", "can_move"]
+from rpa.sandbox.portal_store import Lifecycle
 
-STATUSES: Final = ("received", "processing", "supplement_requested", "finished", "result_returned")
+__all__ = ["AUTO_NEXT", "LABELS", "LIFECYCLE", "STATUSES", "TRANSITIONS"]
 
 LABELS: Final[dict[str, str]] = {
     "received": "Đã tiếp nhận",
@@ -15,6 +15,7 @@ LABELS: Final[dict[str, str]] = {
     "finished": "Đã có kết quả",
     "result_returned": "Đã trả kết quả",
 }
+STATUSES: Final = tuple(LABELS)
 
 TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     "received": frozenset({"processing"}),
@@ -29,10 +30,14 @@ AUTO_NEXT: Final[dict[str, str]] = {
     "processing": "finished",
     "finished": "result_returned",
 }
-"""The path taken when statuses advance over time (``auto_advance_s``): never a supplement request."""
 
-DEFAULT_SUPPLEMENT_REASON: Final = "Đề nghị bổ sung bản chụp căn cước rõ nét, đủ hai mặt."
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in TRANSITIONS.get(current, frozenset())
+LIFECYCLE: Final = Lifecycle(
+    labels=LABELS,
+    transitions=TRANSITIONS,
+    auto_next=AUTO_NEXT,
+    certificate_status="result_returned",
+    certificate_number=lambda at, issued: f"LLTP-{at.year}-{issued + 1:06d}",
+    certificate_note="Số phiếu: {number}",
+    supplement_status="supplement_requested",
+    default_supplement_reason="Đề nghị bổ sung bản chụp căn cước rõ nét, đủ hai mặt.",
+)
