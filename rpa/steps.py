@@ -359,13 +359,21 @@ class Steps:
                 raise PortalError(f"pick_date {name}: the field shows {got!r} instead of {date!r}")
         self._typed(_show(name, fmt), date)
 
-    def choose(self, name: str, value: str, **fmt: Any) -> None:
+    def choose(self, name: str, value: str, *, navigates: bool = False, **fmt: Any) -> None:
         """Pick an option by value or label in a native ``<select>`` or a custom combobox.
 
         A custom combobox ``x`` is described by elements ``x`` (the box), ``x.search`` (optional search
         field), ``x.option`` (an option, with ``{value}``) and ``x.value`` (what the form will post).
+
+        ``navigates``: the native select posts the page back when it changes (an ASP.NET AutoPostBack
+        list, which reloads the lists that depend on it): wait until the new page has loaded, then read
+        the choice back from it. An option already chosen is left alone (no change, no postback).
         """
         with self._step("choose", _show(name, fmt), mask(value)):
+            if navigates:
+                self._select_posting_back(name, value, fmt)
+                self._typed(_show(name, fmt), value)
+                return
             key = (self.map.portal, self.map.version, name)
             if key not in _TAGS:  # one round trip per name and UI version, not per dossier
                 _TAGS[key] = str(self.locate(name, **fmt).evaluate("e => e.tagName"))
@@ -384,6 +392,19 @@ class Steps:
         got, label = self._set(name, fmt, put)
         if value not in (got, label):
             raise PortalError(f"choose {name}: the select holds {got!r} instead of {value!r}")
+
+    def _select_posting_back(self, name: str, value: str, fmt: dict[str, Any]) -> None:
+        def chosen() -> tuple[str, str]:
+            got, label = self.locate(name, **fmt).evaluate(_SELECTED)
+            return str(got), nfc(str(label)).strip()
+
+        if value not in chosen():
+            element = self.locate(name, **fmt)
+            with self.page.expect_navigation(timeout=self.timeout_ms):
+                element.select_option(value)
+            if value not in (got := chosen()):
+                shown = f"{got[0]!r} instead of {value!r}"
+                raise PortalError(f"choose {name}: after the postback the select holds {shown}")
 
     def _pick_option(self, name: str, value: str, fmt: dict[str, Any]) -> None:
         self.locate(name, **fmt).click()
@@ -435,9 +456,17 @@ class Steps:
                 raise PortalError(f"upload {name}: the input holds {got!r} instead of {path.name!r}")
         self._typed(_show(name, fmt), path.name)
 
-    def click(self, name: str, **fmt: Any) -> None:
+    def click(self, name: str, *, navigates: bool = False, **fmt: Any) -> None:
+        """Click ``name``. ``navigates``: the click loads another document in the page, possibly from a
+        script run after the click itself (an ASP.NET ``javascript:__doPostBack(...)`` link): wait until
+        that document has loaded, so the next step reads the new page and never the old one."""
         with self._step("click", _show(name, fmt)):
-            self.locate(name, **fmt).click()
+            element = self.locate(name, **fmt)
+            if navigates:
+                with self.page.expect_navigation(timeout=self.timeout_ms):
+                    element.click()
+            else:
+                element.click()
 
     def wait(self, name: str, state: str = "visible", **fmt: Any) -> None:
         """Wait until ``name`` is visible/attached, or hidden/detached."""

@@ -427,3 +427,67 @@ def test_a_primary_that_stops_matching_is_found_again_the_long_way(page: Page, l
     assert page.locator("#name").input_value() == "Trần Thị Bình"
     drift = [line for line in logs if line.startswith("WARNING")]
     assert len(drift) == 1 and "'primary': \"label='Họ tên' matched 2\"" in drift[0]
+
+
+POSTBACK_FORM = """<meta charset="utf-8"><form method="post" action="/form">
+<label for="city">Tỉnh</label>
+<select id="city" name="city" onchange="setTimeout(() => this.form.submit(), 0)">
+  <option value="">--</option><option value="51"{s51}>Quảng Ngãi</option>
+  <option value="48"{s48}>Đà Nẵng</option>
+</select>
+<input type="hidden" name="clicked" id="clicked" value="">
+<a id="pick" href="javascript:setTimeout(() => {{ document.getElementById('clicked').value = '4620';
+  document.forms[0].submit(); }}, 50)">Chọn</a>
+<p id="posts">{posts}</p><p id="got">{clicked}</p></form>"""
+
+
+def test_postback_clicks_and_selects_wait_for_the_new_page(page: Page) -> None:
+    """A script-submitted form (ASP.NET __doPostBack, AutoPostBack lists): the step returns once the
+    page it posted to has loaded, never while the old page is still shown."""
+    posts: list[str] = []
+
+    def answer(route: Route) -> None:
+        body = route.request.post_data or ""
+        if route.request.method == "POST":
+            posts.append(body)
+        fields = dict(pair.split("=", 1) for pair in body.split("&") if "=" in pair)
+        city = fields.get("city", "")
+        html = POSTBACK_FORM.format(
+            s51=" selected" if city == "51" else "",
+            s48=" selected" if city == "48" else "",
+            posts=len(posts),
+            clicked=fields.get("clicked", ""),
+        )
+        route.fulfill(content_type="text/html; charset=utf-8", body=html)
+
+    page.route("http://portal.test/**", answer)
+    elements = {
+        "city": [{"label": "Tỉnh", "exact": True}],
+        "pick": [{"role": "link", "name": "Chọn", "exact": True}],
+        "posts": [{"css": "#posts"}],
+        "got": [{"css": "#got"}],
+    }
+    demo = SelectorMap.model_validate(
+        {
+            "portal": "postback",
+            "version": 1,
+            "marker": {"value": "1"},
+            "pages": {"form": "/form"},
+            "elements": elements,
+        }
+    )
+    steps = Steps(page, demo, base_url="http://portal.test", timeout_ms=3000)
+    steps.open("form")
+    steps.choose("city", "51", navigates=True)
+    assert steps.read_text("posts") == "1" and len(posts) == 1
+    steps.choose("city", "Quảng Ngãi", navigates=True)  # already chosen: no change, no postback
+    steps.choose("city", "Đà Nẵng", navigates=True)
+    assert steps.read_text("posts") == "2"
+    steps.click("pick", navigates=True)
+    assert (steps.read_text("posts"), steps.read_text("got")) == ("3", "4620")
+    page.unroute("http://portal.test/**")
+    page.set_content(
+        '<label for="c">Tỉnh</label><select id="c"><option>51</option><option>48</option></select>'
+    )
+    with pytest.raises(PortalError, match="choose city: timed out"):  # no postback ever came
+        steps.choose("city", "48", navigates=True)
