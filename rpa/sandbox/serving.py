@@ -31,7 +31,13 @@ def _moj(data_dir: Path) -> FastAPI:
     return create_app(data_dir)
 
 
-SYSTEMS: dict[str, Callable[[Path], FastAPI]] = {"provincial": _provincial, "moj-lltp": _moj}
+def _dkkd(data_dir: Path) -> FastAPI:
+    from rpa.sandbox.dkkd.app import create_app
+
+    return create_app(data_dir)
+
+
+SYSTEMS: dict[str, Callable[[Path], FastAPI]] = {"provincial": _provincial, "moj-lltp": _moj, "dkkd": _dkkd}
 """System name (as printed by ``rpa sandbox serve``) → app factory taking the data directory."""
 
 
@@ -74,7 +80,7 @@ def serve_app(app: FastAPI, host: str = "127.0.0.1", port: int = 0, start_timeou
 
 @dataclass
 class RunningSandbox:
-    """Both sandbox systems, running. ``urls`` maps system name → base URL (no trailing slash)."""
+    """Every sandbox system, running. ``urls`` maps system name → base URL (no trailing slash)."""
 
     data_dir: Path
     urls: dict[str, str] = field(default_factory=dict)
