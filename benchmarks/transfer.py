@@ -61,7 +61,7 @@ from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import sandbox
-from rpa.session import open_worker
+from rpa.transfer.session import open_worker
 
 PORTAL = "moj-lltp"
 MB = 1024 * 1024

@@ -84,7 +84,7 @@ def transfer(
     from rpa.domain import dossier_code_problem
     from rpa.ledger import TransferState
     from rpa.ledger import clerk as clerk_actor
-    from rpa.session import open_worker
+    from rpa.transfer.session import open_worker
 
     settings = _settings(config)
     actor = clerk_actor(clerk or getpass.getuser())
@@ -146,7 +146,7 @@ def run(
     config: ConfigOption = None,
 ) -> None:
     """Read new dossiers from the provincial system and process every queued transfer."""
-    from rpa.session import open_worker
+    from rpa.transfer.session import open_worker
 
     if not once:
         typer.echo("use --once (the scheduler runs it repeatedly)", err=True)
@@ -187,8 +187,8 @@ def sync(
     or the whole pass could not be checked (the errors are listed).
     """
     from rpa.logs import configure_logging
-    from rpa.sync import sync_once
-    from rpa.sync_summary import summary_lines
+    from rpa.status.summary import summary_lines
+    from rpa.status.sync import sync_once
 
     if not once:
         typer.echo("use --once (the scheduler runs it repeatedly)", err=True)
@@ -214,8 +214,8 @@ def scheduler_command(config: ConfigOption = None) -> None:
     One scheduler per ledger database: a second one exits 1 naming the one running. SIGTERM stops it
     cleanly (exit 0): the current transfer reaches a safe state first. See docs/operations.md.
     """
-    from rpa.scheduler import run_scheduler
-    from rpa.scheduler_lock import LockHeld
+    from rpa.ledger.scheduler_lock import LockHeld
+    from rpa.operations.scheduler import run_scheduler
 
     settings = _settings(config)
     try:
@@ -391,8 +391,8 @@ def report(
     """Write the daily Excel report for supervisors; print its path and a one-line summary."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from rpa.report import report_path, save_report
-    from rpa.report_data import gather, summary_line
+    from rpa.report.data import gather, summary_line
+    from rpa.report.workbook import report_path, save_report
 
     report_day = _report_day(day)
     settings = _settings(config)
@@ -409,7 +409,7 @@ def report(
 @captcha_app.command("list")
 def captcha_list(as_json: JsonOption = False, config: ConfigOption = None) -> None:
     """Open CAPTCHA requests: open each image and answer with `rpa captcha answer ID TEXT`."""
-    from rpa.captcha import CaptchaDesk
+    from rpa.portal.captcha import CaptchaDesk
 
     requests = CaptchaDesk(_settings(config).work_dir / "captcha").list()
     if as_json:
@@ -428,7 +428,7 @@ def captcha_answer(
     config: ConfigOption = None,
 ) -> None:
     """Give a person's reading of a CAPTCHA to the bot waiting for it."""
-    from rpa.captcha import CaptchaDesk
+    from rpa.portal.captcha import CaptchaDesk
 
     try:
         CaptchaDesk(_settings(config).work_dir / "captcha").answer(request_id, text)
@@ -455,7 +455,7 @@ def _portals(portal: str | None) -> list[str]:
 @breaker_app.command("status")
 def breaker_status(portal: PortalArgument = None, config: ConfigOption = None) -> None:
     """Whether the bots are holding dossiers back from PORTAL, since when and why."""
-    from rpa.breaker import Breaker
+    from rpa.portal.breaker import Breaker
 
     settings = _settings(config)
     for name in _portals(portal):
@@ -470,7 +470,7 @@ def breaker_status(portal: PortalArgument = None, config: ConfigOption = None) -
 @breaker_app.command("reset")
 def breaker_reset(portal: PortalArgument = None, config: ConfigOption = None) -> None:
     """Let the bots use PORTAL again now (after its selector map was fixed)."""
-    from rpa.breaker import Breaker
+    from rpa.portal.breaker import Breaker
 
     settings = _settings(config)
     for name in _portals(portal):

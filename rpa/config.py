@@ -104,10 +104,12 @@ class Settings(BaseSettings):
     dossier_timeout_s: float = (
         600.0  # hard limit of one attempt at one dossier (a CAPTCHA's wait not counted)
     )
-    network_retries: int = 2  # a portal GET answered 502/503/504 is asked again this often (rpa.network)
+    network_retries: int = (
+        2  # a portal GET answered 502/503/504 is asked again this often (rpa.portal.network)
+    )
     session_retries: int = 2  # log in again and restart an application this often when the portal logs out
     captcha_wait_s: float = 600.0  # how long a CAPTCHA waits for a person before the transfer is requeued
-    # Settling a transfer whose final click may have reached the portal (rpa.settle):
+    # Settling a transfer whose final click may have reached the portal (rpa.transfer.settle):
     settle_grace_s: float = 60.0  # wait this long after the click before a look-up (answers arrive late)
     lookup_clock_skew_s: float = 900.0  # the portal's clock may be this far behind the bot's
     lookup_absent_limit: int = 3  # after this many "not found, submit again", a person decides
@@ -115,7 +117,9 @@ class Settings(BaseSettings):
     reports_dir: Path = Path("reports")  # daily Excel reports
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
     evidence_retention_days: int = 365  # evidence folders older than this are purged
-    holidays: list[date] | None = None  # public holidays off work; None = the built-in table (rpa.deadlines)
+    holidays: list[date] | None = (
+        None  # public holidays off work; None = the built-in table (rpa.status.deadlines)
+    )
     max_attachment_mb: float = 20.0  # a bigger attachment is refused while streaming (the clerk is told)
 
     @property

@@ -27,7 +27,7 @@ from rpa.procedures import active_procedures, all_procedures, portals, procedure
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.seed import PROCEDURES as SEEDABLE
 from rpa.sandbox.serving import sandbox
-from rpa.session import open_worker
+from rpa.transfer.session import open_worker
 from rpa.worker import Outcome
 
 __all__ = ["run_demo"]

@@ -3,11 +3,11 @@
     RpaError
     ├── BusinessError              the dossier itself is wrong: route to a clerk, never retry
     │   ├── InvalidDossier         one or more field problems, all listed at once
-    │   │   └── AttachmentTooLarge     (rpa.provincial) an attachment over the size cap
+    │   │   └── AttachmentTooLarge     (rpa.sources.provincial) an attachment over the size cap
     │   ├── AddressNotConvertible  a legacy address has no match among the post-2025 units
-    │   ├── ProvincialRefused      (rpa.provincial) the one-stop system refused a request
+    │   ├── ProvincialRefused      (rpa.sources.provincial) the one-stop system refused a request
     │   ├── NotAccepted            (rpa.worker) the dossier is not, or no longer, accepted
-    │   └── NoLongerAccepted       (rpa.writeback) it left "accepted" before the receipt was written
+    │   └── NoLongerAccepted       (rpa.status.writeback) it left "accepted" before the receipt was written
     ├── PortalError                the portal misbehaved (timeout, 5xx, maintenance): retry, then alert
     │   ├── SessionExpired         the portal logged the bot out mid-flow: log in again, start over
     │   └── SelectorDrift          a logical element matched nothing: the portal changed
@@ -15,7 +15,7 @@
     ├── HumanNeeded                a CAPTCHA, an OTP or an approval: wait for a person
     │   └── CaptchaRequired        the portal shows a CAPTCHA or challenge and nobody can read it now
     ├── ConfigError                a missing or wrong setting (engineer-facing)
-    ├── LockHeld                   (rpa.scheduler_lock) another scheduler runs on this ledger
+    ├── LockHeld                   (rpa.ledger.scheduler_lock) another scheduler runs on this ledger
     └── LedgerError                (rpa.ledger) the ledger refused a change
         ├── IllegalTransition      the state machine has no such edge
         ├── LeaseLost              another worker holds the transfer now

@@ -299,7 +299,7 @@ class Steps:
     def _load_again(self, step: str, name: str) -> None:
         """Reload a page the gateway failed, when loading it is safe (a GET) and reloads are allowed.
 
-        ``rpa.network`` already asks again for what the browser requests first, but the page a form
+        ``rpa.portal.network`` already asks again for what the browser requests first, but the page a form
         post redirects to is fetched by the browser alone; this covers it. A failed post is never
         reloaded here (that would post it again).
         """

@@ -30,13 +30,9 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
 from rpa.alerts import raise_alert
-from rpa.attempt import Attempt, portal_attempt
-from rpa.breaker import Breaker, BreakerState
 from rpa.browser import BrowserSettings
-from rpa.captcha import CaptchaDesk
 from rpa.clock import VN
 from rpa.config import Settings
-from rpa.deadlines import due_date
 from rpa.domain import dossier_code_problem
 from rpa.errors import (
     BusinessError,
@@ -49,13 +45,15 @@ from rpa.errors import (
     SessionExpired,
     failure_kind,
 )
-from rpa.intake import NotAccepted, intake, require_accepted
-from rpa.lease import LeaseKeeper, keep_lease
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
-from rpa.outcome import Outcome
+from rpa.operations.rules import HeldBack, PortalRules
+from rpa.operations.stopping import StopLatch
 from rpa.portal import Receipt
-from rpa.portal_access import BrowserPortal, PortalAccess, receipt_time
-from rpa.portal_session import browser_settings, pause_portal, write_back_and_record
+from rpa.portal.access import BrowserPortal, PortalAccess, receipt_time
+from rpa.portal.attempt import Attempt, portal_attempt
+from rpa.portal.breaker import Breaker, BreakerState
+from rpa.portal.captcha import CaptchaDesk
+from rpa.portal.session import browser_settings, pause_portal, write_back_and_record
 from rpa.procedures import (
     Procedure,
     active_procedures,
@@ -65,13 +63,15 @@ from rpa.procedures import (
     procedure_codes,
     procedure_of,
 )
-from rpa.provincial import ProvincialClient
-from rpa.reconcile import reconcile
-from rpa.rules import HeldBack, PortalRules
-from rpa.settle import Submitted
 from rpa.sources import Source
-from rpa.stopping import StopLatch
-from rpa.writeback import NoLongerAccepted
+from rpa.sources.provincial import ProvincialClient
+from rpa.status.deadlines import due_date
+from rpa.status.writeback import NoLongerAccepted
+from rpa.transfer.intake import NotAccepted, intake, require_accepted
+from rpa.transfer.lease import LeaseKeeper, keep_lease
+from rpa.transfer.outcome import Outcome
+from rpa.transfer.reconcile import reconcile
+from rpa.transfer.settle import Submitted
 
 __all__ = ["NotAccepted", "Outcome", "Worker", "intake"]
 
@@ -184,10 +184,10 @@ class Worker:
         """Process claimable transfers (only ``dossier_code``'s when given) until none is left.
 
         Portal by portal, each transfer starts only within the portal's operating rules
-        (:mod:`rpa.rules`): in working hours, holding one of the account's session slots for the whole
-        transfer, and within the rate. When a rule holds the queue back, the transfers stay queued and
-        the log says why; a named dossier's outcome carries the reason for the clerk. Whatever goes
-        wrong with one transfer is recorded on it (with an alert) and the run goes on with the next.
+        (:mod:`rpa.operations.rules`): in working hours, holding one of the account's session slots for
+        the whole transfer, and within the rate. When a rule holds the queue back, the transfers stay
+        queued and the log says why; a named dossier's outcome carries the reason for the clerk.
+        Whatever goes wrong with one transfer is recorded on it (with an alert) and the run goes on.
         """
         outcomes: list[Outcome] = []
         logger.info("worker {} starts", self.worker_id)
@@ -402,7 +402,8 @@ class Worker:
         return Outcome(dossier_code, "dry_run", evidence=str(attempt.evidence.folder))
 
     def reconcile(self, transfer: Transfer) -> Outcome:
-        """Settle a transfer that may already be on the portal, by looking it up (:mod:`rpa.reconcile`)."""
+        """Settle a transfer that may already be on the portal, by looking it up
+        (:mod:`rpa.transfer.reconcile`)."""
         return reconcile(self, transfer)
 
     def write_back(self, transfer: Transfer, evidence: Path | None = None) -> Outcome:

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rpa.breaker import Breaker
+from rpa.portal.breaker import Breaker
 
 
 def test_breaker_opens_cools_down_to_half_open_and_closes(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rpa.captcha import CaptchaDesk
-from rpa.stopping import StopLatch
+from rpa.operations.stopping import StopLatch
+from rpa.portal.captcha import CaptchaDesk
 
 IMAGE = b"\x89PNG\r\n\x1a\n not really an image"
 

@@ -10,7 +10,7 @@ import pytest
 
 from flows.judicial_record.deadline import deadline_days
 from flows.judicial_record.form import FormAddress, JudicialRecordForm, ResidenceRow
-from rpa.deadlines import (
+from rpa.status.deadlines import (
     HOLIDAYS,
     add_working_days,
     due_date,

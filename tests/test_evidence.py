@@ -251,7 +251,7 @@ def test_a_full_disk_after_the_final_click_loses_neither_the_typed_values_nor_th
     typed = typed_form(evidence)
     evidence.checkpoint()  # right before the final click
     disk.fill()
-    # As rpa.attempt does: the receipt screenshot inside the attempt, the manifest in its finally.
+    # As rpa.portal.attempt does: the receipt screenshot inside the attempt, the manifest in its finally.
     with pytest.raises(LookupError, match="the receipt page shows nothing"):
         try:
             evidence.screenshot(page, "receipt")  # the disk is full: logged, the attempt goes on

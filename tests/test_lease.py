@@ -1,4 +1,4 @@
-"""The lease heartbeat (rpa.lease) on a real SQLite ledger file, with a real thread and real time."""
+"""The lease heartbeat (rpa.transfer.lease) on a real SQLite ledger file, with a real thread and real time."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from loguru import logger
 
-from rpa.lease import keep_lease
 from rpa.ledger import LeaseLost, Ledger, TransferState
 from rpa.ledger import engine as ledger_engine
+from rpa.transfer.lease import keep_lease
 
 S = TransferState
 LEASE_S = 1.5

@@ -1,5 +1,5 @@
-"""Gateway errors asked again (``rpa.network``) and pages reloaded after a redirect (``Steps``), against a
-small local server that fails a path a given number of times and counts what it received."""
+"""Gateway errors asked again (``rpa.portal.network``) and pages reloaded after a redirect (``Steps``),
+against a small local server that fails a path a given number of times and counts what it received."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from rpa.errors import PortalError
-from rpa.network import retry_gateway_errors
+from rpa.portal.network import retry_gateway_errors
 from rpa.selectors import SelectorMap
 from rpa.steps import Steps
 

@@ -21,14 +21,14 @@ import pytest
 from loguru import logger
 
 from rpa.alerts import raise_alert, read_alerts
-from rpa.breaker import Breaker
 from rpa.config import Account, Settings, SourceSettings
 from rpa.demo import MARKER, _fresh
-from rpa.health import STATE_FILE, check_health
 from rpa.logs import configure_logging
+from rpa.operations.health import STATE_FILE, check_health
+from rpa.portal.breaker import Breaker
 from rpa.private_files import make_private, open_private, private_dir, private_opener, write_private
-from rpa.report import save_report
-from rpa.report_data import gather
+from rpa.report.data import gather
+from rpa.report.workbook import save_report
 
 
 def mode(path: Path) -> int:
@@ -174,7 +174,7 @@ import json, stat, sys
 from pathlib import Path
 from loguru import logger
 from rpa.alerts import raise_alert
-from rpa.breaker import Breaker
+from rpa.portal.breaker import Breaker
 from rpa.browser import BrowserSettings, open_browser
 from rpa.logs import configure_logging
 

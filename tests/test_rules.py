@@ -15,9 +15,9 @@ import pytest
 from rpa.config import Settings, write_config
 from rpa.errors import ConfigError
 from rpa.ledger import Ledger, TransferState
-from rpa.rules import PortalRules, RateLimit, WorkingHours
-from rpa.slots import Slots
-from rpa.stopping import StopLatch
+from rpa.operations.rules import PortalRules, RateLimit, WorkingHours
+from rpa.operations.slots import Slots
+from rpa.operations.stopping import StopLatch
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = TransferState
@@ -201,7 +201,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from rpa.slots import Slots
+    from rpa.operations.slots import Slots
     slots = Slots(Path(sys.argv[1]), "moj-lltp-canbo-session", int(sys.argv[2]))
     fd = slots.try_take()
     print("held" if fd is not None else "none", flush=True)
@@ -283,8 +283,8 @@ SESSION_HOLDER = textwrap.dedent(
     import sys
     from pathlib import Path
     from rpa.config import load_settings
-    from rpa.rules import PortalRules
-    from rpa.stopping import StopLatch
+    from rpa.operations.rules import PortalRules
+    from rpa.operations.stopping import StopLatch
     rules = PortalRules(load_settings(Path(sys.argv[1])), "moj-lltp", ["judicial_record"])
     with rules.session_slot(StopLatch(), wait_s=float(sys.argv[2])) as held_back:
         print("held" if held_back is None else "refused", flush=True)

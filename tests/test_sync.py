@@ -15,8 +15,8 @@ from typing_extensions import Unpack
 from flows.judicial_record import PROCEDURE
 from rpa.ledger import Ledger, Transfer, TransferFields, TransferState
 from rpa.portal import PortalStatus
-from rpa.sync import deadline_facts
-from rpa.sync_summary import Finished, Overdue, StatusChange, SyncError, SyncSummary, summary_lines
+from rpa.status.summary import Finished, Overdue, StatusChange, SyncError, SyncSummary, summary_lines
+from rpa.status.sync import deadline_facts
 
 S = TransferState
 SYNC = "worker:sync-test"

@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 import pytest
 
-from rpa.provincial import ProvincialClient, ProvincialRefused
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import serve_app
-from rpa.writeback import NoLongerAccepted, already_written, write_back_receipt, write_back_status
+from rpa.sources.provincial import ProvincialClient, ProvincialRefused
+from rpa.status.writeback import NoLongerAccepted, already_written, write_back_receipt, write_back_status
 
 RECEIPT = "LLTP-51-2025-000123"
 NOTE = f"Đã chuyển Bộ Tư pháp, mã hồ sơ {RECEIPT}"

@@ -143,7 +143,7 @@ def read_receipt(steps: Steps) -> Receipt:
 
 def submission_facts(form: JudicialRecordForm) -> dict[str, str]:
     """What was typed that an application's status page shows too (purpose, copies), recorded before
-    the final click so a look-up can tell two applications of one person apart (see rpa.settle)."""
+    the final click so a look-up can tell two applications of one person apart (see rpa.transfer.settle)."""
     return {"purpose": form.purpose, "copies": str(form.copies)}
 
 
@@ -180,7 +180,7 @@ def read_status(steps: Steps, receipt: Receipt | str) -> PortalStatus:
         certificate = steps.read_text("status.certificate_number") or None
     if steps.exists("status.supplement_reason"):
         reason = steps.read_text("status.supplement_reason") or None
-    details = {}  # what tells this application apart from another of the same person (rpa.settle)
+    details = {}  # what tells this application apart from another of the same person (rpa.transfer.settle)
     if steps.exists("status.purpose"):
         details["purpose"] = steps.read_text("status.purpose")
     if steps.exists("status.copies"):

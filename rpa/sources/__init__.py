@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from rpa.config import SourceSettings
 from rpa.errors import ConfigError
-from rpa.provincial import DEFAULT_MAX_ATTACHMENT_MB, ProvincialClient
 from rpa.sources.api import ApiSource
 from rpa.sources.base import Source, SourceRecord, strip_extras
+from rpa.sources.provincial import DEFAULT_MAX_ATTACHMENT_MB, ProvincialClient
 from rpa.sources.web import WebSource
 
 if TYPE_CHECKING:

@@ -7,14 +7,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rpa.provincial import DEFAULT_MAX_ATTACHMENT_MB, ProvincialClient
 from rpa.sources.base import Source, SourceRecord, assemble
+from rpa.sources.provincial import DEFAULT_MAX_ATTACHMENT_MB, ProvincialClient
 
 __all__ = ["ApiSource"]
 
 
 class ApiSource(Source):
-    """A :class:`Source` over :class:`~rpa.provincial.ProvincialClient` (which it closes).
+    """A :class:`Source` over :class:`~rpa.sources.provincial.ProvincialClient` (which it closes).
 
     ``max_attachment_mb`` (``Settings.max_attachment_mb``) becomes the client's cap on each download.
     """

@@ -20,7 +20,9 @@ from playwright.sync_api import Error as PlaywrightError
 
 from rpa.errors import ConfigError, InvalidDossier, PortalError
 from rpa.private_files import make_private, private_dir
-from rpa.provincial import (
+from rpa.sources.base import Source, SourceRecord, assemble
+from rpa.sources.fields import FieldError, read_fields
+from rpa.sources.provincial import (
     DEFAULT_MAX_ATTACHMENT_MB,
     AttachmentTooLarge,
     ProvincialRefused,
@@ -29,8 +31,6 @@ from rpa.provincial import (
     refuse_listed_oversize,
     verify_attachment,
 )
-from rpa.sources.base import Source, SourceRecord, assemble
-from rpa.sources.fields import FieldError, read_fields
 
 __all__ = ["WebSource"]
 

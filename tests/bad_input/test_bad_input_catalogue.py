@@ -40,7 +40,6 @@ from rpa.domain import DOSSIER_CODE_PATTERN, LIMITS, dossier_code_problem
 from rpa.errors import BusinessError, InvalidDossier, PortalError, Problem
 from rpa.ledger import Ledger
 from rpa.procedures import form_for, read_form
-from rpa.provincial import ProvincialClient, ProvincialRefused
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import DEFAULT_AGENCY, ProvincialStore
 from rpa.sandbox.seed import generate
@@ -48,6 +47,7 @@ from rpa.sandbox.seed_names import VIETNAMESE_ACCENTED
 from rpa.sandbox.serving import serve_app
 from rpa.sources import ApiSource, SourceRecord
 from rpa.sources.base import one_line_break
+from rpa.sources.provincial import ProvincialClient, ProvincialRefused
 
 TODAY = date(2025, 11, 20)
 SERVICE = ("rpa.bot", "RpaBot@2025")

@@ -32,7 +32,6 @@ from flows.judicial_record import FLOW
 from rpa.config import Account, Settings, SourceSettings, load_settings, write_config
 from rpa.errors import BusinessError, InvalidDossier
 from rpa.ledger import Ledger
-from rpa.provincial import ProvincialClient
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import ProvincialStore
@@ -40,6 +39,7 @@ from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import sandbox, serve_app
 from rpa.sources import ApiSource, make_source
+from rpa.sources.provincial import ProvincialClient
 
 TODAY = date(2025, 11, 20)
 SERVICE = ("rpa.bot", "RpaBot@2025")

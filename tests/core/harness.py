@@ -31,15 +31,15 @@ from rpa.domain import DossierStatus
 from rpa.errors import PortalError, SelectorDrift
 from rpa.ledger import Ledger
 from rpa.portal import Receipt
-from rpa.portal_access import BeforeFinalClick
+from rpa.portal.access import BeforeFinalClick
 from rpa.procedures import Procedure
-from rpa.provincial import ProvincialClient
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import RunningSandbox
-from rpa.settle import Found, Submitted
 from rpa.sources import make_source
+from rpa.sources.provincial import ProvincialClient
+from rpa.transfer.settle import Found, Submitted
 from rpa.worker import Worker
 
 FAULTS = ("ok", "lost_click", "lost_answer", "late", "killed_before_click", "killed_after_click", "drift")

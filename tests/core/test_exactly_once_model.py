@@ -30,9 +30,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from rpa.breaker import Breaker
 from rpa.domain import DossierStatus
 from rpa.ledger import TransferState
+from rpa.portal.breaker import Breaker
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
 
 S = TransferState

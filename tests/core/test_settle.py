@@ -1,11 +1,11 @@
-"""Settling by look-up (rpa.settle): the cases of the hostile review, one by one."""
+"""Settling by look-up (rpa.transfer.settle): the cases of the hostile review, one by one."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from rpa.clock import VN
-from rpa.settle import Found, Submitted, VerdictKind, same_value, settle
+from rpa.transfer.settle import Found, Submitted, VerdictKind, same_value, settle
 
 CLICK = datetime(2026, 12, 4, 10, 0, 2, tzinfo=VN)
 X = Submitted("051099000123", {"purpose": "Xin việc làm", "copies": "1"}, CLICK)

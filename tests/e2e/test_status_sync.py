@@ -21,11 +21,11 @@ from conftest import SERVICE_ACCOUNT
 
 from flows.judicial_record import FLOW
 from rpa.alerts import read_alerts
-from rpa.deadlines import vn_today
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, TransferState
-from rpa.provincial import ProvincialClient
 from rpa.sandbox.seed import generate
+from rpa.sources.provincial import ProvincialClient
+from rpa.status.deadlines import vn_today
 
 if TYPE_CHECKING:
     from conftest import World

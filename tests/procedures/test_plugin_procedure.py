@@ -3,8 +3,8 @@
 ``tiny_plugin/tiny_permit`` is installed the way a separate package would be: a ``dist-info`` folder
 with an ``entry_points.txt`` in the ``motcua_rpa.procedures`` group, on ``sys.path`` for the duration of
 a test only. Its portal (``tiny_plugin/tiny_portal.py``) and the provincial sandbox are served here; the
-real worker (``rpa.session.worker_session``: ledger, provincial client, source, Chromium) and the real
-status sync (``rpa.sync.sync_once``) do the rest.
+real worker (``rpa.transfer.session.worker_session``: ledger, provincial client, source, Chromium)
+and the real status sync (``rpa.status.sync.sync_once``) do the rest.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ from rpa.sandbox.provincial.app import create_app as create_provincial
 from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import serve_app
-from rpa.session import worker_session
-from rpa.settle import Submitted
-from rpa.sync import sync_once
+from rpa.status.sync import sync_once
+from rpa.transfer.session import worker_session
+from rpa.transfer.settle import Submitted
 
 PLUGIN_DIR = Path(__file__).resolve().parent / "tiny_plugin"
 ENTRY_POINTS = "[motcua_rpa.procedures]\ntiny_permit = tiny_permit:PROCEDURE\n"

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from rpa.ledger import Ledger, Transfer, TransferState, clerk, worker
-from rpa.report_data import VN
+from rpa.report.data import VN
 
 S = TransferState
 REPORT_DAY = date(2025, 7, 2)

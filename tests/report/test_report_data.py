@@ -9,7 +9,7 @@ from report_scenario import M_REASON, REPORT_DAY, F, H, M, vn
 
 from flows.judicial_record import FLOW
 from rpa.ledger import Event, TransferState
-from rpa.report_data import build_report, day_bounds, median, p95, procedure_names, read_ledger, vn_number
+from rpa.report.data import build_report, day_bounds, median, p95, procedure_names, read_ledger, vn_number
 
 S = TransferState
 

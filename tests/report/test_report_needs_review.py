@@ -7,8 +7,8 @@ from pathlib import Path
 from report_scenario import REPORT_DAY, HandClock, vn
 
 from rpa.ledger import STATE_LABELS, Ledger, TransferState
-from rpa.report import build_workbook
-from rpa.report_data import build_report, day_bounds, read_ledger
+from rpa.report.data import build_report, day_bounds, read_ledger
+from rpa.report.workbook import build_workbook
 
 S = TransferState
 FLOW = "judicial_record"

@@ -27,7 +27,7 @@ from report_scenario import (
 )
 
 from rpa.config import Settings
-from rpa.report import write_daily_report
+from rpa.report.workbook import write_daily_report
 
 SHEETS = ["Tổng hợp", "Lỗi", "Chờ người xử lý", "Quá hạn", "Theo ngày"]
 HEADER_ROW = 3

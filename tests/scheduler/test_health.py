@@ -13,7 +13,7 @@ import pytest
 
 from rpa.alerts import read_alerts
 from rpa.config import Settings
-from rpa.health import check_health
+from rpa.operations.health import check_health
 
 
 class _Server(ThreadingHTTPServer):

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rpa import jobs
 from rpa.alerts import read_alerts
 from rpa.config import Settings
-from rpa.stopping import StopLatch
+from rpa.operations import jobs
+from rpa.operations.stopping import StopLatch
 
 
 def _settings(tmp_path: Path, ledger: Path) -> Settings:

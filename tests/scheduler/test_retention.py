@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from rpa.config import Settings
-from rpa.retention import STALE_ATTACHMENTS_S, purge
+from rpa.operations.retention import STALE_ATTACHMENTS_S, purge
 
 TODAY = date(2025, 7, 10)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from ledger.ledger_support import database
 
-from rpa.scheduler_lock import LEASE_S, LockHeld, SchedulerLock
+from rpa.ledger.scheduler_lock import LEASE_S, LockHeld, SchedulerLock
 
 
 class Clock:

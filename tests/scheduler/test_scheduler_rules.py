@@ -18,7 +18,7 @@ import pytest
 from scheduler_support import VN, SchedulerWorld, wait_for
 
 from flows.judicial_record import FLOW
-from rpa.rules import RateLimit
+from rpa.operations.rules import RateLimit
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 

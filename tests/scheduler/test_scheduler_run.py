@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 
 from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
-from rpa.scheduler_lock import TABLE
+from rpa.ledger.scheduler_lock import TABLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 

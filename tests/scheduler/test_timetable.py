@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 
 from rpa.config import Settings
 from rpa.errors import ConfigError
-from rpa.jobs import report_day
-from rpa.scheduler import JOB_TABLE, build_scheduler, install_jobs, job_specs
+from rpa.operations.jobs import report_day
+from rpa.operations.scheduler import JOB_TABLE, build_scheduler, install_jobs, job_specs
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "Mật-khẩu-bí-mật-2025"
@@ -69,7 +69,7 @@ def test_jobs_are_stored_by_name_and_a_restart_keeps_their_next_runs(tmp_path: P
     first_start = datetime(2025, 7, 7, 9, 0, tzinfo=VN)
     scheduler = _started(settings, first_start)
     stored = {job.id: job for job in scheduler.get_jobs()}
-    assert stored["queue"].func_ref == "rpa.jobs:process_queue"
+    assert stored["queue"].func_ref == "rpa.operations.jobs:process_queue"
     assert stored["queue"].next_run_time == first_start  # interval jobs start with the scheduler
     report_next = stored["report"].next_run_time
     assert (report_next.hour, report_next.minute) == (18, 0)

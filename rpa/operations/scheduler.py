@@ -1,6 +1,6 @@
 """``rpa scheduler``: runs the bots' jobs on a timetable until SIGTERM or Ctrl+C.
 
-Jobs (:mod:`rpa.jobs`), timed by ``Settings.schedule`` in its time zone (Asia/Ho_Chi_Minh):
+Jobs (:mod:`rpa.operations.jobs`), timed by ``Settings.schedule`` in its time zone (Asia/Ho_Chi_Minh):
 
 - ``poll``, every ``poll_every_s``: queue the provincial dossiers waiting for the ministry;
 - ``queue``, every ``queue_every_s``: transfer queued dossiers, within the portal's rules;
@@ -17,7 +17,7 @@ stored next run time, so a restart neither skips nor repeats a daily job. A job 
 itself (``max_instances=1``). The browser jobs share one thread: one Chromium at a time in the
 process, which also keeps the account's sessions in this process to one.
 
-Only one scheduler runs per ledger database (:mod:`rpa.scheduler_lock`): a second one exits with
+Only one scheduler runs per ledger database (:mod:`rpa.ledger.scheduler_lock`): a second one exits with
 code 1 naming the holder. SIGTERM or SIGINT stops it cleanly: running jobs finish their current
 transfer (the worker takes no new one, waits end at once), queued runs are dropped, Chromium is
 closed, the lock is released, exit code 0. A second signal exits at once, killing the browsers.
@@ -46,16 +46,16 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from loguru import logger
 
-from rpa import jobs
 from rpa.config import Settings
 from rpa.errors import ConfigError
 from rpa.ledger import Ledger
 from rpa.ledger.engine import make_engine
+from rpa.ledger.scheduler_lock import HEARTBEAT_S, SchedulerLock
 from rpa.logs import configure_logging
+from rpa.operations import jobs
+from rpa.operations.rules import PortalRules
+from rpa.operations.stopping import StopLatch
 from rpa.procedures import active_procedures, check_procedure_settings
-from rpa.rules import PortalRules
-from rpa.scheduler_lock import HEARTBEAT_S, SchedulerLock
-from rpa.stopping import StopLatch
 
 __all__ = ["JOB_TABLE", "JobSpec", "build_scheduler", "install_jobs", "job_specs", "run_scheduler"]
 
@@ -96,12 +96,23 @@ def job_specs(settings: Settings) -> list[JobSpec]:
         return CronTrigger(hour=int(hour), minute=int(minute), timezone=tz)
 
     return [
-        JobSpec("poll", "rpa.jobs:poll_sources", every(schedule.poll_every_s, "poll_every_s"), BROWSER),
-        JobSpec("queue", "rpa.jobs:process_queue", every(schedule.queue_every_s, "queue_every_s"), BROWSER),
-        JobSpec("sync", "rpa.jobs:sync_statuses", every(schedule.sync_every_s, "sync_every_s"), BROWSER),
-        JobSpec("health", "rpa.jobs:check_health", every(schedule.health_every_s, "health_every_s")),
-        JobSpec("report", "rpa.jobs:daily_report", daily(schedule.report_at, "report_at")),
-        JobSpec("purge", "rpa.jobs:purge_old_files", daily(schedule.purge_at, "purge_at")),
+        JobSpec(
+            "poll", "rpa.operations.jobs:poll_sources", every(schedule.poll_every_s, "poll_every_s"), BROWSER
+        ),
+        JobSpec(
+            "queue",
+            "rpa.operations.jobs:process_queue",
+            every(schedule.queue_every_s, "queue_every_s"),
+            BROWSER,
+        ),
+        JobSpec(
+            "sync", "rpa.operations.jobs:sync_statuses", every(schedule.sync_every_s, "sync_every_s"), BROWSER
+        ),
+        JobSpec(
+            "health", "rpa.operations.jobs:check_health", every(schedule.health_every_s, "health_every_s")
+        ),
+        JobSpec("report", "rpa.operations.jobs:daily_report", daily(schedule.report_at, "report_at")),
+        JobSpec("purge", "rpa.operations.jobs:purge_old_files", daily(schedule.purge_at, "purge_at")),
     ]
 
 

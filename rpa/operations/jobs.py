@@ -1,9 +1,9 @@
 """What the scheduler runs: one public function per job, referenced by name so the job store can pickle it.
 
-The functions take no arguments: a stored job holds nothing but ``rpa.jobs:<name>`` and its trigger, so
-no setting (and no password) ever lands in the job table. They read the settings and the stop latch of
-the scheduler running in this process (:func:`bind`), and do nothing once a stop was requested, so a run
-queued behind a long one does not start during shutdown.
+The functions take no arguments: a stored job holds nothing but ``rpa.operations.jobs:<name>`` and
+its trigger, so no setting (and no password) ever lands in the job table. They read the settings and
+the stop latch of the scheduler running in this process (:func:`bind`), and do nothing once a stop
+was requested, so a run queued behind a long one does not start during shutdown.
 
 The browser jobs (queue and sync; poll only when the source is the clerk web UI) open their own
 worker and Chromium for the run, only when there is work for it, and close it at the run's end. A
@@ -30,11 +30,11 @@ from rpa.alerts import raise_alert
 from rpa.config import Settings
 from rpa.errors import RpaError
 from rpa.ledger import SCHEDULER, Ledger, TransferState
+from rpa.operations.rules import PortalRules
+from rpa.operations.stopping import StopLatch
 from rpa.procedures import active_procedures, portals
-from rpa.rules import PortalRules
-from rpa.session import worker_session
 from rpa.sources import make_source
-from rpa.stopping import StopLatch
+from rpa.transfer.session import worker_session
 from rpa.worker import intake
 
 __all__ = [
@@ -153,7 +153,7 @@ def _alert_recovered(name: str, context: JobContext) -> None:
         )
 
 
-# -- the jobs (textual references: rpa.jobs:<name>) ---------------------------------------------------
+# -- the jobs (textual references: rpa.operations.jobs:<name>) ----------------------------------------
 
 
 def poll_sources() -> None:
@@ -213,8 +213,11 @@ def _queue(context: JobContext) -> None:
     reasons: list[str] = []
     for portal in portals(procedures):
         flows = [p.name for p in procedures if p.portal == portal]
+        waiting = [t for t in pending if t.flow in flows]
+        if not waiting:
+            continue  # a portal with nothing to do needs no browser, open or closed
         closed = PortalRules(settings, portal, flows).closed()
-        if closed is None or any(t.state is S.SUBMITTED for t in pending if t.flow in flows):
+        if closed is None or any(t.state is S.SUBMITTED for t in waiting):
             reasons = []
             break
         reasons.append(closed.reason)
@@ -227,7 +230,7 @@ def _queue(context: JobContext) -> None:
 
 
 def _sync(context: JobContext) -> None:
-    from rpa.sync import sync_once
+    from rpa.status.sync import sync_once
 
     procedures = active_procedures(context.settings)
     for portal in portals(procedures):
@@ -243,7 +246,7 @@ def _sync(context: JobContext) -> None:
 
 
 def _report(context: JobContext) -> None:
-    from rpa.report import write_daily_report
+    from rpa.report.workbook import write_daily_report
 
     now = datetime.now(context.tz)
     day = report_day(now, context.settings.schedule.report_at)
@@ -252,13 +255,13 @@ def _report(context: JobContext) -> None:
 
 
 def _purge(context: JobContext) -> None:
-    from rpa.retention import purge
+    from rpa.operations.retention import purge
 
     purge(context.settings, datetime.now(context.tz).date())
 
 
 def _health(context: JobContext) -> None:
-    from rpa.health import check_health as check
+    from rpa.operations.health import check_health as check
 
     check(context.settings)
 

@@ -15,17 +15,17 @@ from loguru import logger
 from playwright.sync_api import Browser
 
 from rpa.alerts import raise_alert
-from rpa.breaker import Breaker
 from rpa.browser import BrowserSettings, open_browser, reap_orphans, save_login_state
 from rpa.config import Settings
 from rpa.domain import DossierStatus
 from rpa.errors import SelectorDrift, SessionExpired
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferState
 from rpa.portal import PortalStatus
+from rpa.portal.breaker import Breaker
 from rpa.procedures import Procedure
-from rpa.provincial import ProvincialClient
+from rpa.sources.provincial import ProvincialClient
+from rpa.status.writeback import write_back_receipt
 from rpa.steps import Steps
-from rpa.writeback import write_back_receipt
 
 __all__ = ["browser_settings", "opened_browser", "pause_portal", "read_status", "write_back_and_record"]
 

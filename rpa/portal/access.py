@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 from playwright.sync_api import Browser
 
-from rpa.attempt import portal_attempt
 from rpa.browser import BrowserSettings
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.portal import Receipt
+from rpa.portal.attempt import portal_attempt
 from rpa.procedures import Procedure
-from rpa.settle import Found, Submitted
+from rpa.transfer.settle import Found, Submitted
 
 __all__ = ["BeforeFinalClick", "BrowserPortal", "PortalAccess", "receipt_time"]
 

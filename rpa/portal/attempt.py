@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page
 from rpa.browser import BrowserSettings, new_context, save_login_state
 from rpa.config import Settings
 from rpa.evidence import AttemptEvidence
-from rpa.network import retry_gateway_errors
+from rpa.portal.network import retry_gateway_errors
 from rpa.procedures import Procedure
 from rpa.selectors import load_maps, map_files
 from rpa.steps import Steps, open_portal

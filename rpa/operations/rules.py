@@ -18,7 +18,7 @@
   events into ``submitting`` in the window are counted (plus transfers being filled right now, whose
   submission is moments away), so every process sharing the ledger sees the same count. Below 1 the
   window stretches: 0.5 means one submission per 120 s. A worker waits, woken early by a stop request.
-- **Sessions**: at most ``max_sessions`` workers use the portal account at once (:mod:`rpa.slots`).
+- **Sessions**: at most ``max_sessions`` workers use the portal account at once (:mod:`rpa.operations.slots`).
 
 The count-and-claim step runs under a machine-wide admission lock, so two workers on one machine never
 both take the last place in the rate. Workers on several machines sharing a PostgreSQL ledger are
@@ -40,8 +40,8 @@ from loguru import logger
 from rpa.config import Settings
 from rpa.errors import ConfigError
 from rpa.ledger import Ledger
-from rpa.slots import Slots
-from rpa.stopping import StopLatch
+from rpa.operations.slots import Slots
+from rpa.operations.stopping import StopLatch
 from rpa.text import fold
 
 __all__ = ["SLOT_WAIT_S", "HeldBack", "PortalRules", "RateLimit", "Window", "WorkingHours"]

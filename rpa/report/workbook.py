@@ -1,12 +1,12 @@
 """The daily Excel report for supervisors: one sheet per topic, Vietnamese headings, dd/mm/yyyy dates.
 
 ```python
-from rpa.report import write_daily_report
+from rpa.report.workbook import write_daily_report
 
 path = write_daily_report(settings, date(2025, 7, 2))   # reports/bao-cao-2025-07-02.xlsx
 ```
 
-The figures come from :mod:`rpa.report_data`; this module only lays them out. The file is written to a
+The figures come from :mod:`rpa.report.data`; this module only lays them out. The file is written to a
 temporary name and renamed, so a reader never opens half a report; like the evidence it is readable by
 its owner only, because failure reasons may quote a citizen's data.
 """
@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rpa.config import Settings
 from rpa.ledger import STATE_LABELS, TransferState
 from rpa.private_files import private_dir
-from rpa.report_data import HISTORY_DAYS, VN, ProcedureSummary, ReportData, gather, vn_number
+from rpa.report.data import HISTORY_DAYS, VN, ProcedureSummary, ReportData, gather, vn_number
 
 __all__ = ["build_workbook", "report_path", "save_report", "write_daily_report"]
 

@@ -13,10 +13,10 @@ from loguru import logger
 from rpa.config import Settings
 from rpa.ledger import Ledger
 from rpa.logs import configure_logging
-from rpa.portal_session import opened_browser
-from rpa.provincial import ProvincialClient
+from rpa.operations.stopping import StopLatch
+from rpa.portal.session import opened_browser
 from rpa.sources import make_source
-from rpa.stopping import StopLatch
+from rpa.sources.provincial import ProvincialClient
 from rpa.worker import Worker
 
 __all__ = ["open_worker", "worker_session"]

@@ -25,23 +25,16 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
 from rpa.alerts import raise_alert
-from rpa.attempt import Attempt, portal_attempt
-from rpa.breaker import Breaker
 from rpa.clock import VN
 from rpa.config import Settings
-from rpa.deadlines import (
-    clock_running,
-    due_date,
-    extend_for_pause,
-    is_overdue,
-    working_days_between,
-)
 from rpa.domain import DossierStatus
 from rpa.errors import ConfigError, FailureKind, HumanNeeded, PortalError, SelectorDrift, failure_kind
 from rpa.evidence import AttemptEvidence
 from rpa.ledger import Ledger, Transfer, TransferFields, TransferState, worker
 from rpa.portal import PortalStatus
-from rpa.portal_session import (
+from rpa.portal.attempt import Attempt, portal_attempt
+from rpa.portal.breaker import Breaker
+from rpa.portal.session import (
     browser_settings,
     opened_browser,
     pause_portal,
@@ -49,9 +42,16 @@ from rpa.portal_session import (
     write_back_and_record,
 )
 from rpa.procedures import Procedure, active_procedures, get_procedure, portals
-from rpa.provincial import ProvincialClient
-from rpa.sync_summary import Finished, Overdue, StatusChange, SyncError, SyncSummary
-from rpa.writeback import write_back_status
+from rpa.sources.provincial import ProvincialClient
+from rpa.status.deadlines import (
+    clock_running,
+    due_date,
+    extend_for_pause,
+    is_overdue,
+    working_days_between,
+)
+from rpa.status.summary import Finished, Overdue, StatusChange, SyncError, SyncSummary
+from rpa.status.writeback import write_back_status
 
 __all__ = ["SyncSummary", "deadline_facts", "sync_once"]
 

@@ -1,5 +1,5 @@
 """Settling a transfer whose final click may have reached the portal, by looking it up, never by
-submitting again (the verdict itself is :mod:`rpa.settle`).
+submitting again (the verdict itself is :mod:`rpa.transfer.settle`).
 
 Found exactly once → ``submitted`` with that receipt; proved absent → ``queued`` again, after a back-off
 and only a few times; several candidates, or absent too often → ``needs_review``, where a person
@@ -20,10 +20,10 @@ from playwright.sync_api import Error as PlaywrightError
 from rpa.clock import VN
 from rpa.errors import BusinessError, HumanNeeded, PortalError, SelectorDrift
 from rpa.ledger import Transfer, TransferState
-from rpa.outcome import Outcome
 from rpa.portal import Receipt
 from rpa.procedures import Procedure, form_for, get_procedure, procedure_codes
-from rpa.settle import Found, Submitted, VerdictKind, settle
+from rpa.transfer.outcome import Outcome
+from rpa.transfer.settle import Found, Submitted, VerdictKind, settle
 
 if TYPE_CHECKING:
     from rpa.worker import Worker
@@ -34,7 +34,7 @@ S = TransferState
 
 
 def reconcile(worker: Worker, transfer: Transfer) -> Outcome:
-    """Settle a transfer that may already be on the portal, by looking it up (see :mod:`rpa.settle`).
+    """Settle a transfer that may already be on the portal, by looking it up (see :mod:`rpa.transfer.settle`).
 
     Found exactly once → ``submitted`` with that receipt; proved absent → ``queued`` again, after a
     back-off and only a few times; several candidates, or absent too often → ``needs_review``,

@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rpa.operations.stopping import StopLatch
 from rpa.private_files import private_dir
-from rpa.stopping import StopLatch
 
 __all__ = ["CaptchaDesk", "CaptchaRequest"]
 

@@ -13,7 +13,7 @@ from loguru import logger
 
 from rpa.domain import DossierStatus
 from rpa.errors import BusinessError, PortalError
-from rpa.provincial import ProvincialClient
+from rpa.sources.provincial import ProvincialClient
 
 __all__ = ["NoLongerAccepted", "already_written", "write_back_receipt", "write_back_status"]
 
@@ -79,7 +79,7 @@ def write_back_status(
     Returns whether anything was written: False when the log already shows this status with this
     receipt code (or, without one, when the dossier already is in it after such an entry).
 
-    Ministry status changes (rpa.sync) pass no receipt code: a status may come back (4 → 5 → 4 when a
+    Ministry status changes (rpa.status.sync) pass no receipt code: a status may come back (4 → 5 → 4 when a
     supplement is handed in), and both this check and the provincial system's own guard take a
     second 4 carrying the same receipt code for a repeat of the first, so it would never be written.
     Without one, "already written" means the dossier is in that status after an entry setting it,

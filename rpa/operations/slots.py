@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rpa.operations.stopping import StopLatch
 from rpa.private_files import private_dir
-from rpa.stopping import StopLatch
 
 __all__ = ["Slots"]
 

@@ -19,9 +19,9 @@ from types import MappingProxyType
 
 from rpa.clock import VN
 from rpa.config import Settings
-from rpa.deadlines import clock_running
 from rpa.ledger import Event, Ledger, Transfer, TransferState
 from rpa.procedures import all_procedures
+from rpa.status.deadlines import clock_running
 
 __all__ = [
     "ALL_PROCEDURES",
