@@ -24,7 +24,9 @@ DEADLINE_DAYS = 3
 """Working days to issue the certificate (Decree 168/2025/NĐ-CP keeps the 3 days of the law)."""
 
 
-def _rules(payload: BusinessRegistrationRequest | None, raw: Mapping[str, Any], facts: DossierFacts) -> list[Problem]:
+def _rules(
+    payload: BusinessRegistrationRequest | None, raw: Mapping[str, Any], facts: DossierFacts
+) -> list[Problem]:
     return payload_problems(payload, raw, received=facts.received, today=facts.today)
 
 
@@ -59,11 +61,13 @@ PROCEDURE = Procedure(
         "received": StatusNote(DossierStatus.PROCESSING, f"{AGENCY} đã nhận hồ sơ {{receipt}}"),
         "processing": StatusNote(DossierStatus.PROCESSING, f"{AGENCY} đang xử lý hồ sơ {{receipt}}"),
         "supplement_requested": StatusNote(
-            DossierStatus.SUPPLEMENT_REQUESTED, f"{AGENCY} yêu cầu sửa đổi, bổ sung hồ sơ {{receipt}}: {{reason}}"
+            DossierStatus.SUPPLEMENT_REQUESTED,
+            f"{AGENCY} yêu cầu sửa đổi, bổ sung hồ sơ {{receipt}}: {{reason}}",
         ),
         # Final on the portal: the enterprise code is issued; the clerk hands the certificate over (10).
         "granted": StatusNote(
-            DossierStatus.FINISHED, f"{AGENCY} đã cấp Giấy chứng nhận đăng ký doanh nghiệp, hồ sơ {{receipt}}",
+            DossierStatus.FINISHED,
+            f"{AGENCY} đã cấp Giấy chứng nhận đăng ký doanh nghiệp, hồ sơ {{receipt}}",
             final=True,
         ),
     },
