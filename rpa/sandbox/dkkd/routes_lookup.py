@@ -1,4 +1,5 @@
-"""``/TraCuu.aspx`` (look-up of applications) and ``/HoSo/TrangThai.aspx`` (the status of one)."""
+"""``/TraCuu.aspx`` (look-up of applications), ``/HoSo/TrangThai.aspx`` (the status of one) and
+``/HoSo/BienNhan.aspx`` (its receipt)."""
 
 from __future__ import annotations
 
@@ -50,16 +51,26 @@ async def lookup(request: Request, portal: PortalDep) -> Response:
     return portal.render(request, "lookup.html", context, state=STATE, buttons=["btnTraCuu"], session=session)
 
 
-@router.get("/HoSo/TrangThai.aspx")
-def status_page(request: Request, portal: PortalDep) -> Response:
+def _record_page(request: Request, portal: Portal, template: str, kind: str) -> Response:
+    """A page about the application ``?so=<receipt>`` (404 with ``C_lblLoi`` when there is none)."""
     session = portal.session(request)
     receipt = request.query_params.get("so", "").strip()
     record = portal.store.get(receipt, portal.k.auto_advance_s) if receipt else None
     return portal.render(
         request,
-        "status.html",
+        template,
         {"receipt": receipt, "record": record},
-        state={"kind": "TrangThai"},
+        state={"kind": kind},
         session=session,
-        status_code=404 if receipt and record is None else 200,
+        status_code=200 if record else 404,
     )
+
+
+@router.get("/HoSo/TrangThai.aspx")
+def status_page(request: Request, portal: PortalDep) -> Response:
+    return _record_page(request, portal, "status.html", "TrangThai")
+
+
+@router.get("/HoSo/BienNhan.aspx")
+def receipt_page(request: Request, portal: PortalDep) -> Response:
+    return _record_page(request, portal, "receipt.html", "BienNhan")

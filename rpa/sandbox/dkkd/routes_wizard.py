@@ -277,18 +277,3 @@ def _submit(portal: Portal, request: Request, session: PortalSession, draft: Dra
             drop_answer(request)
         return portal.templates.TemplateResponse(request, "gateway_error.html", {}, status_code=502)
     return RedirectResponse(f"/HoSo/BienNhan.aspx?so={record['receipt']}", status_code=302)
-
-
-@router.get("/BienNhan.aspx")
-def receipt_page(request: Request, portal: PortalDep) -> Response:
-    session = portal.session(request)
-    receipt = request.query_params.get("so", "").strip()
-    record = portal.store.get(receipt, portal.k.auto_advance_s) if receipt else None
-    return portal.render(
-        request,
-        "receipt.html",
-        {"record": record, "receipt": receipt},
-        state={"kind": "BienNhan"},
-        session=session,
-        status_code=200 if record else 404,
-    )
