@@ -17,7 +17,6 @@ from rpa.sandbox.dkkd.viewstate import InvalidViewState, StateSigner
 from rpa.sandbox.dkkd.wizard import LABELS
 from rpa.sandbox.knobs import KnobsState
 from rpa.sandbox.portal_app import portal_app, portal_templates
-from rpa.sandbox.registered_names import REGISTERED_NAMES
 from rpa.sandbox.sessions import SessionStore
 
 __all__ = ["create_app"]
@@ -56,7 +55,7 @@ def create_app(data_dir: Path) -> FastAPI:
 
     @control.get("/registered_names")
     def registered_names() -> list[str]:
-        return list(REGISTERED_NAMES)
+        return portal.store.registered_names()
 
     app.include_router(control)
     return app

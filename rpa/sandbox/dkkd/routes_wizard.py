@@ -193,6 +193,8 @@ async def postback(request: Request, portal: PortalDep) -> Response:
         draft.page,
     ):
         raise InvalidViewState("stale view state")
+    if portal.knobs.rng.random() < portal.k.stale_view_state_rate:
+        raise InvalidViewState("stale view state (knob stale_view_state_rate)")
     draft.seq += 1
     results = [str(code) for code in state.get("results", []) if str(code) in vsic()]
     read_postback(draft, pb.form)

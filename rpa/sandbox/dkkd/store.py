@@ -74,6 +74,12 @@ class Store(PortalStore[ApplicationRow]):
         )
         return self.insert(row, lambda r, now: f"HS-{now:%y%m}-{r.id:06d}")
 
+    def registered_names(self) -> list[str]:
+        """Names the name check refuses: the enterprises the portal holds, then every application's."""
+        with self._sessions() as db:
+            filed = db.scalars(select(ApplicationRow.company_name).order_by(ApplicationRow.id))
+            return list(dict.fromkeys([*REGISTERED_NAMES, *filed]))
+
     def name_taken(self, name: str) -> bool:
         """Whether an enterprise already has this name, or an application was filed with it."""
         key = name_key(name)

@@ -252,7 +252,7 @@ def test_tampered_unsigned_and_stale_view_state_store_nothing(dkkd: DkkdSandbox,
     tampered = base64.b64encode(json.dumps({"d": json.dumps(forged), "mac": state["mac"]}).encode()).decode()
     visitor.post(hidden={**good, "__VIEWSTATE": tampered}, button="btnSave")
     assert state_error(visitor)
-    assert "<title>Lỗi máy chủ trong ứng dụng '/'</title>" in visitor.text
+    assert "<title>Trạng thái trang không hợp lệ – Lỗi máy chủ trong ứng dụng '/'</title>" in visitor.text
     unsigned = base64.b64encode(json.dumps({"page": 1}).encode()).decode()
     visitor.post(hidden={**good, "__VIEWSTATE": unsigned}, button="btnSave")
     assert state_error(visitor)
