@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from rpa.provincial import ProvincialClient
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import ProvincialStore
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import serve_app
 from rpa.sources import ApiSource, WebSource
+from rpa.sources.provincial import ProvincialClient
 
 SERVICE = ("rpa.bot", "RpaBot@2025")
 CLERK = ("motcua.qngai", "MotCua@2025")

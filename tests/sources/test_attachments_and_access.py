@@ -11,9 +11,9 @@ from pydantic import SecretStr
 
 from rpa.config import Account, SourceSettings
 from rpa.errors import ConfigError
-from rpa.provincial import ProvincialRefused
 from rpa.sandbox.records import SeededDossier
 from rpa.sources import ApiSource, Source, WebSource, make_source
+from rpa.sources.provincial import ProvincialRefused
 
 if TYPE_CHECKING:
     from conftest import Provincial

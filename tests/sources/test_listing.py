@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from flows.judicial_record.model import PROCEDURE_CODE
-from rpa.provincial import ProvincialClient
 from rpa.sandbox.records import SeededDossier
 from rpa.sources import ApiSource, Source, WebSource
+from rpa.sources.provincial import ProvincialClient
 
 if TYPE_CHECKING:
     from conftest import Provincial

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from rpa.errors import BusinessError, ConfigError, InvalidDossier, PortalError
-from rpa.provincial import ProvincialClient, ProvincialRefused
+from rpa.sources.provincial import ProvincialClient, ProvincialRefused
 
 if TYPE_CHECKING:
     from conftest import Provincial
