@@ -21,7 +21,7 @@ from rpa.clock import VN
 from rpa.config import Settings, load_settings
 from rpa.errors import BusinessError, RpaError
 from rpa.sandbox.cli import sandbox_app
-from rpa.worker import Outcome
+from rpa.transfer.worker import Outcome
 
 app = typer.Typer(
     no_args_is_help=True, help="motcua-rpa: bots between the one-stop system and ministry portals."
@@ -512,7 +512,7 @@ def procedures(as_json: JsonOption = False, config: ConfigOption = None) -> None
 @flows_app.command("check")
 def flows_check() -> None:
     """Check every flow against its selector maps, without a browser."""
-    from rpa.flowcheck import check_flows
+    from rpa.portal.flowcheck import check_flows
 
     problems = check_flows()
     for problem in problems:

@@ -23,8 +23,8 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
-from rpa.browser import BrowserSettings
 from rpa.errors import ConfigError
+from rpa.portal.browser import BrowserSettings
 from rpa.private_files import private_dir
 from rpa.retry import RetryPolicy
 

@@ -28,7 +28,7 @@ from rpa.sandbox.cli import bot_config
 from rpa.sandbox.seed import PROCEDURES as SEEDABLE
 from rpa.sandbox.serving import sandbox
 from rpa.transfer.session import open_worker
-from rpa.worker import Outcome
+from rpa.transfer.worker import Outcome
 
 __all__ = ["run_demo"]
 

@@ -6,12 +6,12 @@
     │   │   └── AttachmentTooLarge     (rpa.sources.provincial) an attachment over the size cap
     │   ├── AddressNotConvertible  a legacy address has no match among the post-2025 units
     │   ├── ProvincialRefused      (rpa.sources.provincial) the one-stop system refused a request
-    │   ├── NotAccepted            (rpa.worker) the dossier is not, or no longer, accepted
+    │   ├── NotAccepted            (rpa.transfer.worker) the dossier is not, or no longer, accepted
     │   └── NoLongerAccepted       (rpa.status.writeback) it left "accepted" before the receipt was written
     ├── PortalError                the portal misbehaved (timeout, 5xx, maintenance): retry, then alert
     │   ├── SessionExpired         the portal logged the bot out mid-flow: log in again, start over
     │   └── SelectorDrift          a logical element matched nothing: the portal changed
-    │       └── PageDrift          (rpa.selectors) the page's version marker is not the map's
+    │       └── PageDrift          (rpa.portal.selectors) the page's version marker is not the map's
     ├── HumanNeeded                a CAPTCHA, an OTP or an approval: wait for a person
     │   └── CaptchaRequired        the portal shows a CAPTCHA or challenge and nobody can read it now
     ├── ConfigError                a missing or wrong setting (engineer-facing)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rpa.adminunits import Unit, code_mismatches, convert_legacy, provinces, same_unit
 from rpa.domain import Address
+from rpa.domain.adminunits import Unit, code_mismatches, convert_legacy, provinces, same_unit
 from rpa.errors import AddressNotConvertible, BusinessError
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psutil
 
-from rpa.browser import BrowserSettings, new_context, open_browser, reap_orphans, save_login_state
+from rpa.portal.browser import BrowserSettings, new_context, open_browser, reap_orphans, save_login_state
 
 
 def _chromium_processes() -> set[psutil.Process]:
@@ -43,7 +43,7 @@ def _check_contexts(tmp_path: Path) -> None:
 CRASHING_WORKER = """
 import subprocess, sys, time
 from pathlib import Path
-from rpa.browser import BrowserSettings, open_browser
+from rpa.portal.browser import BrowserSettings, open_browser
 # A child that outlives its parent for sure (Chromium and the driver usually notice and exit by
 # themselves, but not always at once): the reaper must find it through the registry.
 subprocess.Popen(["sleep", "120"])

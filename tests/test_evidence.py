@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from rpa.evidence import AttemptEvidence, attempt_folder, next_attempt
+from rpa.portal.evidence import AttemptEvidence, attempt_folder, next_attempt
 
 CODE = "000.00.01.H55-261120-0007"
 STARTED = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)  # already 21/11 in Vietnam (UTC+7)

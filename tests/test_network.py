@@ -14,8 +14,8 @@ from playwright.sync_api import BrowserContext, Page
 
 from rpa.errors import PortalError
 from rpa.portal.network import retry_gateway_errors
-from rpa.selectors import SelectorMap
-from rpa.steps import Steps
+from rpa.portal.selectors import SelectorMap
+from rpa.portal.steps import Steps
 
 FORM = """<!doctype html><meta charset="utf-8">
 <form method="post" action="{action}" enctype="{enctype}">

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from loguru import logger
 
-from rpa.alerts import raise_alert, read_alerts
 from rpa.config import Account, Settings, SourceSettings
 from rpa.demo import MARKER, _fresh
 from rpa.logs import configure_logging
+from rpa.operations.alerts import raise_alert, read_alerts
 from rpa.operations.health import STATE_FILE, check_health
 from rpa.portal.breaker import Breaker
 from rpa.private_files import make_private, open_private, private_dir, private_opener, write_private
@@ -173,9 +173,9 @@ _SCRIPT = """
 import json, stat, sys
 from pathlib import Path
 from loguru import logger
-from rpa.alerts import raise_alert
+from rpa.operations.alerts import raise_alert
 from rpa.portal.breaker import Breaker
-from rpa.browser import BrowserSettings, open_browser
+from rpa.portal.browser import BrowserSettings, open_browser
 from rpa.logs import configure_logging
 
 work = Path(sys.argv[1])

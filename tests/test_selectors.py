@@ -11,11 +11,11 @@ import yaml
 from loguru import logger
 from playwright.sync_api import Page
 
-import rpa.steps
+import rpa.portal.steps
 from flows import SELECTORS_DIR
 from rpa.errors import ConfigError, SelectorDrift
-from rpa.selectors import Locator, SelectorMap, load_maps, load_selector_map, pick_map, placeholders
-from rpa.steps import Steps
+from rpa.portal.selectors import Locator, SelectorMap, load_maps, load_selector_map, pick_map, placeholders
+from rpa.portal.steps import Steps
 
 BASE: dict[str, Any] = {
     "portal": "demo",
@@ -146,7 +146,7 @@ ELEMENTS: dict[str, Any] = {
 
 @pytest.fixture
 def warnings() -> Iterator[list[str]]:
-    rpa.steps._DRIFT_WARNED.clear()
+    rpa.portal.steps._DRIFT_WARNED.clear()
     lines: list[str] = []
     sink = logger.add(lambda m: lines.append(str(m).strip()), level="WARNING", format="{message}")
     yield lines

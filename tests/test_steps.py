@@ -17,10 +17,10 @@ import yaml
 from loguru import logger
 from playwright.sync_api import Locator, Page, Route
 
-import rpa.steps
+import rpa.portal.steps
 from rpa.errors import PortalError, SelectorDrift
-from rpa.selectors import PageDrift, SelectorMap
-from rpa.steps import Steps, mask, open_portal
+from rpa.portal.selectors import PageDrift, SelectorMap
+from rpa.portal.steps import Steps, mask, open_portal
 
 PAGE = """
 <label for="name">Họ và tên</label><input id="name">
@@ -119,7 +119,7 @@ def evidence(tmp_path: Path) -> Evidence:
 
 @pytest.fixture
 def logs() -> Iterator[list[str]]:
-    rpa.steps._DRIFT_WARNED.clear()
+    rpa.portal.steps._DRIFT_WARNED.clear()
     lines: list[str] = []
     sink = logger.add(
         lambda m: lines.append(str(m).strip()), level="INFO", format="{level} {extra} {message}"

@@ -6,8 +6,7 @@ import unicodedata
 
 import pytest
 
-from rpa.sandbox.seed_names import VIETNAMESE_ACCENTED
-from rpa.text import (
+from rpa.domain.text import (
     VIETNAMESE_LETTERS,
     canonical,
     decode_legacy,
@@ -22,6 +21,7 @@ from rpa.text import (
     looks_like_legacy_encoding,
     nfc,
 )
+from rpa.sandbox.seed_names import VIETNAMESE_ACCENTED
 
 # Real names covering every vowel with every tone, đ/Đ, both tone placements, and minority names.
 REAL_NAMES = [

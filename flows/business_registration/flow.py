@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from flows.business_registration.form import BusinessRegistrationForm
 from rpa.errors import BusinessError, CaptchaRequired, ConfigError, PortalError, SelectorDrift, SessionExpired
 from rpa.portal import PortalStatus, Receipt
-from rpa.steps import Steps
+from rpa.portal.steps import Steps
 
 __all__ = [
     "LOOKUP_PAGE",

@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from flows.business_registration import labels as _labels  # noqa: F401  (registers the payload's labels)
-from rpa import adminunits
+from rpa.domain import adminunits
 from rpa.domain.dates import VnDate
 from rpa.domain.dossier import Payload
 from rpa.domain.person import (
@@ -43,7 +43,7 @@ from rpa.domain.person import (
     Text,
     UnitCode,
 )
-from rpa.text import nfc
+from rpa.domain.text import nfc
 
 __all__ = [
     "ASSET_KINDS",

@@ -32,9 +32,9 @@ from rpa.domain.dates import BirthDate, format_vn_date
 from rpa.domain.identity import identity_problems
 from rpa.domain.labels import problem
 from rpa.domain.person import IdentityDocument, Sex
+from rpa.domain.text import canonical, describe_char, fold, nfc
 from rpa.domain.validation import after_today, read_part
 from rpa.errors import Problem
-from rpa.text import canonical, describe_char, fold, nfc
 
 __all__ = [
     "ADULT_AGE",

@@ -10,7 +10,7 @@ from typing import Final
 from vietnamadminunits.converter.converter_2025 import DICT_PROVINCE
 
 from flows.judicial_record.form import JudicialRecordForm
-from rpa.text import fold
+from rpa.domain.text import fold
 
 __all__ = ["DEADLINE_DAYS", "LONG_DEADLINE_DAYS", "deadline_days"]
 

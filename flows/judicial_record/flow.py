@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from flows.judicial_record.form import FormAddress, JudicialRecordForm, ResidenceRow
 from rpa.errors import BusinessError, CaptchaRequired, ConfigError, PortalError, SelectorDrift, SessionExpired
 from rpa.portal import PortalStatus, Receipt
-from rpa.steps import Steps
+from rpa.portal.steps import Steps
 
 __all__ = [
     "PORTAL",

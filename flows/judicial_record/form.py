@@ -16,7 +16,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from flows.judicial_record.model import CertificateType, Delivery, DeliveryMethod, JudicialRecordRequest
-from rpa import adminunits
 from rpa.domain import (
     Address,
     Attachment,
@@ -25,12 +24,13 @@ from rpa.domain import (
     IdentityKind,
     Relative,
     Sex,
+    adminunits,
     format_vn_date,
     label_for,
 )
+from rpa.domain.text import fold, nfc
 from rpa.domain.validation import read_part
 from rpa.errors import AddressNotConvertible, InvalidDossier, Problem
-from rpa.text import fold, nfc
 
 __all__ = [
     "FormAddress",

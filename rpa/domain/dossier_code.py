@@ -14,8 +14,8 @@ import unicodedata
 
 from rpa.domain.labels import EMPTY
 from rpa.domain.labels import problem as _problem
+from rpa.domain.text import describe_char
 from rpa.errors import Problem
-from rpa.text import describe_char
 
 __all__ = ["DOSSIER_CODE_PATTERN", "MAX_DOSSIER_CODE_LENGTH", "dossier_code_problem"]
 

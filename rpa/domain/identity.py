@@ -6,7 +6,7 @@ import re
 from datetime import date
 from functools import cache
 
-from rpa.adminunits import provinces
+from rpa.domain.adminunits import provinces
 from rpa.domain.dates import BirthDate
 from rpa.domain.labels import problem as _problem
 from rpa.domain.person import IdentityDocument, IdentityKind, Sex

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from rpa.domain.text import describe_char, first_foreign_digit
 from rpa.errors import Problem
-from rpa.text import describe_char, first_foreign_digit
 
 __all__ = [
     "EMPTY",

@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from rpa import adminunits
+from rpa.domain import adminunits
 from rpa.domain.dates import BirthDate, VnDate
 from rpa.domain.labels import foreign_digit_error
-from rpa.text import (
+from rpa.domain.text import (
     VIETNAMESE_LETTERS,
     describe_char,
     has_control_chars,

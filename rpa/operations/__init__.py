@@ -1,11 +1,12 @@
 """Running unattended: the scheduler and its jobs, each portal's operating rules and session slots,
-health, retention."""
+health, retention, alerts."""
 
 from typing import TYPE_CHECKING
 
 from rpa.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from rpa.operations.alerts import raise_alert, read_alerts
     from rpa.operations.health import PROVINCIAL, TIMEOUT_S, Probe, probe
     from rpa.operations.jobs import (
         JobContext,
@@ -60,6 +61,8 @@ _PUBLIC = {
     "process_queue": "jobs",
     "purge": "retention",
     "purge_old_files": "jobs",
+    "raise_alert": "alerts",
+    "read_alerts": "alerts",
     "report_day": "jobs",
     "run_scheduler": "scheduler",
     "sync_statuses": "jobs",
@@ -93,6 +96,8 @@ __all__ = [
     "process_queue",
     "purge",
     "purge_old_files",
+    "raise_alert",
+    "read_alerts",
     "report_day",
     "run_scheduler",
     "sync_statuses",

@@ -3,10 +3,10 @@
 Each check is an HTTP GET of the system's base URL: any answer below 500 (a login page, a redirect)
 counts as up; a 5xx (maintenance is a 503), a timeout or a refused connection as down. A system is down
 only when ``ATTEMPTS`` GETs a second or so apart all fail: portals answer a stray 502 now and then, and
-an outage alert for each would teach supervisors to ignore them. Every result is logged. A change of
-state raises an alert (:mod:`rpa.alerts`): the first failure, and the recovery, each once, because a
-supervisor must hear about an outage but not every five minutes while it lasts. The last state of each
-system is kept in ``<work_dir>/health.json``, so a restart does not alert again.
+an outage alert for each would teach supervisors to ignore them. Every result is logged. A change
+of state raises an alert (:mod:`rpa.operations.alerts`): the first failure, and the recovery, each
+once, because a supervisor must hear about an outage but not every five minutes while it lasts. The
+last state of each system is kept in ``<work_dir>/health.json``, so a restart does not alert again.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import httpx
 from loguru import logger
 from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_fixed
 
-from rpa.alerts import raise_alert
 from rpa.clock import VN
 from rpa.config import Settings
+from rpa.operations.alerts import raise_alert
 from rpa.private_files import private_dir, write_private
 
 __all__ = ["PROVINCIAL", "TIMEOUT_S", "Probe", "check_health", "probe"]

@@ -26,16 +26,16 @@ from zoneinfo import ZoneInfo
 
 from loguru import logger
 
-from rpa.alerts import raise_alert
 from rpa.config import Settings
 from rpa.errors import RpaError
 from rpa.ledger import SCHEDULER, Ledger, TransferState
+from rpa.operations.alerts import raise_alert
 from rpa.operations.rules import PortalRules
 from rpa.operations.stopping import StopLatch
 from rpa.procedures import active_procedures, portals
 from rpa.sources import make_source
 from rpa.transfer.session import worker_session
-from rpa.worker import intake
+from rpa.transfer.worker import intake
 
 __all__ = [
     "JobContext",

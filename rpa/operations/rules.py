@@ -38,11 +38,11 @@ from zoneinfo import ZoneInfo
 from loguru import logger
 
 from rpa.config import Settings
+from rpa.domain.text import fold
 from rpa.errors import ConfigError
 from rpa.ledger import Ledger
 from rpa.operations.slots import Slots
 from rpa.operations.stopping import StopLatch
-from rpa.text import fold
 
 __all__ = ["SLOT_WAIT_S", "HeldBack", "PortalRules", "RateLimit", "Window", "WorkingHours"]
 

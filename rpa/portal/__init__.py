@@ -1,5 +1,174 @@
-"""The portal side: what a bot does in a ministry's web UI, and what the portal answers."""
+"""The portal side: a browser per attempt, the step API over selector maps, evidence, the circuit
+breaker, CAPTCHAs for a person, and what a portal answers."""
 
-from rpa.portal.results import PortalStatus, Receipt
+from typing import TYPE_CHECKING
 
-__all__ = ["PortalStatus", "Receipt"]
+from rpa.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from rpa.portal.access import BeforeFinalClick, BrowserPortal, PortalAccess, receipt_time
+    from rpa.portal.attempt import Attempt, portal_attempt, selectors_dir_for
+    from rpa.portal.breaker import Breaker, BreakerState
+    from rpa.portal.browser import (
+        CHROMIUM_ARGS,
+        BrowserSettings,
+        new_context,
+        open_browser,
+        reap_orphans,
+        save_login_state,
+    )
+    from rpa.portal.captcha import CaptchaDesk, CaptchaRequest
+    from rpa.portal.evidence import (
+        DIR_MODE,
+        FILE_MODE,
+        MANIFEST,
+        TRACE,
+        AttemptEvidence,
+        attempt_folder,
+        next_attempt,
+        redact_trace,
+        sha256_of,
+    )
+    from rpa.portal.flowcheck import ELEMENT_STEPS, UsedName, check_flows, names_used
+    from rpa.portal.network import GATEWAY_ERRORS, retry_gateway_errors
+    from rpa.portal.results import PortalStatus, Receipt
+    from rpa.portal.selectors import (
+        Locator,
+        Marker,
+        SelectorMap,
+        load_maps,
+        load_selector_map,
+        map_files,
+        pick_map,
+        placeholders,
+    )
+    from rpa.portal.session import (
+        browser_settings,
+        opened_browser,
+        pause_portal,
+        read_status,
+        write_back_and_record,
+    )
+    from rpa.portal.steps import (
+        DEFAULT_TIMEOUT_MS,
+        Evidence,
+        PageDrift,
+        Steps,
+        mask,
+        open_portal,
+        record_drift,
+    )
+
+_PUBLIC = {
+    "Attempt": "attempt",
+    "AttemptEvidence": "evidence",
+    "BeforeFinalClick": "access",
+    "Breaker": "breaker",
+    "BreakerState": "breaker",
+    "BrowserPortal": "access",
+    "BrowserSettings": "browser",
+    "CHROMIUM_ARGS": "browser",
+    "CaptchaDesk": "captcha",
+    "CaptchaRequest": "captcha",
+    "DEFAULT_TIMEOUT_MS": "steps",
+    "DIR_MODE": "evidence",
+    "ELEMENT_STEPS": "flowcheck",
+    "Evidence": "steps",
+    "FILE_MODE": "evidence",
+    "GATEWAY_ERRORS": "network",
+    "Locator": "selectors",
+    "MANIFEST": "evidence",
+    "Marker": "selectors",
+    "PageDrift": "steps",
+    "PortalAccess": "access",
+    "PortalStatus": "results",
+    "Receipt": "results",
+    "SelectorMap": "selectors",
+    "Steps": "steps",
+    "TRACE": "evidence",
+    "UsedName": "flowcheck",
+    "attempt_folder": "evidence",
+    "browser_settings": "session",
+    "check_flows": "flowcheck",
+    "load_maps": "selectors",
+    "load_selector_map": "selectors",
+    "map_files": "selectors",
+    "mask": "steps",
+    "names_used": "flowcheck",
+    "new_context": "browser",
+    "next_attempt": "evidence",
+    "open_browser": "browser",
+    "open_portal": "steps",
+    "opened_browser": "session",
+    "pause_portal": "session",
+    "pick_map": "selectors",
+    "placeholders": "selectors",
+    "portal_attempt": "attempt",
+    "read_status": "session",
+    "reap_orphans": "browser",
+    "receipt_time": "access",
+    "record_drift": "steps",
+    "redact_trace": "evidence",
+    "retry_gateway_errors": "network",
+    "save_login_state": "browser",
+    "selectors_dir_for": "attempt",
+    "sha256_of": "evidence",
+    "write_back_and_record": "session",
+}
+__all__ = [
+    "CHROMIUM_ARGS",
+    "DEFAULT_TIMEOUT_MS",
+    "DIR_MODE",
+    "ELEMENT_STEPS",
+    "FILE_MODE",
+    "GATEWAY_ERRORS",
+    "MANIFEST",
+    "TRACE",
+    "Attempt",
+    "AttemptEvidence",
+    "BeforeFinalClick",
+    "Breaker",
+    "BreakerState",
+    "BrowserPortal",
+    "BrowserSettings",
+    "CaptchaDesk",
+    "CaptchaRequest",
+    "Evidence",
+    "Locator",
+    "Marker",
+    "PageDrift",
+    "PortalAccess",
+    "PortalStatus",
+    "Receipt",
+    "SelectorMap",
+    "Steps",
+    "UsedName",
+    "attempt_folder",
+    "browser_settings",
+    "check_flows",
+    "load_maps",
+    "load_selector_map",
+    "map_files",
+    "mask",
+    "names_used",
+    "new_context",
+    "next_attempt",
+    "open_browser",
+    "open_portal",
+    "opened_browser",
+    "pause_portal",
+    "pick_map",
+    "placeholders",
+    "portal_attempt",
+    "read_status",
+    "reap_orphans",
+    "receipt_time",
+    "record_drift",
+    "redact_trace",
+    "retry_gateway_errors",
+    "save_login_state",
+    "selectors_dir_for",
+    "sha256_of",
+    "write_back_and_record",
+]
+__getattr__ = lazy_exports(__name__, _PUBLIC)

@@ -15,11 +15,11 @@ from typing import Any, Protocol
 
 from playwright.sync_api import Browser
 
-from rpa.browser import BrowserSettings
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.portal import Receipt
 from rpa.portal.attempt import portal_attempt
+from rpa.portal.browser import BrowserSettings
 from rpa.procedures import Procedure
 from rpa.transfer.settle import Found, Submitted
 

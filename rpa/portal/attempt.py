@@ -12,13 +12,13 @@ from typing import Any
 from loguru import logger
 from playwright.sync_api import Browser, Page
 
-from rpa.browser import BrowserSettings, new_context, save_login_state
 from rpa.config import Settings
-from rpa.evidence import AttemptEvidence
+from rpa.portal.browser import BrowserSettings, new_context, save_login_state
+from rpa.portal.evidence import AttemptEvidence
 from rpa.portal.network import retry_gateway_errors
+from rpa.portal.selectors import load_maps, map_files
+from rpa.portal.steps import Steps, open_portal
 from rpa.procedures import Procedure
-from rpa.selectors import load_maps, map_files
-from rpa.steps import Steps, open_portal
 
 __all__ = ["Attempt", "portal_attempt", "selectors_dir_for"]
 
@@ -48,9 +48,9 @@ def portal_attempt(
 
     ``session`` is the account's session slot the caller holds: each slot keeps its own login.
 
-    ``start`` names the map page the flow will open first (see :func:`rpa.steps.open_portal`).
+    ``start`` names the map page the flow will open first (see :func:`rpa.portal.steps.open_portal`).
     On failure the last screen is kept as a screenshot and the Playwright trace is saved. The trace
-    starts once the session is logged in, and is saved redacted (:func:`rpa.evidence.redact_trace`):
+    starts once the session is logged in, and is saved redacted (:func:`rpa.portal.evidence.redact_trace`):
     no login page, password, CAPTCHA reading or session cookie is in it.
     """
     evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code)

@@ -14,18 +14,18 @@ from typing import Any
 from loguru import logger
 from playwright.sync_api import Browser
 
-from rpa.alerts import raise_alert
-from rpa.browser import BrowserSettings, open_browser, reap_orphans, save_login_state
 from rpa.config import Settings
 from rpa.domain import DossierStatus
 from rpa.errors import SelectorDrift, SessionExpired
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferState
+from rpa.operations.alerts import raise_alert
 from rpa.portal import PortalStatus
 from rpa.portal.breaker import Breaker
+from rpa.portal.browser import BrowserSettings, open_browser, reap_orphans, save_login_state
+from rpa.portal.steps import Steps
 from rpa.procedures import Procedure
 from rpa.sources.provincial import ProvincialClient
 from rpa.status.writeback import write_back_receipt
-from rpa.steps import Steps
 
 __all__ = ["browser_settings", "opened_browser", "pause_portal", "read_status", "write_back_and_record"]
 

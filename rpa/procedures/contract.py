@@ -23,7 +23,7 @@ from rpa.domain.dates import BirthDate
 from rpa.domain.dossier import Attachment, Dossier, DossierStatus
 from rpa.errors import Problem
 from rpa.portal.results import PortalStatus, Receipt
-from rpa.steps import Steps
+from rpa.portal.steps import Steps
 
 __all__ = ["DossierFacts", "Procedure", "ReadCaptcha", "StatusNote"]
 

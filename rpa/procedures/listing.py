@@ -8,9 +8,9 @@ from typing import Any
 from rpa.config import Settings
 from rpa.errors import ConfigError
 from rpa.operations.health import probe
+from rpa.portal.selectors import load_maps, load_selector_map, map_files
 from rpa.procedures.active import active_procedures, procedure_codes
 from rpa.procedures.registry import all_procedures
-from rpa.selectors import load_maps, load_selector_map, map_files
 
 __all__ = ["ProcedureInfo", "describe_procedures"]
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from flows.business_registration.model import ASSET_LABELS, PROCEDURE_CODE, PROCEDURE_NAME, vsic_catalogue
 from flows.business_registration.rules import format_vnd
-from rpa.adminunits import same_unit
+from rpa.domain.adminunits import same_unit
+from rpa.domain.text import nfc
 from rpa.sandbox import seed_names as names
 from rpa.sandbox.records import SeedFile
 from rpa.sandbox.registered_names import REGISTERED_NAMES
@@ -27,7 +28,6 @@ from rpa.sandbox.seed_files import _pdf, identity_scan
 from rpa.sandbox.seed_person import NameCycle, Person, birth_date, identity
 from rpa.sandbox.seed_places import HOME_PROVINCES, Home, address_text, pick_home
 from rpa.sandbox.seed_text import ascii_fold, nfd
-from rpa.text import nfc
 
 __all__ = [
     "DUE_WORKING_DAYS",

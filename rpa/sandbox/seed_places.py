@@ -13,7 +13,7 @@ from typing import Any
 
 from vietnamadminunits import convert_address
 
-from rpa.adminunits import communes, districts, provinces
+from rpa.domain.adminunits import communes, districts, provinces
 from rpa.sandbox.seed_names import STREETS
 
 __all__ = [

@@ -24,16 +24,16 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from rpa.alerts import raise_alert
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.domain import DossierStatus
 from rpa.errors import ConfigError, FailureKind, HumanNeeded, PortalError, SelectorDrift, failure_kind
-from rpa.evidence import AttemptEvidence
 from rpa.ledger import Ledger, Transfer, TransferFields, TransferState, worker
+from rpa.operations.alerts import raise_alert
 from rpa.portal import PortalStatus
 from rpa.portal.attempt import Attempt, portal_attempt
 from rpa.portal.breaker import Breaker
+from rpa.portal.evidence import AttemptEvidence
 from rpa.portal.session import (
     browser_settings,
     opened_browser,

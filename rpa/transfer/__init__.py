@@ -5,23 +5,24 @@ from typing import TYPE_CHECKING
 from rpa.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from rpa.transfer.intake import WAITING_STATUSES, NotAccepted, intake, require_accepted
+    from rpa.transfer.intake import WAITING_STATUSES, require_accepted
     from rpa.transfer.lease import LeaseKeeper, keep_lease
-    from rpa.transfer.outcome import Outcome
     from rpa.transfer.reconcile import reconcile
     from rpa.transfer.session import open_worker, worker_session
     from rpa.transfer.settle import Found, Submitted, Verdict, VerdictKind, same_value, settle
+    from rpa.transfer.worker import NotAccepted, Outcome, Worker, intake
 
 _PUBLIC = {
     "Found": "settle",
     "LeaseKeeper": "lease",
-    "NotAccepted": "intake",
-    "Outcome": "outcome",
+    "NotAccepted": "worker",
+    "Outcome": "worker",
     "Submitted": "settle",
     "Verdict": "settle",
     "VerdictKind": "settle",
     "WAITING_STATUSES": "intake",
-    "intake": "intake",
+    "Worker": "worker",
+    "intake": "worker",
     "keep_lease": "lease",
     "open_worker": "session",
     "reconcile": "reconcile",
@@ -39,6 +40,7 @@ __all__ = [
     "Submitted",
     "Verdict",
     "VerdictKind",
+    "Worker",
     "intake",
     "keep_lease",
     "open_worker",

@@ -26,7 +26,7 @@ from rpa.transfer.outcome import Outcome
 from rpa.transfer.settle import Found, Submitted, VerdictKind, settle
 
 if TYPE_CHECKING:
-    from rpa.worker import Worker
+    from rpa.transfer.worker import Worker
 
 __all__ = ["reconcile"]
 

@@ -17,7 +17,7 @@ from rpa.operations.stopping import StopLatch
 from rpa.portal.session import opened_browser
 from rpa.sources import make_source
 from rpa.sources.provincial import ProvincialClient
-from rpa.worker import Worker
+from rpa.transfer.worker import Worker
 
 __all__ = ["open_worker", "worker_session"]
 

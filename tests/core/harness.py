@@ -4,7 +4,7 @@ portal whose every answer the test decides.
 :class:`FakeMinistry` stands in for the ministry's web UI only (the one part whose faults a test must
 choose: a lost click, an answer lost after the portal stored the application, a receipt that shows up
 in look-ups late, a clock that is off, a process killed at the final click). Everything else is the
-product's own code: :class:`rpa.worker.Worker`, :class:`rpa.ledger.Ledger` on a SQLite file with a
+product's own code: :class:`rpa.transfer.worker.Worker`, :class:`rpa.ledger.Ledger` on a SQLite file with a
 clock the test moves, and the provincial sandbox over HTTP through the real client and source.
 """
 
@@ -40,7 +40,7 @@ from rpa.sandbox.serving import RunningSandbox
 from rpa.sources import make_source
 from rpa.sources.provincial import ProvincialClient
 from rpa.transfer.settle import Found, Submitted
-from rpa.worker import Worker
+from rpa.transfer.worker import Worker
 
 FAULTS = ("ok", "lost_click", "lost_answer", "late", "killed_before_click", "killed_after_click", "drift")
 """What the portal does with one final click (see :meth:`FakeMinistry.submit`)."""

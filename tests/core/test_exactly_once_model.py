@@ -1,6 +1,6 @@
 """Model-based test of the core promise: each dossier reaches the ministry exactly once, with its own receipt.
 
-Hypothesis interleaves, at random, several workers (real :class:`rpa.worker.Worker` over one real
+Hypothesis interleaves, at random, several workers (real :class:`rpa.transfer.worker.Worker` over one real
 ledger), the clock, and a ministry portal whose answers the test decides (:mod:`harness`): lost clicks,
 answers lost after the portal stored the application, receipts that show in look-ups only later,
 unreadable receipt pages, workers killed before or after the final click, leases that run out in the

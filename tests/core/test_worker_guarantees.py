@@ -14,10 +14,10 @@ from harness import Core, accepted_dossiers, core, same_person
 from sqlalchemy.exc import OperationalError
 
 from flows.judicial_record import FLOW
-from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.errors import PortalError
 from rpa.ledger import Ledger, TransferState
+from rpa.operations.alerts import read_alerts
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
 
 S = TransferState

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from rpa.domain import Dossier, parse_dossier
+from rpa.domain.text import canonical
 from rpa.domain.validation import check
 from rpa.errors import BusinessError, InvalidDossier, Problem
-from rpa.text import canonical
 
 Make = Callable[..., dict[str, Any]]
 Problems = Callable[..., list[Problem]]

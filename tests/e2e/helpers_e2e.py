@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.judicial_record.form import JudicialRecordForm
-from rpa.evidence import MANIFEST, sha256_of
+from rpa.portal.evidence import MANIFEST, sha256_of
 
 ADDRESS_KEYS = ("legacy", "provinceId", "districtId", "wardId", "street")
 """What the bot chooses or types in an address group; the portal derives the names and the full text."""

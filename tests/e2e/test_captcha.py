@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.ledger import TransferState
+from rpa.operations.alerts import read_alerts
 from rpa.sandbox.seed import generate
 
 if TYPE_CHECKING:

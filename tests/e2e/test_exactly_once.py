@@ -23,9 +23,9 @@ import yaml
 
 from flows import SELECTORS_DIR
 from flows.judicial_record import FLOW
-from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, TransferState
+from rpa.operations.alerts import read_alerts
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate

@@ -263,7 +263,7 @@ def test_log_file_is_json_lines_without_identity_numbers(first_run: FirstRun) ->
     refused = [r for r in records if r["message"].startswith("dossier refused before the portal")]
     assert sorted(r.get("dossier") for r in refused) == first_run.codes(accepted=True, valid=False)
     assert all(r["level"] == "WARNING" for r in refused)
-    steps = [r for r in records if r["module"] == "rpa.steps"]
+    steps = [r for r in records if r["module"] == "rpa.portal.steps"]
     unnamed = [r["message"] for r in steps if r.get("dossier") not in first_run.before]
     assert steps and not unnamed, f"{len(unnamed)} of {len(steps)} step records lack a dossier: {unnamed[:3]}"
 

@@ -20,9 +20,9 @@ import pytest
 from conftest import SERVICE_ACCOUNT
 
 from flows.judicial_record import FLOW
-from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, TransferState
+from rpa.operations.alerts import read_alerts
 from rpa.sandbox.seed import generate
 from rpa.sources.provincial import ProvincialClient
 from rpa.status.deadlines import vn_today

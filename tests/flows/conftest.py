@@ -12,10 +12,10 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Page
 
 from flows import SELECTORS_DIR
-from rpa.evidence import AttemptEvidence
+from rpa.portal.evidence import AttemptEvidence
+from rpa.portal.steps import Steps, open_portal
 from rpa.sandbox.moj.app import create_app
 from rpa.sandbox.moj.testing import MojSandbox, serve
-from rpa.steps import Steps, open_portal
 
 
 @pytest.fixture(scope="session")

@@ -35,13 +35,13 @@ from flows.business_registration.model import BusinessRegistrationRequest
 from rpa.clock import vn_now
 from rpa.domain import Applicant
 from rpa.errors import BusinessError, CaptchaRequired, ConfigError, PortalError, SelectorDrift, SessionExpired
-from rpa.evidence import AttemptEvidence
-from rpa.flowcheck import check_flows
 from rpa.portal import Receipt
+from rpa.portal.evidence import AttemptEvidence
+from rpa.portal.flowcheck import check_flows
+from rpa.portal.steps import Steps, open_portal
 from rpa.sandbox.dkkd.app import create_app
 from rpa.sandbox.dkkd.testing import DkkdSandbox, serve
 from rpa.sandbox.seed import generate
-from rpa.steps import Steps, open_portal
 
 pytestmark = pytest.mark.browser
 ACCOUNT = ("motcua.qngai", "DangKy@2025")

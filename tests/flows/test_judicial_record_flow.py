@@ -18,10 +18,10 @@ from flows.judicial_record.flow import PORTAL, SUBMIT_PAGE, login, lookup, read_
 from flows.judicial_record.form import FormAddress, JudicialRecordForm, ResidenceRow
 from rpa.clock import vn_now
 from rpa.errors import CaptchaRequired, ConfigError, HumanNeeded, PortalError
-from rpa.flowcheck import check_flows
 from rpa.portal import Receipt
+from rpa.portal.flowcheck import check_flows
+from rpa.portal.steps import Steps, open_portal
 from rpa.sandbox.moj.testing import MojSandbox
-from rpa.steps import Steps, open_portal
 
 pytestmark = pytest.mark.browser
 ACCOUNT = ("canbo.qngai", "MatKhau@2025")

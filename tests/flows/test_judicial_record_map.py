@@ -18,8 +18,7 @@ from flows.judicial_record.form import (
     map_dossier,
     upper_name,
 )
-from rpa import adminunits
-from rpa.domain import Attachment, parse_dossier
+from rpa.domain import Attachment, adminunits, parse_dossier
 from rpa.errors import InvalidDossier, Problem
 from rpa.procedures import read_form
 from rpa.sandbox.seed import FLAWS, generate

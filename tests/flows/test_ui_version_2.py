@@ -15,15 +15,15 @@ from playwright.sync_api import Page
 # The v1 flow test module: pytest puts tests/flows on sys.path (no __init__.py, default import mode).
 from test_judicial_record_flow import ACCOUNT, TODAY, expected_stored, make_form, stored_comparable
 
-import rpa.steps
+import rpa.portal.steps
 from flows import SELECTORS_DIR
 from flows.judicial_record import PORTAL, login, lookup, read_status, submit
 from rpa.errors import SelectorDrift
-from rpa.evidence import AttemptEvidence
-from rpa.flowcheck import check_flows
+from rpa.portal.evidence import AttemptEvidence
+from rpa.portal.flowcheck import check_flows
+from rpa.portal.selectors import PageDrift, load_maps
+from rpa.portal.steps import Steps, open_portal
 from rpa.sandbox.moj.testing import MojSandbox
-from rpa.selectors import PageDrift, load_maps
-from rpa.steps import Steps, open_portal
 
 pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -41,7 +41,7 @@ def only_v1(tmp_path: Path) -> Path:
 @pytest.fixture
 def warnings() -> Iterator[list[str]]:
     """Loguru warnings and above, with the once-per-name drift memory cleared."""
-    rpa.steps._DRIFT_WARNED.clear()
+    rpa.portal.steps._DRIFT_WARNED.clear()
     lines: list[str] = []
     sink = logger.add(lambda m: lines.append(str(m).strip()), level="WARNING", format="{message}")
     yield lines

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from vietnamadminunits import convert_address
 
-from rpa.adminunits import communes, provinces
 from rpa.clock import vn_today
 from rpa.domain import parse_dossier
+from rpa.domain.adminunits import communes, provinces
 from rpa.errors import InvalidDossier
 from rpa.procedures import dossier_model
 from rpa.sandbox.records import SeededDossier

@@ -22,8 +22,8 @@ from flows.business_registration.model import (
     vsic_catalogue,
 )
 from flows.business_registration.rules import payload_problems
-from rpa.adminunits import communes, same_unit
 from rpa.domain import Dossier, check
+from rpa.domain.adminunits import communes, same_unit
 from rpa.domain.labels import translate
 from rpa.errors import InvalidDossier, Problem
 from rpa.sandbox.records import SeededDossier

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rpa.alerts import read_alerts
 from rpa.config import Settings
+from rpa.operations.alerts import read_alerts
 from rpa.operations.health import check_health
 
 

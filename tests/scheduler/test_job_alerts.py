@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rpa.alerts import read_alerts
 from rpa.config import Settings
 from rpa.operations import jobs
+from rpa.operations.alerts import read_alerts
 from rpa.operations.stopping import StopLatch
 
 

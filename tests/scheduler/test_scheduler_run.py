@@ -20,9 +20,9 @@ import pytest
 from scheduler_support import Bot, SchedulerWorld, wait_for
 from sqlalchemy import create_engine, text
 
-from rpa.alerts import read_alerts
 from rpa.domain import DossierStatus
 from rpa.ledger.scheduler_lock import TABLE
+from rpa.operations.alerts import read_alerts
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 

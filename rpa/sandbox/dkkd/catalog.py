@@ -9,8 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
+from rpa.domain.text import fold, nfc
 from rpa.sandbox.moj.catalog import ETHNICITIES, NATIONALITIES
-from rpa.text import fold, nfc
 
 __all__ = [
     "ACCOUNTING",

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from rpa import adminunits
+from rpa.domain import adminunits
 from rpa.sandbox.dkkd import catalog
 from rpa.sandbox.dkkd.catalog import name_key, search_industries, vsic
 from rpa.sandbox.dkkd.portal import Portal, Postback, get_portal

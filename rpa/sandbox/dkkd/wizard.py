@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from rpa import adminunits
+from rpa.domain import adminunits
+from rpa.domain.text import nfc
 from rpa.sandbox.dkkd.catalog import (
     ACCOUNTING,
     ETHNICITIES,
@@ -26,7 +27,6 @@ from rpa.sandbox.dkkd.catalog import (
     vsic,
 )
 from rpa.sandbox.moj.validation import parse_date
-from rpa.text import nfc
 
 __all__ = [
     "BACK",

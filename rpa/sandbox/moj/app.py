@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from rpa import adminunits
+from rpa.domain import adminunits
 from rpa.sandbox.captcha import CaptchaStore
 from rpa.sandbox.control import control_router
 from rpa.sandbox.knobs import KnobsState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rpa import adminunits
+from rpa.domain import adminunits
 from rpa.sandbox.moj.catalog import (
     CERTIFICATE_TYPES,
     DELIVERY_METHODS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from rpa import adminunits
+from rpa.domain import adminunits
 
 __all__ = ["router"]
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from rpa import adminunits
+from rpa.domain import adminunits
 from rpa.sandbox.dropping import drop_answer
 from rpa.sandbox.moj.forms import STEP_ORDER, STEPS, read_step
 from rpa.sandbox.moj.normalise import describe, normalise

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from rpa import adminunits
+from rpa.domain import adminunits
 from rpa.sandbox.moj.catalog import ID_LENGTHS
 from rpa.sandbox.moj.forms import STEPS, FieldSpec
 from rpa.sandbox.moj.store import vn_now

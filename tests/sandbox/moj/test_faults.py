@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from flows import SELECTORS_DIR
 from rpa.clock import vn_now
+from rpa.portal.selectors import load_maps
 from rpa.sandbox.moj.testing import MINIMAL_APPLICATION, MojSandbox
-from rpa.selectors import load_maps
 
 ID_NUMBER = MINIMAL_APPLICATION["a"]["idNumber"]
 RECEIPT = re.compile(r"51-LLTP-\d{4}-\d{6}")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from rpa.errors import BusinessError, ConfigError, PortalError, SelectorDrift, SessionExpired
 from rpa.portal import PortalStatus, Receipt
-from rpa.steps import Steps
+from rpa.portal.steps import Steps
 from tiny_permit.form import PetLicenceForm
 
 __all__ = ["PORTAL", "RECEIPT_CODE", "login", "lookup", "read_receipt", "read_status", "submit"]

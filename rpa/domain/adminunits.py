@@ -12,8 +12,8 @@ from functools import cache
 from vietnamadminunits import convert_address
 from vietnamadminunits.database import query
 
+from rpa.domain.text import fold
 from rpa.errors import AddressNotConvertible
-from rpa.text import fold
 
 __all__ = ["Unit", "code_mismatches", "communes", "convert_legacy", "districts", "provinces", "same_unit"]
 

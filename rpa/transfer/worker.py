@@ -29,8 +29,6 @@ from loguru import logger
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from rpa.alerts import raise_alert
-from rpa.browser import BrowserSettings
 from rpa.clock import VN
 from rpa.config import Settings
 from rpa.domain import dossier_code_problem
@@ -46,12 +44,14 @@ from rpa.errors import (
     failure_kind,
 )
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
+from rpa.operations.alerts import raise_alert
 from rpa.operations.rules import HeldBack, PortalRules
 from rpa.operations.stopping import StopLatch
 from rpa.portal import Receipt
 from rpa.portal.access import BrowserPortal, PortalAccess, receipt_time
 from rpa.portal.attempt import Attempt, portal_attempt
 from rpa.portal.breaker import Breaker, BreakerState
+from rpa.portal.browser import BrowserSettings
 from rpa.portal.captcha import CaptchaDesk
 from rpa.portal.session import browser_settings, pause_portal, write_back_and_record
 from rpa.procedures import (

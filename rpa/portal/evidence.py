@@ -39,8 +39,8 @@ from loguru import logger
 from playwright.sync_api import BrowserContext, Page
 
 from rpa.clock import VN, vn_now
+from rpa.domain.text import fold
 from rpa.private_files import fsync_dir, write_all
-from rpa.text import fold
 
 __all__ = [
     "DIR_MODE",

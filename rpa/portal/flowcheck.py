@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rpa.errors import ConfigError
+from rpa.portal.selectors import SelectorMap, load_maps
 from rpa.procedures import all_procedures
-from rpa.selectors import SelectorMap, load_maps
 
 __all__ = ["ELEMENT_STEPS", "UsedName", "check_flows", "names_used"]
 

@@ -4,7 +4,7 @@ Each step is logged with its duration (values masked, secrets never shown) and r
 Playwright timeout. No fixed sleeps: resolution waits for the page load, probes the candidates and
 auto-waits on the primary only when none matched. Landing on an HTTP 5xx page raises PortalError.
 
-When an element resolves to nothing the portal has drifted: :class:`~rpa.selectors.PageDrift` (a
+When an element resolves to nothing the portal has drifted: :class:`~rpa.portal.selectors.PageDrift` (a
 SelectorDrift) carries the failed logical name, the URL, a full-page screenshot and the DOM, and both are
 saved as evidence (``NN-drift-<name>.png``, ``drift-<name>.html``). A fallback candidate winning over the
 primary logs a drift warning once per portal, version and name.
@@ -26,10 +26,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from rpa.domain.text import nfc
 from rpa.errors import PortalError, SelectorDrift
-from rpa.selectors import Locator as CandidateLocator
-from rpa.selectors import PageDrift, SelectorMap, load_maps, pick_map
-from rpa.text import nfc
+from rpa.portal.selectors import Locator as CandidateLocator
+from rpa.portal.selectors import PageDrift, SelectorMap, load_maps, pick_map
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "PageDrift", "Steps", "mask", "open_portal", "record_drift"]
 
@@ -49,7 +49,7 @@ _SELECTED = "e => [e.value, e.selectedOptions.length ? e.selectedOptions[0].text
 
 
 class Evidence(Protocol):
-    """What the steps hand to the attempt's evidence recorder (``rpa.evidence.AttemptEvidence``)."""
+    """What the steps hand to the attempt's evidence recorder (``rpa.portal.evidence.AttemptEvidence``)."""
 
     def screenshot(self, page: Page, label: str) -> Path: ...
 
