@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from rpa.browser import CHROMIUM_ARGS, BrowserSettings
+from rpa.portal.browser import CHROMIUM_ARGS, BrowserSettings
 
 CHROMIUM = str(BrowserSettings().executable_path)
 
