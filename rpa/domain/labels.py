@@ -151,6 +151,8 @@ _SIMPLE = {
     "list_type": "phải là danh sách",
     "path_type": "phải là đường dẫn tệp",
     "extra_forbidden": "không phải trường của hồ sơ",
+    "union_tag_not_found": "không rõ thuộc thủ tục nào (thiếu loại thủ tục, mã thủ tục không khớp)",
+    "union_tag_invalid": "không phải thủ tục nào mà bot xử lý",
 }
 
 

@@ -26,7 +26,7 @@ from rpa.domain.labels import translate
 from rpa.domain.person import Address, IdentityDocument, Sex
 from rpa.errors import InvalidDossier, Problem
 
-__all__ = ["after_today", "check", "parse_dossier", "read_part"]
+__all__ = ["after_today", "check", "parse_dossier", "read_part", "with_payload_kind"]
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -46,6 +46,7 @@ def parse_dossier(data: Mapping[str, Any], *, today: date | None = None) -> Doss
     from rpa.procedures import by_payload_kind, dossier_model  # the registry loads the plug-ins
 
     today = today or vn_today()
+    data = with_payload_kind(data)
     problems: list[Problem] = []
     dossier: Dossier | None = None
     try:
@@ -64,6 +65,28 @@ def parse_dossier(data: Mapping[str, Any], *, today: date | None = None) -> Doss
         raise InvalidDossier(problems, code if isinstance(code, str) else None)
     assert dossier is not None
     return dossier
+
+
+def with_payload_kind(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``data`` with its payload's ``kind`` filled in from the procedure code when it has none.
+
+    A one-stop system knows its dossiers by procedure code, not by our plug-ins' names: a payload
+    without ``kind`` is the payload of the registered procedure that takes that code (its own codes),
+    or of the only registered procedure. Otherwise it stays without, and validation says so.
+    """
+    from rpa.procedures import all_procedures
+
+    payload = data.get("payload")
+    if not isinstance(payload, Mapping) or "kind" in payload:
+        return data
+    procedures = all_procedures()
+    code = data.get("procedure_code")
+    owners = [p for p in procedures if code in p.procedure_codes] or (
+        list(procedures)[:1] if len(procedures) == 1 else []
+    )
+    if len(owners) != 1:
+        return data
+    return {**data, "payload": {"kind": owners[0].name, **payload}}
 
 
 def check(dossier: Dossier, today: date | None = None) -> list[Problem]:

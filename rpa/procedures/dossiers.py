@@ -20,6 +20,7 @@ from pydantic import Field, create_model
 
 from rpa.domain import Attachment, Dossier, parse_dossier
 from rpa.domain.labels import problem
+from rpa.domain.validation import with_payload_kind
 from rpa.errors import InvalidDossier, Problem
 from rpa.procedures.contract import Procedure
 from rpa.procedures.registry import all_procedures, by_payload_kind
@@ -133,7 +134,7 @@ def _salvage(
     data: Mapping[str, Any], folder: Path | None, require_files: bool, codes: Collection[str] | None
 ) -> list[Problem]:
     """Mapping problems of the readable parts of an invalid dossier, when its procedure can tell them."""
-    payload = data.get("payload")
+    payload = with_payload_kind(data).get("payload")
     procedure = by_payload_kind(payload.get("kind")) if isinstance(payload, Mapping) else None
     if procedure is None or procedure.salvage is None:
         return []

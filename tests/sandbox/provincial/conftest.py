@@ -86,6 +86,7 @@ def _make_dossier(
             },
             "attachments": [],
             "payload": {
+                "kind": "judicial_record",
                 "father": {"full_name": "NGUYỄN VĂN BA", "birth_date": "1950"},
                 "mother": {"full_name": "LÊ THỊ HOÀ", "birth_date": "02/03/1955"},
                 "spouse": None,
