@@ -72,7 +72,7 @@ def _label(state: str) -> str:
 
 def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
     """Run the demo; 0 when every dossier ended in its expected state."""
-    console = Console(width=None if Console().is_terminal else 160)
+    console = Console(width=None if Console().is_terminal else 200)
     _fresh(data_dir)
     with sandbox(data_dir / "sandbox") as running:
         provincial = running.urls["provincial"]
@@ -103,7 +103,7 @@ def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
     by_code = {o.dossier_code: o for o in outcomes}
     table = Table(title="Kết quả chuyển hồ sơ (transfer results)")
     for column in ("Hồ sơ", "Thủ tục", "Lỗi cố ý (flaw)", "Trạng thái", "Mã hồ sơ của Bộ / lý do", "OK"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("Hồ sơ", "Trạng thái"))
     all_ok = True
     for code, dossier in sorted(seeded.items()):
         outcome = by_code.get(code, Outcome(code, NOT_ACCEPTED))

@@ -71,10 +71,10 @@ def sync_once(settings: Settings, portal: str | None = None) -> SyncSummary:
     summary = SyncSummary(started_at=_vn_now())
     actor = worker(f"sync-{socket.gethostname()}")
     procedures = [p for p in active_procedures(settings) if portal in (None, p.portal)]
-    summary.agencies = list(dict.fromkeys(p.agency for p in procedures))
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(settings.ledger_url))
         every = ledger.list(states=SYNCED, flows=[p.name for p in procedures], limit=10_000)
+        summary.agencies = list(dict.fromkeys(get_procedure(t.flow).agency for t in every))
         sync: StatusSync | None = None
         for name in portals(procedures):
             transfers = [t for t in every if get_procedure(t.flow).portal == name]
