@@ -89,13 +89,13 @@ import psutil
 
 from flows.judicial_record import FLOW
 from flows.judicial_record.form import JudicialRecordForm
-from rpa.alerts import read_alerts
 from rpa.clock import VN
 from rpa.config import Settings, write_config
 from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
-from rpa.evidence import sha256_of
 from rpa.ledger import Event, Ledger, Transfer, TransferState
+from rpa.operations.alerts import read_alerts
+from rpa.portal.evidence import sha256_of
 from rpa.procedures import read_form
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.seed import generate
