@@ -1,52 +1,63 @@
 """Soak harness: exactly-once under crashes, with the real ``rpa run --once`` killed at random moments.
 
-One in-process sandbox (both systems, own temp data dir, CAPTCHA off) seeded with ``--dossiers``
-generated dossiers (valid, flawed, and some not accepted yet). The worker is the real CLI,
-``python -m rpa run --once --json --config FILE``, run as a subprocess in its own session and started
-again and again until every accepted dossier's transfer is final (``written_back``,
+Every procedure at once: each one registered (``rpa.procedures.all_procedures()``) whose portal the
+sandbox serves and whose dossiers its seed makes (``--procedure`` names a few of them instead). One
+in-process sandbox (every system, own temp data dir, CAPTCHA off) seeded with ``--dossiers`` generated
+dossiers, the procedures taking turns (valid, flawed, and some not accepted yet). The worker is the
+real CLI, ``python -m rpa run --once --json --config FILE``, run as a subprocess in its own session and
+started again and again until every accepted dossier's transfer is final (``written_back``,
 ``failed_business``, or ``needs_review`` where a person decides) and a run ended by itself.
 
-Faults, all through the ministry sandbox's knobs, for the whole soak:
+Faults, all through the portals' sandbox knobs, on every soaked portal that has the knob, for the whole
+soak:
 
 - ``jitter_ms`` on every request and ``error_rate`` (``--error-rate``, default 0.1: HTTP 502);
 - session expiry: ``session_idle_s`` set to 1 s for a few seconds every ``--session-every`` seconds;
 - one maintenance window (HTTP 503) of ``--maintenance-s`` seconds.
 
 Kills (``--kills``, SIGKILL to the worker's PID only, as a crash would): about half are timed right
-after the final click: once the ledger shows a transfer in ``submitting`` (committed before the click)
-the portal turns slow (``latency_ms``) and the worker is killed as soon as the sandbox holds one more
-application, i.e. between storing it and showing the receipt. The others fire at a random moment of a
-run. Just before each kill the worker's descendants (Playwright driver, Chromium) are sampled; at the
-end the harness counts how many of them are still alive (it never kills them before counting).
+after the final click: once the ledger shows a transfer (of any procedure) in ``submitting``
+(committed before the click) its portal turns slow (``latency_ms``) and the worker is killed as soon as
+that portal holds one more application, i.e. between storing it and showing the receipt. The others
+fire at a random moment of a run. Just before each kill the worker's descendants (Playwright driver,
+Chromium) are sampled; at the end the harness counts how many of them are still alive (it never kills
+them before counting).
 
-Checks (exit 1 when one fails): one application per valid dossier with every field equal to the
-source (``map_raw`` on the provincial data), flawed dossiers ``failed_business`` with their reasons and
-nothing typed, no dossier lost, each receipt written back exactly once, one SMS per status change,
-no Chromium left, and the time taken.
+Checks (exit 1 when one fails), in total and per procedure (``procedures`` in the JSON): one
+application per valid dossier with every field equal to the source (``read_form`` on the provincial
+data), flawed dossiers ``failed_business`` with their reasons and nothing typed (a flaw only the portal
+can see, such as a company name it already has, with the portal's reason), no dossier lost, each receipt
+written back exactly once, one SMS per status change, no stray application, no Chromium left, and the
+time taken. An application is told to be a dossier's by its procedure's key (:data:`KEY_FACTS`): the
+identity number the portal finds it by (``Procedure.lookup_key``) and the facts that tell two
+applications of one person apart (``Procedure.submission_facts``): the purpose of a judicial record,
+the company's name of a business registration.
 
 The faults exactly-once exists for (issue 11), each switchable, all on by default:
 
 - lost answers (``--lost-answer-rate``, default 0.15): the portal stores a final submission and then
   loses its answer (HTTP 502 page or a dropped connection; the mode alternates every
   ``--lost-answer-switch-s`` seconds);
-- several dossiers of one person (``--same-person N``, default 3): N pairs of valid dossiers sharing the
-  applicant (identity number, name, birth...) with different purposes, added through
-  ``POST /_sandbox/dossiers``. Check: each has its own application with its own purpose;
+- several dossiers of one person (``--same-person N``, default 3): N pairs of valid dossiers of each
+  procedure sharing the applicant, added through ``POST /_sandbox/dossiers``: a judicial record's pair
+  has different purposes, a business registration's is two companies of one owner with different
+  names. Check: each has its own application with its own purpose or name;
 - status changes in flight (``--withdraw N``, default 2): while a worker runs, N valid accepted dossiers
   that are ``filling`` (first) or ``queued`` (next) are set to status 7 (withdrawn) through the
   provincial API, as a clerk would; the harness records the time before and after the call. Check:
   no application unless the worker committed ``submitting`` (it re-reads the status right before)
   by the time the withdrawal returned; the status stays 7 with no receipt; the transfer ends
   ``failed_business`` or ``needs_review`` with its reason;
-- the portal's clock off (``--portal-clock-offset-s``, default -240: four minutes behind the bot's)
+- the portals' clocks off (``--portal-clock-offset-s``, default -240: four minutes behind the bot's)
   for the whole soak: look-ups after kills and lost answers must still find the applications;
-- receipt-page drift (``--receipt-drift``): from ``--drift-at`` seconds the receipt page has the
-  redesigned layout (``receipt_layout`` 2, where the shipped selector reads the status label); once
-  a ``selector_drift`` alert is in ``alerts.jsonl`` (or ``--drift-max-s`` passed) the layout goes
-  back and the harness runs ``rpa breaker reset`` as an operator would. Check: no receipt code outside
-  the portal's format anywhere, and the transfers submitted in the window end with their true receipt;
+- receipt-page drift (``--receipt-drift``), on the portals that have the ``receipt_layout`` knob: from
+  ``--drift-at`` seconds their receipt page has the redesigned layout (``receipt_layout`` 2, where the
+  shipped selector reads the status label); once a ``selector_drift`` alert of one of them is in
+  ``alerts.jsonl`` (or ``--drift-max-s`` passed) the layout goes back and the harness runs
+  ``rpa breaker reset`` as an operator would. Check: no receipt code outside its portal's format
+  anywhere, and the transfers submitted on those portals in the window end with their true receipt;
 - attempts longer than the lease (``--long-attempts``): the bots' lease is ``--long-lease-s`` (3 s);
-  from ``--long-at`` seconds, for ``--long-s`` seconds, the portal gets ``--long-latency-ms`` per request
+  from ``--long-at`` seconds, for ``--long-s`` seconds, the portals get ``--long-latency-ms`` per request
   and a second ``rpa run --once`` (the rival) works beside the first (``max_sessions`` 2), so a lease
   that is not renewed is taken over while its holder still types. Check: attempts outlived the
   lease, and every lease that expired had a killed holder.
@@ -56,7 +67,7 @@ look-up; the counts are reported, any other ``needs_review`` fails.
 
 Usage::
 
-    python benchmarks/chaos.py [--dossiers 30] [--kills 5] [--seed 1] [--json]
+    python benchmarks/chaos.py [--dossiers 30] [--kills 5] [--seed 1] [--procedure NAME ...] [--json]
 """
 
 from __future__ import annotations
@@ -78,17 +89,16 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
+from pydantic import BaseModel
 
-from flows.judicial_record import FLOW
-from flows.judicial_record.form import JudicialRecordForm
 from rpa.clock import VN
 from rpa.config import Settings, write_config
 from rpa.domain import DossierStatus
@@ -96,50 +106,161 @@ from rpa.errors import InvalidDossier
 from rpa.ledger import Event, Ledger, Transfer, TransferState
 from rpa.operations.alerts import read_alerts
 from rpa.portal.evidence import sha256_of
-from rpa.procedures import read_form
+from rpa.procedures import Procedure, all_procedures, named, portals, read_form
 from rpa.sandbox.cli import bot_config
+from rpa.sandbox.seed import PROCEDURES as SEEDED_PROCEDURES
 from rpa.sandbox.seed import generate
+from rpa.sandbox.seed_business import name_key
 from rpa.sandbox.seed_names import PURPOSES
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
 
 S = TransferState
-PORTAL = "moj-lltp"
 SERVICE_ACCOUNT = ("rpa.bot", "RpaBot@2025")  # provincial service account (docs/sandbox.md)
 FINAL = {S.WRITTEN_BACK, S.FAILED_BUSINESS, S.NEEDS_REVIEW}  # needs_review: a person decides
 SLOW_MS = 3000  # portal latency during a final-click kill: the window between storing and the receipt
 ADDRESS_KEYS = ("legacy", "provinceId", "districtId", "wardId", "street")
 WITHDRAWN = int(DossierStatus.WITHDRAWN)
-RECEIPT_FORMAT = re.compile(
-    r"\d{2}-LLTP-\d{4}-\d{6}"
-)  # the portal's receipt codes (rpa.worker checks the same)
-AMBIGUOUS_MARK = "nhiều hồ sơ có thể là hồ sơ này"  # rpa.worker's reason for an ambiguous look-up
+AMBIGUOUS_MARK = "nhiều hồ sơ có thể là hồ sơ này"  # rpa.transfer.worker's reason for an ambiguous look-up
 # The worker re-reads the provincial status right before it commits ``submitting``: a withdrawal that
 # returned less than this before that commit may have raced the read (one in-process HTTP call).
 READ_RACE_S = 1.0
+KEY_FACTS: dict[str, tuple[str, ...]] = {
+    "judicial_record": ("purpose",),  # one person, several purposes (the copies may be the same)
+    "business_registration": ("company_name",),  # one owner, several companies
+}
+"""Which of a procedure's ``submission_facts`` tell two applications of one person apart, besides the
+identity number it is looked up by (``lookup_key``). A procedure not named here: all of its facts."""
 
 
 def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+# ---- the procedures ---------------------------------------------------------------------------------
+def soaked_procedures(running: RunningSandbox, wanted: Sequence[str] = ()) -> tuple[Procedure, ...]:
+    """Every registered procedure the sandbox serves a portal of and seeds dossiers of (only those in
+    ``wanted`` when given), in the registry's order; the others are named on stderr with the reason."""
+    registered = {p.name: p for p in all_procedures()}
+    if unknown := sorted(set(wanted) - set(registered)):
+        raise SystemExit(f"--procedure {unknown}: not registered (registered: {sorted(registered)})")
+    chosen: list[Procedure] = []
+    for procedure in registered.values():
+        reason = None
+        if wanted and procedure.name not in wanted:
+            reason = "not asked for"
+        elif procedure.portal not in running.urls:
+            reason = f"the sandbox serves no portal {procedure.portal}"
+        elif procedure.name not in SEEDED_PROCEDURES:
+            reason = "the sandbox seed makes no dossier of it"
+        elif any(p.portal == procedure.portal for p in chosen):
+            reason = f"its portal {procedure.portal} is soaked with another (applications are told by portal)"
+        if reason is None:
+            chosen.append(procedure)
+        else:
+            progress(f"procedure {procedure.name} left out: {reason}")
+    if not chosen:
+        raise SystemExit("no procedure to soak: none registered is both served and seeded by the sandbox")
+    return tuple(chosen)
+
+
+class _Stored:
+    """A stored form (the portal's JSON) read by attribute, as a procedure's functions read its form."""
+
+    def __init__(self, form: Mapping[str, Any]) -> None:
+        self._form = form
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._form[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _text(value: Any) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(value)).casefold().split())
+
+
+def number_of(procedure: Procedure, form: Any) -> str:
+    """The identity number the portal finds the application of ``form`` (typed, or stored) by."""
+    source = _Stored(form) if isinstance(form, Mapping) else form
+    try:
+        return _text(procedure.lookup_key(source))
+    except (AttributeError, KeyError, TypeError):
+        return "<unreadable>"
+
+
+def application_key(procedure: Procedure, form: Any) -> tuple[str, ...]:
+    """Which dossier an application is: its procedure, the identity number and the facts that tell one
+    person's applications apart (:data:`KEY_FACTS`). ``form``: the typed form, or the stored JSON."""
+    source = _Stored(form) if isinstance(form, Mapping) else form
+    try:
+        facts = procedure.submission_facts(source)
+    except (AttributeError, KeyError, TypeError):
+        return (procedure.name, "<unreadable>", repr(form))
+    wanted = KEY_FACTS.get(procedure.name, tuple(sorted(facts)))
+    return (procedure.name, number_of(procedure, form), *(_text(facts.get(key, "")) for key in wanted))
+
+
+def procedure_of_data(data: Mapping[str, Any], procedures: Sequence[Procedure]) -> Procedure | None:
+    """The soaked procedure a provincial dossier's JSON belongs to (its payload's kind, else its code)."""
+    payload = data.get("payload")
+    found = named(payload.get("kind")) if isinstance(payload, Mapping) else None
+    if found in procedures:
+        return found
+    code = data.get("procedure_code")
+    return next((p for p in procedures if code in p.procedure_codes), None)
+
+
 # ---- the sandbox ------------------------------------------------------------------------------------
 @dataclass
 class Sandbox:
     running: RunningSandbox
-    latency_floor_ms: int = 0  # the portal's latency outside a final-click kill (the long-attempt window)
+    procedures: tuple[Procedure, ...]
+    latency_floor_ms: int = 0  # the portals' latency outside a final-click kill (the long-attempt window)
+    knob_names: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for portal in self.portals:
+            known = httpx.get(f"{self.url(portal)}/_sandbox/knobs", timeout=10).raise_for_status().json()
+            self.knob_names[portal] = frozenset(known)
 
     @property
-    def moj(self) -> str:
-        return self.running.urls[PORTAL]
+    def portals(self) -> tuple[str, ...]:
+        return portals(self.procedures)
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.procedures]
+
+    def url(self, portal: str) -> str:
+        return self.running.urls[portal]
+
+    def procedure(self, name: str) -> Procedure:
+        return next(p for p in self.procedures if p.name == name)
+
+    def on_portal(self, portal: str) -> Procedure:
+        return next(p for p in self.procedures if p.portal == portal)
 
     @property
     def provincial(self) -> str:
         return self.running.urls["provincial"]
 
+    def portals_with(self, knob: str) -> list[str]:
+        return [portal for portal in self.portals if knob in self.knob_names[portal]]
+
     def knobs(self, **values: Any) -> None:
-        response = httpx.post(f"{self.moj}/_sandbox/knobs", json=values, timeout=10)
+        """Set each knob on every soaked portal that has it (one that none has is a mistake: say so)."""
+        if missing := [knob for knob in values if not self.portals_with(knob)]:
+            raise SystemExit(f"no soaked portal has the knobs {missing}: {dict(self.knob_names)}")
+        for portal in self.portals:
+            self.knobs_on(portal, **{k: v for k, v in values.items() if k in self.knob_names[portal]})
+
+    def knobs_on(self, portal: str, **values: Any) -> None:
+        if not values:
+            return
+        response = httpx.post(f"{self.url(portal)}/_sandbox/knobs", json=values, timeout=10)
         if response.status_code == 422:  # a knob this sandbox does not have: say which
-            raise SystemExit(f"the ministry sandbox refused knobs {values}: {response.text}")
+            raise SystemExit(f"the {portal} sandbox refused knobs {values}: {response.text}")
         response.raise_for_status()
 
     def add_dossiers(self, dossiers: list[dict[str, Any]]) -> list[str]:
@@ -149,8 +270,13 @@ class Sandbox:
         codes: list[str] = response.raise_for_status().json()["codes"]
         return codes
 
-    def applications(self) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = httpx.get(f"{self.moj}/_sandbox/applications", timeout=60).json()
+    def applications(self, portal: str | None = None) -> list[dict[str, Any]]:
+        """Every application of the soaked portals (or of ``portal``), each with its ``procedure``."""
+        found: list[dict[str, Any]] = []
+        for name in (portal,) if portal else self.portals:
+            listed = httpx.get(f"{self.url(name)}/_sandbox/applications", timeout=60).raise_for_status()
+            procedure = self.on_portal(name).name
+            found += [{**a, "procedure": procedure} for a in listed.json()]
         return found
 
     def dossiers(self) -> dict[str, dict[str, Any]]:
@@ -164,7 +290,8 @@ class Sandbox:
         return messages
 
     def seed(self, seed: int, count: int) -> list[str]:
-        body = {"seed": seed, "dossiers": count}
+        """``count`` generated dossiers, the soaked procedures taking turns."""
+        body = {"seed": seed, "dossiers": count, "procedures": self.names}
         response = httpx.post(f"{self.provincial}/_sandbox/seed", json=body, timeout=600)
         codes: list[str] = response.raise_for_status().json()["codes"]
         return codes
@@ -188,46 +315,99 @@ class Sandbox:
             yield client
 
 
-def same_person_pairs(seed: int, count: int) -> list[dict[str, Any]]:
-    """``count`` pairs of valid accepted dossiers of one applicant each, differing in their purpose.
+@dataclass(frozen=True)
+class Pair:
+    """Two valid accepted dossiers of one applicant that must each get their own application."""
 
-    Generated apart from the main seed (so ``--dossiers``/``--seed`` keep giving the same mix) and
-    returned in the body shape of ``POST /_sandbox/dossiers``, each pair's two dossiers adjacent.
-    """
+    procedure: str
+    first: str
+    second: str
+
+
+def _body(item: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A generated dossier in the body shape of ``POST /_sandbox/dossiers``, with ``data``."""
+    files = [
+        {
+            "name": f.name,
+            "media_type": f.media_type,
+            "content_base64": base64.b64encode(f.content).decode("ascii"),
+        }
+        for f in item.files
+    ]
+    return {"data": data, "files": files, "tricky": item.tricky}
+
+
+def _valid_accepted(seed: int, count: int, procedure: str) -> list[Any]:
+    made = generate(seed + 7919, count * 4 + 8, procedures=[procedure])
+    return [i for i in made if i.flaw is None and i.data.get("status") == int(DossierStatus.ACCEPTED)]
+
+
+def _judicial_pairs(seed: int, count: int, taken: set[str]) -> list[dict[str, Any]]:
+    """Two dossiers of one applicant differing in their purpose."""
     rng = random.Random(seed)
     pairs: list[dict[str, Any]] = []
-    for item in generate(seed + 7919, count * 4 + 8):
-        if len(pairs) == 2 * count:
-            break
-        if item.flaw is not None or item.data.get("status") != int(DossierStatus.ACCEPTED):
-            continue
-        files = [
-            {
-                "name": f.name,
-                "media_type": f.media_type,
-                "content_base64": base64.b64encode(f.content).decode("ascii"),
-            }
-            for f in item.files
-        ]
-        first = {"data": item.data, "files": files, "tricky": item.tricky}
-        second_data = copy.deepcopy(item.data)
+    for item in _valid_accepted(seed, count, "judicial_record")[:count]:
+        second = copy.deepcopy(item.data)
         purpose = item.data["payload"]["purpose"]
-        second_data["payload"]["purpose"] = rng.choice([p for p in PURPOSES if p != purpose])
-        pairs += [first, {"data": second_data, "files": files, "tricky": item.tricky}]
-    if len(pairs) < 2 * count:
-        raise SystemExit(f"the generator gave fewer than {count} valid accepted dossiers for pairs")
+        second["payload"]["purpose"] = rng.choice([p for p in PURPOSES if p != purpose])
+        pairs += [_body(item, item.data), _body(item, second)]
     return pairs
+
+
+def _business_pairs(seed: int, count: int, taken: set[str]) -> list[dict[str, Any]]:
+    """Two companies of one owner: the second dossier is the first with another generated company's
+    names (one no other dossier of the soak has, nor the portal's registered ones)."""
+    items = _valid_accepted(seed, count, "business_registration")
+    owners = [i for i in items if name_key(i.data["payload"]["company_name"]) not in taken]
+    pairs: list[dict[str, Any]] = []
+    for owner, donor in zip(owners[:count], owners[count : 2 * count], strict=False):
+        second = copy.deepcopy(owner.data)
+        for key in ("company_name", "foreign_name", "abbreviation"):
+            second["payload"][key] = donor.data["payload"][key]
+        pairs += [_body(owner, owner.data), _body(owner, second)]
+    return pairs
+
+
+PAIRS = {"judicial_record": _judicial_pairs, "business_registration": _business_pairs}
+"""How each procedure's same-person pairs are made (a procedure not named here gets none)."""
+
+
+def same_person_pairs(
+    seed: int, count: int, procedures: Sequence[str], seeded: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """``count`` pairs of valid accepted dossiers of one applicant each, per procedure of ``procedures``
+    that has a way to make them (:data:`PAIRS`), each pair's two dossiers adjacent.
+
+    Generated apart from the main seed (so ``--dossiers``/``--seed`` keep giving the same mix) and
+    returned in the body shape of ``POST /_sandbox/dossiers``. ``seeded``: the dossiers already in the
+    provincial system (no pair may reuse a company name of theirs).
+    """
+    taken = {
+        name_key(str(d["data"]["payload"]["company_name"]))
+        for d in seeded
+        if isinstance(d.get("data", {}).get("payload"), Mapping) and "company_name" in d["data"]["payload"]
+    }
+    made: dict[str, list[dict[str, Any]]] = {}
+    for procedure in procedures:
+        if procedure not in PAIRS:
+            continue
+        made[procedure] = PAIRS[procedure](seed, count, taken)
+        if len(made[procedure]) < 2 * count:
+            raise SystemExit(f"the generator gave fewer than {count} {procedure} pairs")
+    return made
 
 
 # ---- faults -----------------------------------------------------------------------------------------
 @dataclass
 class Drift:
-    """The receipt-page drift window: when it ran, what the bots alerted, how the operator reset."""
+    """The receipt-page drift window on ``portals`` (those with ``receipt_layout``): when it ran, what
+    the bots alerted, how the operator reset."""
 
     at_s: float
     max_s: float
     config: Path
     work_dir: Path
+    portals: Sequence[str]
     started: datetime | None = None
     ended: datetime | None = None
     alert_seen: datetime | None = None
@@ -235,39 +415,49 @@ class Drift:
     reset_output: str = ""
 
     def alerted(self) -> bool:
-        return any(a.get("kind") == "selector_drift" for a in read_alerts(self.work_dir))
+        return any(
+            a.get("kind") == "selector_drift" and a.get("portal", self.portals[0]) in self.portals
+            for a in read_alerts(self.work_dir)
+        )
 
     def breaker_reset(self) -> None:
-        """What an operator runs once the selector map is fixed: ``rpa breaker reset``."""
-        command = [sys.executable, "-m", "rpa", "breaker", "reset", PORTAL, "--config", str(self.config)]
+        """What an operator runs once the selector map is fixed: ``rpa breaker reset`` (each portal)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("RPA_")}
-        done = subprocess.run(
-            command, cwd=self.config.parent, env=env, capture_output=True, text=True, timeout=120
-        )
-        self.reset_exit = done.returncode
-        self.reset_output = (done.stdout + done.stderr).strip()[-500:]
-        progress(f"rpa breaker reset: exit {done.returncode}: {self.reset_output}")
+        exits, outputs = [], []
+        for portal in self.portals:
+            command = [sys.executable, "-m", "rpa", "breaker", "reset", portal, "--config", str(self.config)]
+            done = subprocess.run(
+                command, cwd=self.config.parent, env=env, capture_output=True, text=True, timeout=120
+            )
+            exits.append(done.returncode)
+            outputs.append((done.stdout + done.stderr).strip()[-500:])
+            progress(f"rpa breaker reset {portal}: exit {done.returncode}: {outputs[-1]}")
+        self.reset_exit = max(exits, key=abs, default=0)
+        self.reset_output = "\n".join(outputs)
 
     def facts(self) -> dict[str, Any]:
         return {
-            "started": self.started, "ended": self.ended, "alert_seen": self.alert_seen,
-            "breaker_reset_exit": self.reset_exit, "breaker_reset_output": self.reset_output,
+            "portals": list(self.portals), "started": self.started, "ended": self.ended,
+            "alert_seen": self.alert_seen, "breaker_reset_exit": self.reset_exit,
+            "breaker_reset_output": self.reset_output,
         }  # fmt: skip
 
 
 class Faults(threading.Thread):
-    """Drives the fault knobs over time: jitter and 502s always, session expiry cycles, one maintenance,
-    lost answers (alternating gateway/drop) and the portal's clock offset always, one drift window."""
+    """Drives the fault knobs of every soaked portal over time: jitter and 502s always, session expiry
+    cycles, one maintenance, lost answers (alternating gateway/drop) and the portal's clock offset
+    always, one drift window on the portals that have one."""
 
     def __init__(
         self, box: Sandbox, *, error_rate: float, jitter_ms: float, session_every_s: float,
         session_short_s: float, maintenance_at_s: float, maintenance_s: float,
         lost_answer_rate: float = 0.0, lost_answer_switch_s: float = 30.0, clock_offset_s: float = 0.0,
-        drift: Drift | None = None,
+        drift: Drift | None = None, portal_error_rates: Mapping[str, float] | None = None,
     ) -> None:  # fmt: skip
         super().__init__(daemon=True, name="faults")
         self.box = box
         self.error_rate = error_rate
+        self.portal_error_rates = dict(portal_error_rates or {})
         self.jitter_ms = jitter_ms
         self.session_every_s = session_every_s
         self.session_short_s = session_short_s
@@ -285,6 +475,8 @@ class Faults(threading.Thread):
     def begin(self) -> None:
         """The soak-long knobs, set before the first worker starts."""
         self.box.knobs(jitter_ms=self.jitter_ms, error_rate=self.error_rate)
+        for portal, rate in self.portal_error_rates.items():
+            self.box.knobs_on(portal, error_rate=rate)
         if self.clock_offset_s:
             self.box.knobs(clock_offset_s=self.clock_offset_s)
         if self.lost_answer_rate:
@@ -296,14 +488,19 @@ class Faults(threading.Thread):
         self.box.knobs(lost_answer_rate=self.lost_answer_rate, lost_answer_mode=mode)
         self.lost_answer_modes.append(mode)
 
+    def _layout(self, layout: int) -> None:
+        assert self.drift is not None
+        for portal in self.drift.portals:
+            self.box.knobs_on(portal, receipt_layout=layout)
+
     def _drift_step(self, elapsed_s: float) -> None:
         drift = self.drift
         if drift is None or drift.ended is not None or elapsed_s < drift.at_s:
             return
         if drift.started is None:
-            self.box.knobs(receipt_layout=2)
+            self._layout(2)
             drift.started = datetime.now(UTC)
-            progress("receipt page drift: receipt_layout 2")
+            progress(f"receipt page drift: receipt_layout 2 on {', '.join(drift.portals)}")
             return
         if drift.alert_seen is None and drift.alerted():
             drift.alert_seen = datetime.now(UTC)
@@ -312,7 +509,7 @@ class Faults(threading.Thread):
             seconds=2
         )
         if seen_long_enough or elapsed_s >= drift.at_s + drift.max_s:
-            self.box.knobs(receipt_layout=1)
+            self._layout(1)
             drift.ended = datetime.now(UTC)
             progress(f"receipt page back to layout 1 (alert seen: {drift.alert_seen is not None})")
             drift.breaker_reset()
@@ -349,7 +546,7 @@ class Faults(threading.Thread):
         if self.lost_answer_rate:
             self.box.knobs(lost_answer_rate=0.0)
         if self.drift is not None and self.drift.started is not None and self.drift.ended is None:
-            self.box.knobs(receipt_layout=1)  # the soak ended inside the window (the checks will say)
+            self._layout(1)  # the soak ended inside the window (the checks will say)
 
 
 @dataclass
@@ -393,7 +590,7 @@ class Withdrawer(threading.Thread):
                     wanted = [S.FILLING, S.QUEUED]
                 candidates = [
                     t
-                    for t in ledger.list(states=wanted, flow=FLOW, limit=10_000)
+                    for t in ledger.list(states=wanted, flows=self.box.names, limit=10_000)
                     if t.dossier_code in self.eligible
                 ]
                 if not candidates:
@@ -405,7 +602,10 @@ class Withdrawer(threading.Thread):
                 after = datetime.now(UTC)
                 self.eligible.discard(target.dossier_code)
                 self.done.append(Withdrawal(target.dossier_code, target.state.value, before, after))
-                progress(f"withdrew {target.dossier_code} while its transfer was {target.state.value}")
+                progress(
+                    f"withdrew {target.dossier_code} ({target.flow}) while its transfer was "
+                    f"{target.state.value}"
+                )
 
     def end(self) -> None:
         self.stop.set()
@@ -500,7 +700,7 @@ class Soak:
         )
 
     def submitting(self) -> list[Transfer]:
-        return self.ledger.list(states=[S.SUBMITTING], flow=FLOW, limit=10_000)
+        return self.ledger.list(states=[S.SUBMITTING], flows=self.box.names, limit=10_000)
 
     def one_run(self, max_run_s: float) -> None:
         """Start the worker once; kill it if the plan says so; record how it ended."""
@@ -537,7 +737,7 @@ class Soak:
         )
 
     def _long_window(self, worker: subprocess.Popen[bytes], long: LongAttempts, deadline: float) -> None:
-        """Slow the portal so attempts outlive the lease while a rival worker runs beside ``worker``;
+        """Slow the portals so attempts outlive the lease while a rival worker runs beside ``worker``;
         then SIGTERM the rival (it finishes its transfer and exits) and restore the latency."""
         long.done = True
         opened = time.monotonic()
@@ -567,7 +767,7 @@ class Soak:
         progress(f"long attempts over: rival exit {rival.returncode} after {time.monotonic() - opened:.0f} s")
 
     def _kill_after_click(self, worker: subprocess.Popen[bytes], deadline: float) -> bool:
-        """Wait for a transfer in ``submitting``; slow the portal; kill once the application is stored."""
+        """Wait for a transfer in ``submitting``; slow its portal; kill once the application is stored."""
         before_ids = {t.id for t in self.submitting()}  # leftovers of an earlier kill are no final click
         target: Transfer | None = None
         while worker.poll() is None and time.monotonic() < deadline:
@@ -578,22 +778,26 @@ class Soak:
             time.sleep(0.02)
         if target is None:
             return False
-        count = len(self.box.applications())
-        self.box.knobs(latency_ms=SLOW_MS)
+        portal = self.box.procedure(target.flow).portal
+        count = len(self.box.applications(portal))
+        self.box.knobs_on(portal, latency_ms=SLOW_MS)
         try:
             while worker.poll() is None and time.monotonic() < deadline:
-                now = len(self.box.applications())
+                now = len(self.box.applications(portal))
                 if now > count:
-                    self.kill(worker, "after final click", dossier=target.dossier_code, transfer=target.id)
+                    self.kill(
+                        worker, "after final click", dossier=target.dossier_code, transfer=target.id,
+                        procedure=target.flow,
+                    )  # fmt: skip
                     return True
                 time.sleep(0.02)
         finally:
-            self.box.knobs(latency_ms=self.box.latency_floor_ms)
+            self.box.knobs_on(portal, latency_ms=self.box.latency_floor_ms)
         return False
 
     def settled(self, accepted: set[str]) -> tuple[bool, float]:
         """Whether every accepted dossier's transfer is final; else how long to wait before the next run."""
-        transfers = {t.dossier_code: t for t in self.ledger.list(flow=FLOW, limit=100_000)}
+        transfers = {t.dossier_code: t for t in self.ledger.list(flows=self.box.names, limit=100_000)}
         if accepted <= {code for code, t in transfers.items() if t.state in FINAL}:
             return True, 0.0
         now = datetime.now(UTC)
@@ -609,24 +813,20 @@ class Soak:
 
 
 # ---- checks -----------------------------------------------------------------------------------------
-def form_differences(stored: dict[str, Any], expected: JudicialRecordForm) -> dict[str, Any]:
+def form_differences(stored: dict[str, Any], expected: BaseModel) -> dict[str, Any]:
     """``{field: [expected, stored]}`` for every field the portal stored differently (as in the e2e tests)."""
     differences: dict[str, Any] = {}
     for key, want in expected.model_dump(mode="json").items():
         got = stored.get(key, "<missing>")
+        value = getattr(expected, key)
         if key.endswith("Address") and isinstance(got, dict):
             got = {k: got.get(k) for k in ADDRESS_KEYS}
-        elif key == "idCardFile" and expected.idCardFile is not None:
-            want = {"sha256": sha256_of(expected.idCardFile), "size": expected.idCardFile.stat().st_size}
+        elif isinstance(value, Path):  # an uploaded file: the portal keeps its digest and size
+            want = {"sha256": sha256_of(value), "size": value.stat().st_size}
             got = None if got is None else {"sha256": got.get("sha256"), "size": got.get("size")}
         if got != want:
             differences[key] = [want, got]
     return differences
-
-
-def _key(id_number: Any, purpose: Any) -> tuple[str, str]:
-    """Which dossier an application is: one person may have several, told apart by their purpose."""
-    return str(id_number).strip(), " ".join(unicodedata.normalize("NFC", str(purpose)).casefold().split())
 
 
 def _bot_clock(submitted_at: str, clock_offset_s: float) -> datetime:
@@ -636,45 +836,160 @@ def _bot_clock(submitted_at: str, clock_offset_s: float) -> datetime:
     return (portal - timedelta(seconds=clock_offset_s)).astimezone(UTC)
 
 
-def _receipt_ok(code: object) -> bool:
-    return isinstance(code, str) and RECEIPT_FORMAT.fullmatch(code) is not None
+def _receipt_ok(code: object, procedures: Sequence[Procedure]) -> bool:
+    """Whether ``code`` is a receipt code in the format of (one of) ``procedures``' portal."""
+    return isinstance(code, str) and any(p.receipt_code.fullmatch(code) for p in procedures)
+
+
+def _sms_receipt_ok(text: str, procedures: Sequence[Procedure]) -> bool:
+    """Whether the receipt an SMS quotes ("..., ma ho so X. Tra cuu: ...") is in a portal's format."""
+    quoted = text.split("ma ho so ", 1)[1]
+    for procedure in procedures:
+        found = procedure.receipt_code.match(quoted)
+        if found is not None and re.match(r"[\w-]", quoted[found.end() : found.end() + 1]) is None:
+            return True
+    return False
+
+
+@dataclass
+class Tally:
+    """What the checks found for one procedure's dossiers; :func:`_merge` adds them up for the soak."""
+
+    valid: int = 0  # valid accepted dossiers not withdrawn
+    flawed: int = 0
+    not_accepted: int = 0
+    applications: int = 0
+    per_valid: Counter[int] = field(default_factory=Counter)
+    fields_equal: int = 0
+    parked: int = 0
+    parked_by_portal: int = 0  # of ``parked``: a flaw only the portal can see (no application either)
+    written_once: int = 0
+    sms_ok: int = 0
+    withdrawn_review: int = 0
+    lost: list[str] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    stray: list[str] = field(default_factory=list)
+    touched: list[str] = field(default_factory=list)  # not accepted yet, yet in the ledger or written to
+    ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    unexplained: list[dict[str, Any]] = field(default_factory=list)
+    shared: dict[str, list[str]] = field(default_factory=dict)
+    foreign: list[dict[str, Any]] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)
+    same_person: list[dict[str, Any]] = field(default_factory=list)
+    withdrawals: list[dict[str, Any]] = field(default_factory=list)
+    drifted: list[dict[str, Any]] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Any]:
+        """The figures as the JSON reports them (the keys operators' scripts read)."""
+        return {
+            "valid": self.valid,
+            "flawed": self.flawed,
+            "not_accepted": self.not_accepted,
+            "applications": self.applications,
+            "applications_per_valid_dossier": {str(k): v for k, v in sorted(self.per_valid.items())},
+            "fields_equal": self.fields_equal,
+            "flawed_parked_with_reasons": self.parked,
+            "flawed_found_by_portal": self.parked_by_portal,
+            "lost": sorted(set(self.lost)),
+            "duplicates": self.duplicates,
+            "receipts_written_once": self.written_once,
+            "sms_one_per_status_change": self.sms_ok,
+            "stray_applications": self.stray,
+            "not_accepted_touched": self.touched,
+            "settled_by_bot": self.valid - len(self.ambiguous),
+            "needs_review": {
+                "withdrawn": self.withdrawn_review,
+                "ambiguous": self.ambiguous,
+                "unexplained": self.unexplained,
+            },
+            "receipts_on_two_transfers": self.shared,
+            "receipts_not_own": self.foreign,
+            "not_receipt_codes": sorted(set(self.malformed)),
+            "same_person": self.same_person,
+            "withdrawals": self.withdrawals,
+            "drift_transfers": self.drifted,
+        }
+
+
+def _merge(tallies: Sequence[Tally]) -> Tally:
+    """The soak's tally: every procedure's added up."""
+    total = Tally()
+    for one in tallies:
+        for f in fields(Tally):
+            mine, theirs = getattr(total, f.name), getattr(one, f.name)
+            plain_dict = isinstance(mine, dict) and not isinstance(mine, Counter)
+            setattr(total, f.name, mine | theirs if plain_dict else mine + theirs)
+    return total
+
+
+def guarantees(c: Mapping[str, Any]) -> dict[str, bool]:
+    """The dossier-level checks on figures (:meth:`Tally.figures`): of the whole soak, or of one
+    procedure's dossiers."""
+    by_bot = c["settled_by_bot"]
+    return {
+        "one_application_per_valid_dossier": c["applications_per_valid_dossier"] == {"1": c["valid"]},
+        "every_field_equal": c["fields_equal"] == by_bot,
+        "flawed_parked_with_reasons": c["flawed_parked_with_reasons"] == c["flawed"],
+        "none_lost": not c["lost"],
+        "receipts_written_back_once": c["receipts_written_once"] == by_bot,
+        "one_sms_per_status_change": c["sms_one_per_status_change"] == by_bot,
+        "no_stray_application": not c["stray_applications"],
+        "no_receipt_on_two_transfers": not c["receipts_on_two_transfers"],
+        "each_receipt_its_own_application": not c["receipts_not_own"],
+        "needs_review_only_withdrawn_or_ambiguous": not c["needs_review"]["unexplained"],
+        "no_status_label_as_receipt": not c["not_receipt_codes"],
+    }
 
 
 def check(
     box: Sandbox, ledger: Ledger, before: dict[str, dict[str, Any]], root: Path, *,
-    pairs: Sequence[tuple[str, str]] = (), withdrawals: Sequence[Withdrawal] = (),
+    pairs: Sequence[Pair] = (), withdrawals: Sequence[Withdrawal] = (),
     clock_offset_s: float = 0.0, drift: Drift | None = None,
 ) -> dict[str, Any]:  # fmt: skip
+    """Every guarantee, dossier by dossier, tallied per procedure (``procedures``) and in total."""
     applications = box.applications()
     after = box.dossiers()
     messages = box.sms()
     sms = Counter(m.get("code") or m.get("dossier_code") for m in messages)
-    transfers = {t.dossier_code: t for t in ledger.list(flow=FLOW, limit=100_000)}
+    transfers = {t.dossier_code: t for t in ledger.list(flows=box.names, limit=100_000)}
     trails = {code: ledger.events(t.id) for code, t in transfers.items()}
-    by_number: dict[str, list[dict[str, Any]]] = {}
-    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    problems: list[str] = []
+    procedure_of: dict[str, Procedure] = {}
+    for code, dossier in before.items():
+        found = procedure_of_data(dossier["data"], box.procedures)
+        if found is None:
+            problems.append(f"{code}: belongs to no soaked procedure")
+        procedure_of[code] = found or box.procedures[0]
+    tallies = {p.name: Tally() for p in box.procedures}
+
+    def tally(code: str) -> Tally:
+        return tallies[procedure_of[code].name]
+
+    by_number: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    by_key: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for application in applications:
-        form = application["form"]
-        by_number.setdefault(form["idNumber"], []).append(application)
-        by_key.setdefault(_key(form["idNumber"], form.get("purpose")), []).append(application)
+        procedure = box.procedure(application["procedure"])
+        tallies[procedure.name].applications += 1
+        number = number_of(procedure, application["form"])
+        by_number.setdefault((procedure.name, number), []).append(application)
+        by_key.setdefault(application_key(procedure, application["form"]), []).append(application)
     withdrawn = {w.code: w for w in withdrawals}
     accepted = {c for c, d in before.items() if d["status"] == int(DossierStatus.ACCEPTED)}
     valid_all = sorted(c for c in accepted if before[c]["flaw"] is None)
     valid = [c for c in valid_all if c not in withdrawn]
     flawed = sorted(c for c in accepted if before[c]["flaw"] is not None)
-    problems: list[str] = []
-    per_valid: Counter[int] = Counter()
-    fields_equal = 0
-    written_once = 0
-    sms_ok = 0
-    lost: list[str] = []
-    duplicates: list[dict[str, Any]] = []
-    ambiguous: list[dict[str, Any]] = []
-    unexplained_review: list[dict[str, Any]] = []
-    expected: dict[str, JudicialRecordForm] = {}
+    for code in before:
+        t = tally(code)
+        if code not in accepted:
+            t.not_accepted += 1
+        elif code in flawed:
+            t.flawed += 1
+        elif code not in withdrawn:
+            t.valid += 1
+    expected: dict[str, Any] = {}
 
     def own(code: str) -> list[dict[str, Any]]:
-        return by_key.get(_key(expected[code].idNumber, expected[code].purpose), [])
+        return by_key.get(application_key(procedure_of[code], expected[code]), [])
 
     def last_reason(code: str) -> str:
         return trails[code][-1].reason if trails.get(code) else ""
@@ -684,26 +999,28 @@ def check(
             expected[code] = read_form(
                 before[code]["data"],
                 attachments_dir=box.download_attachments(client, code, root / "check" / code),
+                procedure=procedure_of[code],
             )
         for code in valid:
+            t = tally(code)
             found = own(code)
-            per_valid[len(found)] += 1
+            t.per_valid[len(found)] += 1
             if len(found) > 1:
-                duplicates.append({"dossier": code, "receipts": [a["receipt"] for a in found]})
+                t.duplicates.append({"dossier": code, "receipts": [a["receipt"] for a in found]})
                 problems.append(f"{code}: {len(found)} applications {[a['receipt'] for a in found]}")
             transfer = transfers.get(code)
             if transfer is not None and transfer.state is S.NEEDS_REVIEW:
                 entry = {"dossier": code, "reason": last_reason(code)}
                 if AMBIGUOUS_MARK in entry["reason"]:
-                    ambiguous.append(entry)  # a person settles it: the bot rightly did not guess
+                    t.ambiguous.append(entry)  # a person settles it: the bot rightly did not guess
                 else:
-                    unexplained_review.append(entry)
+                    t.unexplained.append(entry)
                     problems.append(
                         f"{code}: needs_review, neither withdrawn nor ambiguous: {entry['reason']}"
                     )
                 continue
             if not found or transfer is None or transfer.state is not S.WRITTEN_BACK:
-                lost.append(code)
+                t.lost.append(code)
                 problems.append(
                     f"{code}: lost ({len(found)} applications, {transfer.state if transfer else None})"
                 )
@@ -713,103 +1030,117 @@ def check(
             if differences:
                 problems.append(f"{code}: fields differ {differences}")
             else:
-                fields_equal += 1
+                t.fields_equal += 1
             receipts = after[code]["receipt_codes"]
             if receipts == [stored["receipt"]] and transfer.receipt_code == stored["receipt"]:
-                written_once += 1
+                t.written_once += 1
             else:
                 problems.append(f"{code}: receipt codes {receipts}, ledger {transfer.receipt_code}")
             changes = 1 if after[code]["status"] != before[code]["status"] else 0
             if sms[code] == changes == 1:
-                sms_ok += 1
+                t.sms_ok += 1
             else:
                 problems.append(f"{code}: {sms[code]} SMS for {changes} status change(s)")
-        parked = 0
         for code in flawed:
+            t = tally(code)
             try:
                 read_form(
                     before[code]["data"],
                     attachments_dir=box.download_attachments(client, code, root / "check" / code),
+                    procedure=procedure_of[code],
                 )
-                want: list[str] = []
+                want: list[str] = []  # a flaw only the portal can see (a company name it already has)
             except InvalidDossier as exc:
                 want = [str(p) for p in exc.problems]
             transfer = transfers.get(code)
-            typed = by_number.get(before[code]["identity_number"], [])
+            typed = by_number.get((procedure_of[code].name, _text(before[code]["identity_number"])), [])
+            reasons = list(transfer.business_reasons) if transfer is not None else []
             ok = (
-                transfer is not None and transfer.state is S.FAILED_BUSINESS and bool(want)
-                and list(transfer.business_reasons) == want and not typed
-                and after[code]["receipt_codes"] == [] and sms[code] == 0
+                transfer is not None and transfer.state is S.FAILED_BUSINESS
+                and (reasons == want if want else bool(reasons))
+                and not typed and after[code]["receipt_codes"] == [] and sms[code] == 0
             )  # fmt: skip
             if ok:
-                parked += 1
+                t.parked += 1
+                t.parked_by_portal += not want
             else:
                 if transfer is None or transfer.state not in FINAL:
-                    lost.append(code)
+                    t.lost.append(code)
                 state = transfer.state.value if transfer else None
-                problems.append(f"{code} (flawed): {state}, {len(typed)} typed, {sms[code]} SMS")
-    others = [c for c in before if c not in accepted and (transfers.get(c) or after[c]["receipt_codes"])]
-    problems += [f"{c}: not accepted yet, but touched" for c in others]
-    known = {_key(f.idNumber, f.purpose) for f in expected.values()}
-    stray = [
-        a["receipt"]
-        for a in applications
-        if _key(a["form"]["idNumber"], a["form"].get("purpose")) not in known
-    ]
-    problems += [f"application {r} matches no valid dossier" for r in stray]
+                problems.append(f"{code} (flawed): {state}, {len(typed)} typed, {sms[code]} SMS, {reasons}")
+    for code in before:
+        if code not in accepted and (transfers.get(code) or after[code]["receipt_codes"]):
+            tally(code).touched.append(code)
+            problems.append(f"{code}: not accepted yet, but touched")
+    known = {application_key(procedure_of[c], form) for c, form in expected.items()}
+    for application in applications:
+        if application_key(box.procedure(application["procedure"]), application["form"]) not in known:
+            tallies[application["procedure"]].stray.append(application["receipt"])
+            problems.append(f"application {application['receipt']} matches no valid dossier")
 
     # Receipts: one transfer each, each the application of its own dossier, all in the portal's format.
     holders = Counter(t.receipt_code for t in transfers.values() if t.receipt_code)
-    shared = {
-        r: [c for c, t in transfers.items() if t.receipt_code == r] for r, n in holders.items() if n > 1
-    }
-    problems += [f"receipt {r} held by transfers of {codes}" for r, codes in shared.items()]
-    by_receipt = {a["receipt"]: a for a in applications}
-    foreign: list[dict[str, Any]] = []
+    for receipt, n in holders.items():
+        if n > 1:
+            codes = [c for c, t in transfers.items() if t.receipt_code == receipt]
+            tally(codes[0]).shared[receipt] = codes
+            problems.append(f"receipt {receipt} held by transfers of {codes}")
+    by_receipt = {(a["procedure"], a["receipt"]): a for a in applications}
     for code, transfer in transfers.items():
         if transfer.receipt_code is None:
             continue
-        held = by_receipt.get(transfer.receipt_code)
+        held = by_receipt.get((transfer.flow, transfer.receipt_code))
         mine = False
         if code in expected and held is not None:
-            form = held["form"]
-            mine = _key(form["idNumber"], form.get("purpose")) == _key(
-                expected[code].idNumber, expected[code].purpose
+            mine = application_key(procedure_of[code], held["form"]) == application_key(
+                procedure_of[code], expected[code]
             )
         if not mine:
-            foreign.append({"dossier": code, "receipt": transfer.receipt_code})
+            tally(code).foreign.append({"dossier": code, "receipt": transfer.receipt_code})
             problems.append(f"{code}: holds receipt {transfer.receipt_code}, not its own application")
-    malformed = sorted(
-        {
-            str(t.receipt_code)
-            for t in transfers.values()
-            if t.receipt_code and not _receipt_ok(t.receipt_code)
+    for code in before:
+        own_format = [procedure_of[code]]
+        held_code = transfers[code].receipt_code if code in transfers else None
+        bad = {str(r) for r in [held_code] if r and not _receipt_ok(r, own_format)}
+        bad |= {str(r) for r in after[code]["receipt_codes"] if not _receipt_ok(r, own_format)}
+        bad |= {
+            m["text"]
+            for m in messages
+            if (m.get("code") or m.get("dossier_code")) == code
+            and "ma ho so " in m.get("text", "")
+            and not _sms_receipt_ok(m["text"], own_format)
         }
-        | {str(r) for d in after.values() for r in d["receipt_codes"] if not _receipt_ok(r)}
-        | {m["text"] for m in messages if "ma ho so " in m.get("text", "") and not _sms_receipt_ok(m["text"])}
-    )
-    problems += [f"not a receipt code: {r}" for r in malformed]
+        tally(code).malformed += sorted(bad)
+        problems += [f"not a receipt code: {r}" for r in sorted(bad)]
 
-    same_person = []
-    for first, second in pairs:
+    for pair in pairs:
         receipts = []
-        for code in (first, second):
+        for code in (pair.first, pair.second):
             found = own(code)
             transfer = transfers.get(code)
             if len(found) == 1 and transfer is not None and transfer.receipt_code == found[0]["receipt"]:
                 receipts.append(found[0]["receipt"])
         ok = len(receipts) == 2 and receipts[0] != receipts[1]
-        same_person.append({"dossiers": [first, second], "receipts": receipts, "ok": ok})
+        tallies[pair.procedure].same_person.append(
+            {
+                "procedure": pair.procedure,
+                "dossiers": [pair.first, pair.second],
+                "receipts": receipts,
+                "ok": ok,
+            }
+        )
         if not ok:
-            problems.append(f"same person {first} / {second}: own applications {receipts}")
+            problems.append(f"same person {pair.first} / {pair.second}: own applications {receipts}")
 
-    withdrawal_facts = []
     for w in withdrawals:
         transfer = transfers.get(w.code)
+        if transfer is not None and transfer.state is S.NEEDS_REVIEW:
+            tally(w.code).withdrawn_review += 1
         commits = [e.at for e in trails.get(w.code, []) if e.to_state is S.SUBMITTING]
         late: list[str] = []
         for application in own(w.code):
-            stored_at = _bot_clock(application["submittedAt"], clock_offset_s)
+            submitted = application.get("submittedAt") or application.get("submitted_at")  # moj / dkkd
+            stored_at = _bot_clock(submitted, clock_offset_s) if submitted else datetime.now(UTC)
             # The commit of ``submitting`` that led to this application came before it was stored.
             commit = max((c for c in commits if c <= stored_at + timedelta(seconds=1)), default=None)
             if commit is None or commit > w.after + timedelta(seconds=READ_RACE_S):
@@ -821,13 +1152,13 @@ def check(
             after[w.code]["status"] == WITHDRAWN and after[w.code]["receipt_codes"] == []
             and sms[w.code] == 1 and at_rest and bool(reason)
         )  # fmt: skip
-        withdrawal_facts.append(
+        tally(w.code).withdrawals.append(
             {
-                "dossier": w.code, "state_when_withdrawn": w.state, "withdrawn_at": w.before.isoformat(),
-                "withdrawal_returned_at": w.after.isoformat(), "applications": len(own(w.code)),
-                "submitted_after_withdrawal": late, "provincial_status": after[w.code]["status"],
-                "receipt_codes": after[w.code]["receipt_codes"], "sms": sms[w.code],
-                "final_state": state, "reason": reason, "status_kept": kept,
+                "dossier": w.code, "procedure": procedure_of[w.code].name, "state_when_withdrawn": w.state,
+                "withdrawn_at": w.before.isoformat(), "withdrawal_returned_at": w.after.isoformat(),
+                "applications": len(own(w.code)), "submitted_after_withdrawal": late,
+                "provincial_status": after[w.code]["status"], "receipt_codes": after[w.code]["receipt_codes"],
+                "sms": sms[w.code], "final_state": state, "reason": reason, "status_kept": kept,
             }
         )  # fmt: skip
         if late:
@@ -837,16 +1168,17 @@ def check(
                 f"{w.code} (withdrawn): status {after[w.code]['status']}, {state}, {sms[w.code]} SMS"
             )
 
-    drifted = []
     if drift is not None and drift.started is not None:
         window_end = drift.ended or datetime.now(UTC)
         for code, events in trails.items():
-            if not any(e.to_state is S.SUBMITTING and drift.started <= e.at <= window_end for e in events):
+            if procedure_of[code].portal not in drift.portals or not any(
+                e.to_state is S.SUBMITTING and drift.started <= e.at <= window_end for e in events
+            ):
                 continue
             transfer = transfers[code]
             found = own(code) if code in expected else []
             true = len(found) == 1 and transfer.receipt_code == found[0]["receipt"]
-            drifted.append(
+            tally(code).drifted.append(
                 {
                     "dossier": code,
                     "state": transfer.state.value,
@@ -854,33 +1186,10 @@ def check(
                     "true": true,
                 }
             )
+    total = _merge(list(tallies.values()))
     return {
-        "valid": len(valid),
-        "flawed": len(flawed),
-        "not_accepted": len(before) - len(accepted),
-        "applications": len(applications),
-        "applications_per_valid_dossier": {str(k): v for k, v in sorted(per_valid.items())},
-        "fields_equal": fields_equal,
-        "flawed_parked_with_reasons": parked,
-        "lost": sorted(set(lost)),
-        "duplicates": duplicates,
-        "receipts_written_once": written_once,
-        "sms_one_per_status_change": sms_ok,
-        "stray_applications": stray,
-        "settled_by_bot": len(valid) - len(ambiguous),
-        "needs_review": {
-            "withdrawn": sum(
-                1 for w in withdrawals if transfers.get(w.code) and transfers[w.code].state is S.NEEDS_REVIEW
-            ),
-            "ambiguous": ambiguous,
-            "unexplained": unexplained_review,
-        },
-        "receipts_on_two_transfers": shared,
-        "receipts_not_own": foreign,
-        "not_receipt_codes": malformed,
-        "same_person": same_person,
-        "withdrawals": withdrawal_facts,
-        "drift_transfers": drifted,
+        **total.figures(),
+        "procedures": {name: t.figures() for name, t in tallies.items()},
         "problems": problems,
         "trails_of_problems": {
             code: [
@@ -894,26 +1203,38 @@ def check(
     }
 
 
-def _sms_receipt_ok(text: str) -> bool:
-    """Whether the receipt an SMS quotes ("..., ma ho so X. Tra cuu: ...") is in the portal's format."""
-    quoted = text.split("ma ho so ", 1)[1]
-    return re.match(r"\d{2}-LLTP-\d{4}-\d{6}(?![\w-])", quoted) is not None
-
-
-def trail_facts(ledger: Ledger, kills: Sequence[dict[str, Any]] = (), lease_s: float = 0.0) -> dict[str, Any]:
-    """How the transfers got where they are: look-ups after crashes, retries, lease take-overs.
+def trail_facts(
+    ledger: Ledger, flows: Sequence[str], kills: Sequence[dict[str, Any]] = (), lease_s: float = 0.0
+) -> dict[str, Any]:
+    """How the transfers of ``flows`` got where they are: look-ups after crashes, retries, lease
+    take-overs; in total and per procedure (``procedures``).
 
     A lease that expired is explained when a worker was killed between the transfer's previous event
     and the expiry; any other one ran out under a live worker (its heartbeat did not renew it).
     Attempts are timed from the claim to the commit of ``submitting`` (the final click).
     """
+    transfers = ledger.list(flows=list(flows), limit=100_000)
+    trails = {t.id: ledger.events(t.id) for t in transfers}
+    killed_at = sorted(datetime.fromisoformat(k["at"]) for k in kills if "at" in k)
+    return {
+        **_trail_figures(transfers, trails, killed_at, lease_s),
+        "procedures": {
+            flow: _trail_figures([t for t in transfers if t.flow == flow], trails, killed_at, lease_s)
+            for flow in flows
+        },
+    }
+
+
+def _trail_figures(
+    transfers: Sequence[Transfer], trails: Mapping[int, list[Event]], killed_at: Sequence[datetime],
+    lease_s: float,
+) -> dict[str, Any]:  # fmt: skip
     paths: Counter[str] = Counter()
     lookups = retries = takeovers = drift = 0
-    killed_at = sorted(datetime.fromisoformat(k["at"]) for k in kills if "at" in k)
     unexplained: list[dict[str, Any]] = []
     attempts: list[float] = []
-    for transfer in ledger.list(flow=FLOW, limit=100_000):
-        events = ledger.events(transfer.id)
+    for transfer in transfers:
+        events = trails[transfer.id]
         claimed: Event | None = None
         for previous, e in zip([None, *events], events, strict=False):
             if e.to_state is S.SUBMITTED and "tra cứu" in e.reason:
@@ -950,7 +1271,7 @@ def trail_facts(ledger: Ledger, kills: Sequence[dict[str, Any]] = (), lease_s: f
 
 
 def reaped_by_workers(log_file: Path) -> int:
-    """Browser processes the workers' start-up reaper (``rpa.browser.reap_orphans``) says it killed."""
+    """Browser processes the workers' start-up reaper (``rpa.portal.browser.reap_orphans``) says it killed."""
     total = 0
     if not log_file.exists():
         return 0
@@ -972,7 +1293,9 @@ def machine() -> dict[str, Any]:
 
 
 # ---- the run ----------------------------------------------------------------------------------------
-def bot_settings(args: argparse.Namespace, root: Path, running: RunningSandbox) -> dict[str, Any]:
+def bot_settings(
+    args: argparse.Namespace, root: Path, running: RunningSandbox, procedures: Sequence[Procedure]
+) -> dict[str, Any]:
     config = bot_config(running)
     config.update(
         ledger_url=f"sqlite:///{(root / 'rpa-ledger.sqlite').resolve()}",
@@ -984,10 +1307,14 @@ def bot_settings(args: argparse.Namespace, root: Path, running: RunningSandbox) 
         session_retries=2,
         breaker_cooldown_s=5.0,
     )
+    soaked = {p.name for p in procedures}
+    if others := [p.name for p in all_procedures() if p.name not in soaked]:  # the worker runs only these
+        config["procedures"] = {name: {"enabled": False} for name in others}
     if "settle_grace_s" in Settings.model_fields:  # a look-up waits this long for a late answer
         config["settle_grace_s"] = args.settle_grace_s
     if args.long_attempts:  # the rival worker needs a portal session of its own
-        config["portals"][PORTAL]["max_sessions"] = 2
+        for portal in portals(procedures):
+            config["portals"][portal]["max_sessions"] = 2
     return config
 
 
@@ -1001,36 +1328,45 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         root = Path(tmp)
         running = start_sandbox(root / "sandbox")
         try:
-            box = Sandbox(running)
+            box = Sandbox(running, soaked_procedures(running, args.procedure or ()))
             box.knobs(captcha=False)
             box.seed(args.seed, args.dossiers)
-            paired = (
-                box.add_dossiers(same_person_pairs(args.seed, args.same_person)) if args.same_person else []
-            )
-            pairs = list(zip(paired[::2], paired[1::2], strict=True))
+            made = same_person_pairs(
+                args.seed, args.same_person, box.names, list(box.dossiers().values())
+            ) if args.same_person else {}  # fmt: skip
+            pairs: list[Pair] = []
+            for name, bodies in made.items():
+                codes = box.add_dossiers(bodies)
+                pairs += [Pair(name, a, b) for a, b in zip(codes[::2], codes[1::2], strict=True)]
             before = box.dossiers()
             accepted = {c for c, d in before.items() if d["status"] == int(DossierStatus.ACCEPTED)}
-            config = bot_settings(args, root, running)
+            config = bot_settings(args, root, running, box.procedures)
             write_config(root / "rpa.toml", config)
+            shares = Counter(
+                getattr(procedure_of_data(d["data"], box.procedures), "name", "?") for d in before.values()
+            )
             progress(
-                f"{len(before)} dossiers seeded ({len(pairs)} same-person pairs), "
+                f"{len(before)} dossiers seeded {dict(shares)} ({len(pairs)} same-person pairs), "
                 f"{len(accepted)} accepted; plan {plan}"
             )
             drift = None
-            if args.receipt_drift:
-                drift = Drift(args.drift_at, args.drift_max_s, root / "rpa.toml", Path(config["work_dir"]))
+            if args.receipt_drift and (drifting := box.portals_with("receipt_layout")):
+                drift = Drift(
+                    args.drift_at, args.drift_max_s, root / "rpa.toml", Path(config["work_dir"]), drifting
+                )
             faults = Faults(
                 box, error_rate=args.error_rate, jitter_ms=args.jitter_ms,
                 session_every_s=args.session_every, session_short_s=4.0,
                 maintenance_at_s=args.maintenance_at, maintenance_s=args.maintenance_s,
                 lost_answer_rate=args.lost_answer_rate, lost_answer_switch_s=args.lost_answer_switch_s,
                 clock_offset_s=args.portal_clock_offset_s, drift=drift,
+                portal_error_rates=portal_error_rates(args.portal_error_rate, box.portals),
             )  # fmt: skip
             with Ledger(config["ledger_url"]) as ledger:
                 soak = Soak(box, root / "rpa.toml", root, ledger, rng, plan)
                 if args.long_attempts:
                     soak.long = LongAttempts(started + args.long_at, args.long_s, args.long_latency_ms)
-                in_pairs = {code for pair in pairs for code in pair}
+                in_pairs = {code for pair in pairs for code in (pair.first, pair.second)}
                 eligible = {c for c in accepted if before[c]["flaw"] is None and c not in in_pairs}
                 withdrawer = Withdrawer(
                     box, config["ledger_url"], eligible, args.withdraw, args.withdraw_at, soak.worker_running
@@ -1066,7 +1402,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     clock_offset_s=args.portal_clock_offset_s, drift=drift,
                 )  # fmt: skip
                 reaped = reaped_by_workers(Path(config["log_file"]))
-                trail = trail_facts(ledger, soak.kills, config["lease_s"])
+                trail = trail_facts(ledger, box.names, soak.kills, config["lease_s"])
                 alerts = Counter(a.get("kind") for a in read_alerts(Path(config["work_dir"])))
                 for orphan in alive:  # counted above; now clean up what our workers left
                     with contextlib.suppress(psutil.NoSuchProcess):
@@ -1074,32 +1410,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             running.stop()
     c = result_check
-    by_bot = c["settled_by_bot"]
-    checks = {
-        "one_application_per_valid_dossier": c["applications_per_valid_dossier"] == {"1": c["valid"]},
-        "every_field_equal": c["fields_equal"] == by_bot,
-        "flawed_parked_with_reasons": c["flawed_parked_with_reasons"] == c["flawed"],
-        "none_lost": not c["lost"],
-        "receipts_written_back_once": c["receipts_written_once"] == by_bot,
-        "one_sms_per_status_change": c["sms_one_per_status_change"] == by_bot,
-        "no_chromium_left": not chromium_left,
-        "kills_done": len(soak.kills) >= args.kills,
-        "finished_in_time": not timed_out,
-        "no_receipt_on_two_transfers": not c["receipts_on_two_transfers"],
-        "each_receipt_its_own_application": not c["receipts_not_own"],
-        "needs_review_only_withdrawn_or_ambiguous": not c["needs_review"]["unexplained"],
-    }
+    checks = guarantees(c)
+    checks.update(
+        no_chromium_left=not chromium_left,
+        kills_done=len(soak.kills) >= args.kills,
+        finished_in_time=not timed_out,
+        every_procedure_soaked=all(
+            f["valid"] > 0 and f["receipts_written_once"] > 0 for f in c["procedures"].values()
+        ),
+    )
+    expected_pairs = Counter(pair.procedure for pair in pairs)
     if args.same_person:
-        checks["same_person_each_own_application"] = len(c["same_person"]) == args.same_person and all(
-            p["ok"] for p in c["same_person"]
-        )
+        want = args.same_person * len(made)  # each procedure that has a way to make them
+        same = c["same_person"]
+        checks["same_person_each_own_application"] = len(same) == want and all(p["ok"] for p in same)
     if args.withdraw:
         checks["withdrawals_done"] = len(c["withdrawals"]) == args.withdraw
         checks["nothing_submitted_after_withdrawal"] = not any(
             w["submitted_after_withdrawal"] for w in c["withdrawals"]
         )
         checks["withdrawn_status_kept"] = all(w["status_kept"] for w in c["withdrawals"])
-    checks["no_status_label_as_receipt"] = not c["not_receipt_codes"]
     if drift is not None:
         checks["drift_alerted"] = alerts["selector_drift"] > 0 and drift.alert_seen is not None
         checks["drift_transfers_true_receipt"] = bool(c["drift_transfers"]) and all(
@@ -1112,23 +1442,31 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         checks["lease_kept_by_heartbeat"] = not trail["lease_expired_under_live_worker"]
     checks["no_other_problem"] = not c["problems"]
+    by_procedure = {
+        name: procedure_checks(figures, expected_pairs[name]) for name, figures in c["procedures"].items()
+    }
     kinds = Counter(k["kind"] for k in soak.kills)
     return {
         "machine": machine(),
         "command": "python benchmarks/chaos.py " + " ".join(sys.argv[1:]),
         "settings": vars(args),
+        "procedures": box.names,
         "runtime_s": round(time.monotonic() - started, 1),
         "soak_s": round(soak_s, 1),
         "worker_runs": len(soak.runs),
         "worker_exits": dict(Counter(str(r["exit"]) for r in soak.runs)),
         "kills": dict(kinds),
+        "kills_by_procedure": dict(Counter(k["procedure"] for k in soak.kills if "procedure" in k)),
         "kill_log": soak.kills,
         "faults": {"session_expiry_windows": faults.session_expiries,
                    "maintenance_windows": faults.maintenance_windows,
                    "jitter_ms": args.jitter_ms, "error_rate": args.error_rate,
+                   "portal_error_rates": faults.portal_error_rates,
                    "lost_answer_rate": args.lost_answer_rate, "lost_answer_modes": faults.lost_answer_modes,
                    "portal_clock_offset_s": args.portal_clock_offset_s,
-                   "same_person_pairs": [list(p) for p in pairs],
+                   "same_person_pairs": [[p.first, p.second] for p in pairs],
+                   "same_person_pairs_by_procedure": {
+                       name: [[p.first, p.second] for p in pairs if p.procedure == name] for name in made},
                    "withdrawals": len(withdrawer.done),
                    "receipt_drift": drift.facts() if drift is not None else None,
                    "long_attempts": None if soak.long is None else {
@@ -1142,8 +1480,53 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "check": result_check,
         "trail": trail,
         "checks": checks,
-        "ok": all(checks.values()),
+        "checks_by_procedure": by_procedure,
+        "ok": all(checks.values()) and all(all(p.values()) for p in by_procedure.values()),
     }  # fmt: skip
+
+
+def portal_error_rates(given: Sequence[str] | None, soaked: Sequence[str]) -> dict[str, float]:
+    """``--portal-error-rate PORTAL=RATE`` options as a mapping (a portal not soaked is left out)."""
+    rates: dict[str, float] = {}
+    for item in given or ():
+        portal, _, rate = item.partition("=")
+        if not portal or not rate:
+            raise SystemExit(f"--portal-error-rate {item!r}: PORTAL=RATE expected")
+        if portal in soaked:
+            rates[portal] = float(rate)
+        else:
+            progress(f"--portal-error-rate {item}: {portal} is not soaked")
+    return rates
+
+
+def procedure_checks(figures: Mapping[str, Any], pairs: int) -> dict[str, bool]:
+    """One procedure's checks: the dossier-level guarantees on its figures, its same-person pairs and
+    withdrawals (when it had some), and that it was soaked at all (a valid dossier written back)."""
+    checks = guarantees(figures)
+    checks["soaked"] = figures["valid"] > 0 and figures["receipts_written_once"] > 0
+    if pairs:
+        same = figures["same_person"]
+        checks["same_person_each_own_application"] = len(same) == pairs and all(p["ok"] for p in same)
+    if withdrawals := figures["withdrawals"]:
+        checks["nothing_submitted_after_withdrawal"] = not any(
+            w["submitted_after_withdrawal"] for w in withdrawals
+        )
+        checks["withdrawn_status_kept"] = all(w["status_kept"] for w in withdrawals)
+    return checks
+
+
+def _figures_row(c: Mapping[str, Any]) -> str:
+    by_bot = c["settled_by_bot"]
+    return (
+        f"valid {c['valid']}, flawed {c['flawed']}, not accepted {c['not_accepted']}; "
+        f"applications per valid dossier {c['applications_per_valid_dossier']}; fields equal "
+        f"{c['fields_equal']}/{by_bot}; flawed parked {c['flawed_parked_with_reasons']}/{c['flawed']} "
+        f"({c['flawed_found_by_portal']} by the portal); lost {len(c['lost'])}; written back once "
+        f"{c['receipts_written_once']}/{by_bot}; SMS {c['sms_one_per_status_change']}/{by_bot}; "
+        f"stray {len(c['stray_applications'])}; same person {sum(p['ok'] for p in c['same_person'])}/"
+        f"{len(c['same_person'])}; withdrawn {len(c['withdrawals'])}; in the drift window "
+        f"{len(c['drift_transfers'])}"
+    )
 
 
 def print_table(result: dict[str, Any]) -> None:
@@ -1151,6 +1534,7 @@ def print_table(result: dict[str, Any]) -> None:
     review, withdrawn, drifted = c["needs_review"], c["withdrawals"], c["drift_transfers"]
     by_bot = c["settled_by_bot"]
     rows = [
+        ("procedures", ", ".join(result["procedures"])),
         ("dossiers (valid / flawed / not accepted)", f"{c['valid']} / {c['flawed']} / {c['not_accepted']}"),
         ("worker runs (exit codes)", f"{result['worker_runs']} {result['worker_exits']}"),
         ("kills", f"{sum(result['kills'].values())} {result['kills']}"),
@@ -1186,11 +1570,17 @@ def print_table(result: dict[str, Any]) -> None:
         ("killed by the next worker's reaper", f"{result['reaped_by_next_worker']}"),
         ("time taken", f"{result['runtime_s']:.0f} s (soak {result['soak_s']:.0f} s)"),
     ]  # fmt: skip
+    for name, figures in c["procedures"].items():
+        lookups = t["procedures"][name]["settled_by_lookup"]
+        rows.append((f"{name}", f"{_figures_row(figures)}; settled by look-up {lookups}"))
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
     for name, passed in result["checks"].items():
         print(f"{'PASS' if passed else 'FAIL'}  {name}")
+    for procedure, checks in result["checks_by_procedure"].items():
+        failed = ", ".join(name for name, passed in checks.items() if not passed)
+        print(f"{'FAIL' if failed else 'PASS'}  {procedure}: {failed or f'all {len(checks)} checks'}")
     for problem in c["problems"][:50]:
         print(f"  problem: {problem}")
 
@@ -1200,8 +1590,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dossiers", type=int, default=30, help="dossiers seeded (default 30)")
     parser.add_argument("--kills", type=int, default=5, help="SIGKILLs of the worker (default 5)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--procedure", action="append", metavar="NAME",
+        help="soak only this procedure (repeatable; default: every registered one the sandbox serves)",
+    )  # fmt: skip
     parser.add_argument("--lease-s", type=float, default=4.0, help="the bots' lease (default 4 s)")
     parser.add_argument("--error-rate", type=float, default=0.1, help="share of HTTP 502s (default 0.1)")
+    parser.add_argument(
+        "--portal-error-rate", action="append", metavar="PORTAL=RATE",
+        help="another share of HTTP 502s on one portal (repeatable), e.g. dkkd=0.02 for a wizard of many "
+        "postbacks that may not be sent again",
+    )  # fmt: skip
     parser.add_argument(
         "--jitter-ms", type=float, default=300.0, help="random latency per request (default 300)"
     )
@@ -1220,7 +1619,10 @@ def main(argv: list[str] | None = None) -> int:
         "--lost-answer-switch-s", type=float, default=30.0, help="alternate gateway/drop this often"
     )
     faults.add_argument(
-        "--same-person", type=int, default=3, help="pairs of valid dossiers of one applicant (default 3)"
+        "--same-person",
+        type=int,
+        default=3,
+        help="pairs of valid dossiers of one applicant, per procedure (default 3)",
     )
     faults.add_argument("--withdraw", type=int, default=2, help="dossiers withdrawn in flight (default 2)")
     faults.add_argument("--withdraw-at", type=float, default=30.0, help="first withdrawal after this")
