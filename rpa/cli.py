@@ -522,6 +522,28 @@ def flows_check() -> None:
     typer.echo("every flow matches its selector maps")
 
 
+@flows_app.command("draft-map")
+def flows_draft_map(
+    recording: Annotated[Path, typer.Argument(help="A `playwright codegen --target python` recording.")],
+    portal: Annotated[str, typer.Option("--portal", help="The portal's name, e.g. vantai.")],
+    version: Annotated[int, typer.Option("--version", min=1, help="The portal's UI version.")] = 1,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the map here, not to stdout.")] = None,
+) -> None:
+    """Draft a selector map from a codegen recording: one element per locator the clerk's pass used."""
+    from rpa.portal.codegen import draft_map
+
+    try:
+        text = draft_map(recording.read_text(encoding="utf-8"), portal, version)
+    except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+        typer.echo(f"không đọc được bản ghi {recording}: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"bản nháp selector map: {out}")
+
+
 @app.command()
 def demo(
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Where the demo keeps its data.")] = Path(
