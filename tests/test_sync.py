@@ -9,14 +9,19 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
+from pytest import MonkeyPatch
 from typing_extensions import Unpack
 
 from flows.judicial_record import PROCEDURE
+from flows.judicial_record.flow import UNKNOWN_STATUS
 from rpa.ledger import Ledger, Transfer, TransferFields, TransferState
+from rpa.operations.alerts import read_alerts
 from rpa.portal import PortalStatus
+from rpa.status import sync
 from rpa.status.summary import Finished, Overdue, StatusChange, SyncError, SyncSummary, summary_lines
-from rpa.status.sync import deadline_facts
+from rpa.status.sync import UNKNOWN_STATUS_PREFIX, deadline_facts
 
 S = TransferState
 SYNC = "worker:sync-test"
@@ -101,3 +106,73 @@ def test_the_summary_is_json_and_vietnamese_text() -> None:
     assert "số phiếu LLTP-2025-000007" in text
     assert "Quá hạn: H55-3 (51-LLTP-2512-000003), hạn 15/12/2025" in text
     assert "Lỗi: H55-4: status of 51-LLTP-2512-000004: HTTP 502" in text
+
+
+# --- A status the procedure does not know: parked once, carried on when known again -------------------
+class _Province:
+    """The provincial system as the sync sees it: the dossier is in 4 with the receipt written back."""
+
+    def __init__(self) -> None:
+        self.status = 4
+        self.log: list[dict[str, object]] = [{"status_to": 4, "receipt_code": RECEIPT}]
+
+    def get(self, code: str) -> dict[str, object]:
+        return {"code": code, "status": self.status, "processing_log": list(self.log)}
+
+    def set_status(
+        self, code: str, status: int, note: str, receipt: str | None, actor: str
+    ) -> dict[str, bool]:
+        self.status = status
+        self.log.append({"status_to": status, "receipt_code": receipt, "note": note})
+        return {"duplicate": False}
+
+
+def test_an_unknown_ministry_status_parks_the_transfer_once(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    shown: list[PortalStatus] = []
+    monkeypatch.setattr(sync, "read_status", lambda steps, procedure, receipt, settings: shown[-1])
+    monkeypatch.setattr(sync, "_screenshot", lambda settings, attempt, transfer, status: [])
+    monkeypatch.setattr(sync, "browser_settings", lambda settings: None)
+    settings = SimpleNamespace(work_dir=tmp_path / "work", holidays=None)
+    province = _Province()
+
+    def one_pass(ledger: Ledger, transfer_id: int) -> SyncSummary:
+        summary = SyncSummary(started_at="2025-12-01T09:00:00+07:00")
+        checker = sync.StatusSync(settings, ledger, province, None, summary, actor=SYNC)  # type: ignore[arg-type]
+        checker._check_one(SimpleNamespace(steps=None), PROCEDURE, ledger.get(transfer_id))  # type: ignore[arg-type]
+        return summary
+
+    clock = Clock()
+    with Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", clock=clock) as ledger:
+        transfer = _submitted(ledger, deadline_days=10, due_on=date(2025, 12, 15), submitted_at=clock.now)
+        before = len(ledger.events(transfer.id))
+        shown.append(PortalStatus(UNKNOWN_STATUS, "Chờ nộp lệ phí bổ sung"))
+        passes = [one_pass(ledger, transfer.id) for _ in range(3)]
+        assert [len(p.parked) for p in passes] == [1, 0, 0]
+        assert all(p.ok and p.checked == 1 and p.changed == [] for p in passes)
+        assert passes[0].parked[0].label == "Chờ nộp lệ phí bổ sung"
+        parked = ledger.get(transfer.id)
+        assert parked.state is S.WRITTEN_BACK and parked.national_status is None  # nothing guessed
+        events = ledger.events(transfer.id)[before:]
+        assert [e.reason for e in events] == [parked.last_error]
+        assert "“Chờ nộp lệ phí bổ sung”" in events[0].reason and RECEIPT in events[0].reason
+        assert events[0].reason.startswith(UNKNOWN_STATUS_PREFIX)
+        alerts = read_alerts(settings.work_dir)
+        assert [(a["kind"], a["label"]) for a in alerts] == [("unknown_status", "Chờ nộp lệ phí bổ sung")]
+        assert province.log == [{"status_to": 4, "receipt_code": RECEIPT}]  # the citizen was told nothing
+        assert "trạng thái chưa xác định “Chờ nộp lệ phí bổ sung”" in "\n".join(summary_lines(passes[0]))
+
+        # The ministry moves on to a status the procedure knows: one event ends the park, then as usual.
+        shown.append(PortalStatus("supplement_requested", "Yêu cầu bổ sung", supplement_reason="Thiếu ảnh"))
+        known = one_pass(ledger, transfer.id)
+        assert known.parked == [] and [c.national_status for c in known.changed] == [5]
+        resumed = ledger.get(transfer.id)
+        assert resumed.last_error is None and resumed.national_status == 5
+        reasons = [e.reason for e in ledger.events(transfer.id)[before + 1 :]]
+        assert reasons[0].startswith("Cổng Bộ Tư pháp lại hiển thị trạng thái đã biết “Yêu cầu bổ sung”")
+        assert reasons[1].startswith(PROCEDURE.supplement_prefix) and len(reasons) == 2
+        assert province.status == 5
+
+        # Another unknown label later is news again: parked anew, alerted anew.
+        shown.append(PortalStatus(UNKNOWN_STATUS, "Đã chuyển Sở Tư pháp"))
+        assert [len(one_pass(ledger, transfer.id).parked) for _ in range(2)] == [1, 0]
+        assert len(read_alerts(settings.work_dir)) == 2

@@ -178,16 +178,18 @@ def read_status(steps: Steps, receipt: Receipt | str) -> PortalStatus:
     """The current status of one application.
 
     Raises:
-        PortalError: the portal does not know the receipt, or shows a status label this flow does not.
+        PortalError: the portal does not know the receipt, or shows no status at all.
+
+    A label this flow does not know comes back as status ``"unknown"`` (the sync parks it for a person).
     """
     code = receipt.code if isinstance(receipt, Receipt) else receipt
     steps.open("status", receipt=code)
     _check_page(steps)
     if steps.exists("status.error"):
         raise PortalError(f"status of {code}: {steps.read_text('status.error')}")
-    label = steps.read_text("status.label")
-    if label not in STATUS_BY_LABEL:
-        raise PortalError(f"status of {code}: unknown status label {label!r}")
+    label = " ".join(steps.read_text("status.label").split())
+    if not label:
+        raise PortalError(f"status of {code}: the status page shows no status")
     certificate = reason = None
     if steps.exists("status.certificate_number"):
         certificate = steps.read_text("status.certificate_number") or None
@@ -196,7 +198,7 @@ def read_status(steps: Steps, receipt: Receipt | str) -> PortalStatus:
     details = {}
     if steps.exists("status.company_name"):
         details["company_name"] = steps.read_text("status.company_name")
-    return PortalStatus(STATUS_BY_LABEL[label], label, certificate, reason, details or None)
+    return PortalStatus(STATUS_BY_LABEL.get(label, "unknown"), label, certificate, reason, details or None)
 
 
 # ---- wizard pages ---------------------------------------------------------------------------------

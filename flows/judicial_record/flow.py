@@ -21,6 +21,8 @@ from rpa.portal.steps import Steps
 
 __all__ = [
     "PORTAL",
+    "STATUS_BY_LABEL",
+    "UNKNOWN_STATUS",
     "login",
     "lookup",
     "read_receipt",
@@ -39,7 +41,12 @@ STATUS_BY_LABEL = {
     "Yêu cầu bổ sung": "supplement_requested",
     "Đã có kết quả": "finished",
     "Đã trả kết quả": "result_returned",
+    "Từ chối cấp phiếu": "refused",
+    "Đã hủy": "cancelled",
 }
+UNKNOWN_STATUS = "unknown"
+"""What :func:`read_status` answers for a label it does not know: not a key of ``PROCEDURE.statuses``,
+so the status sync parks the transfer for a person (once) instead of guessing a national status."""
 _RECEIPT_ROW = re.compile(r"(\d+-LLTP-\d{4}-\d{6}).*?(\d{2}/\d{2}/\d{4} \d{2}:\d{2})", re.S)
 RECEIPT_CODE = re.compile(r"\d{2}-LLTP-\d{4}-\d{6}", re.ASCII)
 """The portal's receipt codes, e.g. ``51-LLTP-2611-000042``: a text read as the code must be one."""
@@ -172,9 +179,9 @@ def read_status(steps: Steps, receipt: Receipt | str) -> PortalStatus:
     _ensure_session(steps)
     if steps.exists("status.error"):
         raise PortalError(f"status of {code}: {steps.read_text('status.error')}")
-    label = steps.read_text("status.label")
-    if label not in STATUS_BY_LABEL:
-        raise PortalError(f"status of {code}: unknown status label {label!r}")
+    label = " ".join(steps.read_text("status.label").split())
+    if not label:
+        raise PortalError(f"status of {code}: the status page shows no status")
     certificate = reason = None
     if steps.exists("status.certificate_number"):
         certificate = steps.read_text("status.certificate_number") or None
@@ -185,7 +192,9 @@ def read_status(steps: Steps, receipt: Receipt | str) -> PortalStatus:
         details["purpose"] = steps.read_text("status.purpose")
     if steps.exists("status.copies"):
         details["copies"] = steps.read_text("status.copies")
-    return PortalStatus(STATUS_BY_LABEL[label], label, certificate, reason, details or None)
+    return PortalStatus(
+        STATUS_BY_LABEL.get(label, UNKNOWN_STATUS), label, certificate, reason, details or None
+    )
 
 
 # ---- wizard steps -------------------------------------------------------------------------------------
@@ -240,7 +249,8 @@ def _fill_residences(steps: Steps, rows: list[ResidenceRow]) -> None:
 
 def _fill_request(steps: Steps, form: JudicialRecordForm) -> None:
     steps.check("request.form_type", True, n=form.formType)
-    steps.check("request.ban_position", form.isBanPosition)
+    if form.formType == 1:  # the portal offers the court-ban confirmation with Phiếu số 1 only
+        steps.check("request.ban_position", form.isBanPosition)
     steps.fill("request.purpose", form.purpose)
     steps.fill("request.copies", str(form.copies))
     if form.deliveryMethod == "post":
@@ -256,7 +266,9 @@ def _fill_request(steps: Steps, form: JudicialRecordForm) -> None:
         steps.choose("authorised.id_type", form.authIdTypeId or "")
         steps.fill("authorised.id_number", form.authIdNumber or "")
         steps.fill("authorised.relationship", form.authRelationship or "")
-        steps.pick_date("authorised.date", form.authDateStr or "")
+        steps.check("authorised.is_relative", form.authIsRelative)
+        if form.authDateStr:  # a parent, spouse or child may have no written authorisation to date
+            steps.pick_date("authorised.date", form.authDateStr)
     if form.idCardFile is not None:
         steps.upload("request.id_card_file", form.idCardFile)
 

@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from flows.judicial_record.model import CertificateType, Delivery, DeliveryMethod, JudicialRecordRequest
+from flows.judicial_record.rules import court_ban_problems, written_authorisation_problems
 from rpa.domain import (
     Address,
     Attachment,
@@ -111,8 +112,21 @@ class JudicialRecordForm(_Form):
     authIdTypeId: str | None = None
     authIdNumber: str | None = None
     authRelationship: str | None = None
-    authDateStr: str | None = None
+    authIsRelative: bool = False  # parent, spouse or child: no written authorisation (art. 45)
+    authDateStr: str | None = None  # the written authorisation's date; None only with authIsRelative
     idCardFile: Path | None = None  # the identity-card scan to upload
+
+    @model_validator(mode="after")
+    def _only_what_the_portal_offers(self) -> JudicialRecordForm:
+        # The portal offers the court-ban confirmation and the authorised person for Phiếu số 1 only
+        # (Luật Lý lịch tư pháp, điều 42 and 46): a form asking them for Phiếu số 2 cannot be typed.
+        if self.formType == 2 and (self.isBanPosition or self.hasAuthorised):
+            raise ValueError("Phiếu số 2: no court-ban confirmation and no authorised person")
+        if self.hasAuthorised and not self.authIsRelative and not self.authDateStr:
+            raise ValueError(
+                "an authorisation by someone other than a parent, spouse or child needs its date"
+            )
+        return self
 
 
 # --- Mapping: Dossier -> JudicialRecordForm ---------------------------------------------------------
@@ -313,6 +327,8 @@ def _map(dossier: Dossier, require_files: bool) -> tuple[JudicialRecordForm | No
     problems = _identity_problems("applicant.identity", a.identity)
     problems += _ethnicity_problems(a.ethnicity)
     problems += _delegation_problems(p)
+    # Found by the payload rules already; again here so a form the portal cannot take is never built.
+    problems += court_ban_problems(p, {}) + written_authorisation_problems(p.authorised_person, {})
     addresses: dict[str, FormAddress | None] = {}
     for key, path, address in (
         ("permanent", "applicant.permanent_address", a.permanent_address),
@@ -374,7 +390,8 @@ def _map(dossier: Dossier, require_files: bool) -> tuple[JudicialRecordForm | No
         authIdTypeId=ID_TYPES[auth.identity.kind] if auth else None,
         authIdNumber=_id_number(auth.identity) if auth else None,
         authRelationship=_clean(auth.relationship) if auth else None,
-        authDateStr=format_vn_date(auth.authorisation_date) if auth else None,
+        authIsRelative=auth is not None and not auth.relation.needs_written_authorisation,
+        authDateStr=_date(auth.authorisation_date) if auth else None,
         idCardFile=id_card,
     )
     return form, []

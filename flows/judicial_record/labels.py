@@ -25,6 +25,7 @@ PAYLOAD_LABELS: dict[str, str] = {
     "payload.authorised_person": "Người được ủy quyền",
     "payload.authorised_person.full_name": "Họ và tên người được ủy quyền",
     "payload.authorised_person.relationship": "Quan hệ giữa người được ủy quyền và người ủy quyền",
+    "payload.authorised_person.relation": "Người được ủy quyền là cha, mẹ, vợ, chồng hoặc con",
     "payload.authorised_person.authorisation_date": "Ngày ủy quyền",
     **address_labels("payload.delivery.address", "Địa chỉ nhận kết quả qua bưu chính"),
     **identity_labels("payload.authorised_person.identity", " của người được ủy quyền"),

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_COPIES",
     "PROCEDURE_CODE",
     "AuthorisedPerson",
+    "AuthorisedRelation",
     "CertificateType",
     "CoverageIssue",
     "Delivery",
@@ -60,13 +61,34 @@ class ResidencePeriod(DomainModel):
     workplace: Text | None = None
 
 
+class AuthorisedRelation(StrEnum):
+    """Whether the authorised person is close family of the applicant (Luật Lý lịch tư pháp 2009,
+    điều 45 khoản 2): a parent, spouse or child needs no written authorisation; anyone else does."""
+
+    PARENT = "parent"  # cha, mẹ
+    SPOUSE = "spouse"  # vợ, chồng
+    CHILD = "child"  # con
+    OTHER = "other"  # anyone else: the authorisation must be in writing (văn bản ủy quyền)
+
+    @property
+    def needs_written_authorisation(self) -> bool:
+        return self is AuthorisedRelation.OTHER
+
+
 class AuthorisedPerson(DomainModel):
-    """Someone applying on the person's behalf (người được ủy quyền); every field is required."""
+    """Someone applying on the person's behalf (người được ủy quyền), only for Phiếu số 1 (điều 46).
+
+    ``relationship`` is the relation as the citizen wrote it (typed into the portal as it is);
+    ``relation`` is what the law asks of it. It defaults to ``other``: a source that does not say
+    gets the stricter rule (a written authorisation and its date), never a guessed exemption.
+    """
 
     full_name: Name
     identity: IdentityDocument
     relationship: Name
-    authorisation_date: VnDate
+    relation: AuthorisedRelation = AuthorisedRelation.OTHER
+    authorisation_date: VnDate | None = None
+    """The written authorisation's date; required unless ``relation`` exempts it (checked by the rules)."""
 
 
 class JudicialRecordRequest(Payload):
@@ -76,7 +98,8 @@ class JudicialRecordRequest(Payload):
     spouse: Relative | None = None
     residence_history: list[ResidencePeriod]
     certificate_type: CertificateType = CertificateType.TYPE_1
-    confirm_court_ban: bool = False  # xác nhận cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp
+    # xác nhận cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã: Phiếu số 1 only (rules)
+    confirm_court_ban: bool = False
     purpose: LongText
     copies: Annotated[int, Field(ge=1, le=MAX_COPIES)] = 1
     delivery: Delivery = Delivery()

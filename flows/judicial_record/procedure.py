@@ -37,8 +37,8 @@ PROCEDURE = Procedure(
     lookup_key=_lookup_key,
     submission_facts=flow.submission_facts,
     statuses={
-        # The sandbox has no refusal or stop status; on the real portal an unknown label is a
-        # per-transfer error in every pass (read_status refuses to guess) until it is mapped here.
+        # A label not mapped here comes back as flow.UNKNOWN_STATUS: the sync parks the transfer for
+        # a person once and writes nothing to the one-stop system until a known status shows again.
         "received": StatusNote(DossierStatus.PROCESSING, "Bộ Tư pháp đã tiếp nhận hồ sơ {receipt}"),
         "processing": StatusNote(DossierStatus.PROCESSING, "Bộ Tư pháp đang xử lý hồ sơ {receipt}"),
         "supplement_requested": StatusNote(
@@ -49,6 +49,17 @@ PROCEDURE = Procedure(
         "result_returned": StatusNote(
             DossierStatus.RESULT_RETURNED, "Bộ Tư pháp đã trả kết quả hồ sơ {receipt}", final=True
         ),
+        # "Từ chối cấp phiếu" (điều 49) comes after the province accepted the dossier and forwarded it
+        # (2 → 4): 3 "Không được tiếp nhận" is the one-stop desk's refusal at reception and would
+        # contradict that history; 9 "Đã xử lý xong" would tell the citizen a certificate is ready.
+        # The ministry stopped processing without a result: 8 "Dừng xử lý". Nothing follows it.
+        "refused": StatusNote(
+            DossierStatus.STOPPED, "Bộ Tư pháp từ chối cấp Phiếu lý lịch tư pháp, hồ sơ {receipt}", final=True
+        ),
+        # "Đã hủy" does not say who cancelled. 7 "Công dân yêu cầu rút hồ sơ" would be false when the
+        # ministry cancelled; 8 is true either way. A withdrawal the clerk already recorded (7) stays:
+        # a later ministry status never overwrites it (rpa.status.writeback).
+        "cancelled": StatusNote(DossierStatus.STOPPED, "Bộ Tư pháp đã hủy hồ sơ {receipt}", final=True),
     },
     deadline_days=deadline_days,
     default_deadline_days=DEADLINE_DAYS,

@@ -1,5 +1,6 @@
 """Cross-field rules of the judicial-record payload: relatives' and residence dates, the residence
-history from age 14 (section C), delivery by post, the authorised person's identity and dates."""
+history from age 14 (section C), delivery by post, the authorised person's identity, dates and
+written authorisation, and the court-ban confirmation (Phiếu số 1 only)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 
 from flows.judicial_record.model import (
     AuthorisedPerson,
+    AuthorisedRelation,
+    CertificateType,
     Delivery,
     DeliveryMethod,
     JudicialRecordRequest,
@@ -24,7 +27,7 @@ from rpa.domain.validation import after_today, read_part
 from rpa.errors import Problem
 from rpa.procedures import DossierFacts
 
-__all__ = ["ADULT_RECORD_AGE", "payload_problems"]
+__all__ = ["ADULT_RECORD_AGE", "court_ban_problems", "payload_problems", "written_authorisation_problems"]
 
 ADULT_RECORD_AGE = 14  # section C covers the residence history from this age on
 
@@ -70,6 +73,8 @@ def payload_problems(
     p = _Parts.of(payload) if payload is not None else _Parts.salvage(raw)
     today, received = facts.today, facts.received
     out = _not_future(p, today, received)
+    out += court_ban_problems(payload, raw)
+    out += written_authorisation_problems(p.authorised, raw)
     if p.authorised is not None:
         out += identity_problems(
             "payload.authorised_person.identity", p.authorised.identity, None, None, None, received,
@@ -93,6 +98,50 @@ def _dict(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+COURT_BAN_TYPE_1_ONLY = (
+    "chỉ yêu cầu được với Phiếu lý lịch tư pháp số 1; Phiếu số 2 luôn ghi đầy đủ các thông tin này"
+)
+
+
+def court_ban_problems(payload: JudicialRecordRequest | None, raw: Mapping[str, Any]) -> list[Problem]:
+    """Luật Lý lịch tư pháp 2009, điều 42 khoản 3: the ban on holding positions, founding or managing
+    an enterprise or cooperative goes into Phiếu số 1 only when asked for; Phiếu số 2 (điều 43) states
+    the whole record anyway, so the request does not exist for it (the portal does not offer it)."""
+    if payload is not None:
+        asked = payload.certificate_type is CertificateType.TYPE_2 and payload.confirm_court_ban
+    else:
+        asked = raw.get("certificate_type") in (2, "2") and raw.get("confirm_court_ban") in (True, "true", 1)
+    return [problem("payload.confirm_court_ban", COURT_BAN_TYPE_1_ONLY)] if asked else []
+
+
+WRITTEN_AUTHORISATION_NEEDED = (
+    "không được để trống: người được ủy quyền không phải cha, mẹ, vợ, chồng hoặc con của người yêu cầu "
+    "nên phải có văn bản ủy quyền"
+)
+
+
+def written_authorisation_problems(
+    authorised: AuthorisedPerson | None, raw: Mapping[str, Any]
+) -> list[Problem]:
+    """Luật Lý lịch tư pháp 2009, điều 45 khoản 2: an authorisation must be in writing (its date is
+    the trace the form keeps of it), except when the authorised person is the applicant's parent,
+    spouse or child. Read from ``raw`` when the block did not validate, so the finding is not lost."""
+    if authorised is not None:
+        relation, dated = authorised.relation, authorised.authorisation_date is not None
+    else:
+        block = _dict(raw.get("authorised_person"))
+        if not block:
+            return []
+        try:
+            relation = AuthorisedRelation(block.get("relation") or AuthorisedRelation.OTHER)
+        except ValueError:
+            return []  # the model already reports an unknown relation
+        dated = block.get("authorisation_date") not in (None, "")
+    if dated or not relation.needs_written_authorisation:
+        return []
+    return [problem("payload.authorised_person.authorisation_date", WRITTEN_AUTHORISATION_NEEDED)]
+
+
 def _not_future(p: _Parts, today: date, received: date | None) -> list[Problem]:
     """Relatives' birth, residence and authorisation dates cannot lie after today."""
     dated: list[tuple[str, date | None]] = [
@@ -108,7 +157,8 @@ def _not_future(p: _Parts, today: date, received: date | None) -> list[Problem]:
             (f"payload.residence_history.{i}.to_date", row.to_date),
         ]
     out = [after_today(path, today) for path, day in dated if day is not None and day > today]
-    if p.authorised is not None and received is not None and p.authorised.authorisation_date > received:
+    signed = p.authorised.authorisation_date if p.authorised is not None else None
+    if signed is not None and received is not None and signed > received:
         out.append(
             problem(
                 "payload.authorised_person.authorisation_date",

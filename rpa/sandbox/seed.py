@@ -55,7 +55,8 @@ def _files(data: dict[str, Any], jpeg: bool) -> list[SeedFile]:
         identity_scan(applicant["identity"]["number"], applicant["full_name"], applicant["birth_date"], jpeg),
         application_form(data),
     ]
-    if data["payload"]["authorised_person"]:
+    authorised = data["payload"]["authorised_person"]
+    if authorised and authorised.get("authorisation_date"):  # a parent or spouse may bring no letter
         files.append(authorisation_letter(data))
     return files
 

@@ -119,11 +119,17 @@ def _request(
     if certificate_type == 1 and relatives and rng.random() < 0.12:  # Phiếu số 2 cannot be delegated
         relationship = rng.choice(sorted(relatives))
         person = relatives[relationship]
+        days = rng.randint(1, 15)
         authorised = {
             "full_name": person.full_name,
             "identity": identity(rng, person, rng.choice(HOME_PROVINCES), today),
             "relationship": relationship,
-            "authorisation_date": (received.date() - timedelta(days=rng.randint(1, 15))).strftime("%d/%m/%Y"),
+            "relation": "spouse" if relationship in ("Vợ", "Chồng") else "parent",
+            # A parent or spouse needs no written authorisation (điều 45): a third of them bring none.
+            # Drawn from ``days`` so the generator's sequence, hence every seed's dossiers, stays put.
+            "authorisation_date": None
+            if days % 3 == 0
+            else (received.date() - timedelta(days=days)).strftime("%d/%m/%Y"),
         }
     return {
         "certificate_type": certificate_type,

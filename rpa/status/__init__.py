@@ -16,7 +16,7 @@ if TYPE_CHECKING:
         vn_today,
         working_days_between,
     )
-    from rpa.status.summary import Finished, Overdue, StatusChange, SyncError, summary_lines
+    from rpa.status.summary import Finished, Overdue, Parked, StatusChange, SyncError, summary_lines
     from rpa.status.sync import SyncSummary, deadline_facts, sync_once
     from rpa.status.writeback import NoLongerAccepted, already_written, write_back_receipt, write_back_status
 
@@ -25,6 +25,7 @@ _PUBLIC = {
     "HOLIDAYS": "deadlines",
     "NoLongerAccepted": "writeback",
     "Overdue": "summary",
+    "Parked": "summary",
     "StatusChange": "summary",
     "SyncError": "summary",
     "SyncSummary": "sync",
@@ -47,6 +48,7 @@ __all__ = [
     "Finished",
     "NoLongerAccepted",
     "Overdue",
+    "Parked",
     "StatusChange",
     "SyncError",
     "SyncSummary",

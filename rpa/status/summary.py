@@ -8,7 +8,7 @@ from typing import Any
 
 from rpa.domain import DossierStatus
 
-__all__ = ["Finished", "Overdue", "StatusChange", "SyncError", "SyncSummary", "summary_lines"]
+__all__ = ["Finished", "Overdue", "Parked", "StatusChange", "SyncError", "SyncSummary", "summary_lines"]
 
 
 @dataclass
@@ -45,6 +45,17 @@ class Overdue:
 
 
 @dataclass
+class Parked:
+    """A transfer whose portal status the procedure does not know, parked for a person in this pass
+    (listed once: later passes that still see the label stay silent)."""
+
+    dossier_code: str
+    receipt_code: str
+    label: str  # the portal's wording, as seen
+    agency: str = "Bộ"
+
+
+@dataclass
 class SyncError:
     dossier_code: str | None  # None: the whole pass (portal unreachable, login refused...)
     error: str
@@ -61,6 +72,7 @@ class SyncSummary:
     finished: list[Finished] = field(default_factory=list)
     overdue: list[Overdue] = field(default_factory=list)
     errors: list[SyncError] = field(default_factory=list)
+    parked: list[Parked] = field(default_factory=list)
     skipped: str | None = None  # why no status was read (the portal's circuit breaker is open)
     agencies: list[str] = field(default_factory=list)  # whose statuses the pass read
 
@@ -80,6 +92,8 @@ def summary_lines(summary: SyncSummary) -> list[str]:
         f"{len(summary.changed)} thay đổi, {len(summary.finished)} hoàn thành, "
         f"{len(summary.overdue)} quá hạn, {len(summary.errors)} lỗi."
     ]
+    if summary.parked:
+        lines[0] = lines[0][:-1] + f", {len(summary.parked)} trạng thái chưa xác định."
     if summary.skipped:
         lines.append(f"Không đọc trạng thái: {summary.skipped}")
     for c in summary.changed:
@@ -101,6 +115,11 @@ def summary_lines(summary: SyncSummary) -> list[str]:
         lines.append(
             f"  Quá hạn: {o.dossier_code} ({o.receipt_code or '-'}), hạn {due} "
             f"({o.deadline_days} ngày làm việc), trễ {o.working_days_late} ngày làm việc"
+        )
+    for p in summary.parked:
+        lines.append(
+            f"  Chờ người xử lý: {p.dossier_code} ({p.receipt_code}): {p.agency} hiển thị trạng thái "
+            f"chưa xác định “{p.label}”; một cửa chưa được cập nhật"
         )
     for e in summary.errors:
         lines.append(f"  Lỗi: {e.dossier_code or 'cả lượt đồng bộ'}: {e.error}")

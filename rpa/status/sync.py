@@ -8,8 +8,17 @@ legal due date.
 
 Each procedure maps its portal's statuses to the national ones (``Procedure.statuses``) and says
 which end the sync (``final``). A supplement request (5) stops the legal clock until the application
-is back; an unknown label is a per-transfer error in every pass (``read_status`` refuses to guess),
-so a supervisor sees it until the procedure maps it.
+is back.
+
+A status the procedure does not know (``read_status`` returned a key missing from its ``statuses``)
+parks the transfer for a person, once: one event in its trail (the label seen, a screenshot), one
+alert, one line in that pass's summary, and ``last_error`` set to the reason. Nothing is written to
+the one-stop system, since guessing a national status would text the citizen something untrue.
+The transfer keeps its state and is read again every pass, silently while the label is the same
+(failing every pass would bury real errors and exit 1 each time); a different unknown label parks it
+anew; a known status again clears the mark with one event and the sync carries on as usual. It stays
+out of ``needs_review``: that state leaves the sync and means "settle the receipt", which is not the
+question here, and the ministry's next move must still reach the citizen.
 """
 
 from __future__ import annotations
@@ -50,7 +59,7 @@ from rpa.status.deadlines import (
     is_overdue,
     working_days_between,
 )
-from rpa.status.summary import Finished, Overdue, StatusChange, SyncError, SyncSummary
+from rpa.status.summary import Finished, Overdue, Parked, StatusChange, SyncError, SyncSummary
 from rpa.status.writeback import write_back_status
 
 __all__ = ["SyncSummary", "deadline_facts", "sync_once"]
@@ -63,6 +72,14 @@ PASS_FOLDER = "status-sync"
 """Evidence folder name of a pass (login, failure trace); status screenshots go to each dossier's own."""
 
 OVERDUE_REASON: Final = "Quá hạn giải quyết: hạn {due:%d/%m/%Y} đã qua"
+UNKNOWN_STATUS_PREFIX: Final = "Trạng thái chưa xác định trên cổng"
+# Not starting with the agency's name: the trail's agency events are status changes (deadline_facts).
+UNKNOWN_STATUS_REASON: Final = (
+    UNKNOWN_STATUS_PREFIX + " {agency}: “{label}” (hồ sơ {receipt}) chưa có trong bảng trạng thái của "
+    "thủ tục; chưa cập nhật về một cửa. Cán bộ xem hồ sơ trên cổng và cập nhật một cửa nếu cần; "
+    "bộ phận kỹ thuật bổ sung trạng thái này cho thủ tục"
+)
+KNOWN_AGAIN_REASON: Final = "Cổng {agency} lại hiển thị trạng thái đã biết “{label}”: tiếp tục đồng bộ"
 
 
 def sync_once(settings: Settings, portal: str | None = None) -> SyncSummary:
@@ -158,12 +175,47 @@ class StatusSync:
             assert transfer.receipt_code is not None
             status = read_status(attempt.steps, procedure, transfer.receipt_code, self.settings)
             self.summary.checked += 1
+            if status.status not in procedure.statuses:
+                self._park_unknown(attempt, procedure, transfer, status)
+                return
+            if (transfer.last_error or "").startswith(UNKNOWN_STATUS_PREFIX):
+                reason = KNOWN_AGAIN_REASON.format(agency=procedure.agency, label=status.label)
+                transfer = self.ledger.record(transfer.id, actor=self.actor, reason=reason, last_error=None)
+                log.info("ministry status known again: {}", status.label)
             self._apply(attempt, procedure, transfer, status)
         except Exception as exc:
             if failure_kind(exc) in PASS_STOPPERS:
                 raise
             log.error("status sync failed: {}", exc)
             self.summary.errors.append(SyncError(transfer.dossier_code, str(exc)))
+
+    def _park_unknown(
+        self, attempt: Attempt, procedure: Procedure, transfer: Transfer, status: PortalStatus
+    ) -> None:
+        """Park a transfer whose portal status ``procedure`` does not know, unless it already is for
+        this very label (see the module's docstring)."""
+        assert transfer.receipt_code is not None
+        now = datetime.now(UTC)
+        reason = UNKNOWN_STATUS_REASON.format(
+            agency=procedure.agency, label=status.label, receipt=transfer.receipt_code
+        )
+        if transfer.last_error == reason:  # parked in an earlier pass: a person knows already
+            self.ledger.record(transfer.id, actor=self.actor, status_checked_at=now)
+            return
+        evidence = _screenshot(self.settings, attempt, transfer, status)
+        self.ledger.record(
+            transfer.id, actor=self.actor, reason=reason, evidence=evidence, last_error=reason,
+            status_checked_at=now,
+        )  # fmt: skip
+        raise_alert(
+            self.settings.work_dir, "unknown_status",
+            f"{transfer.dossier_code} (mã {transfer.receipt_code}): {reason}",
+            dossier=transfer.dossier_code, receipt=transfer.receipt_code, label=status.label,
+            flow=transfer.flow,
+        )  # fmt: skip
+        self.summary.parked.append(
+            Parked(transfer.dossier_code, transfer.receipt_code, status.label, procedure.agency)
+        )
 
     def _apply(
         self, attempt: Attempt, procedure: Procedure, transfer: Transfer, status: PortalStatus

@@ -15,7 +15,17 @@ from rpa.domain import DossierStatus
 from rpa.errors import BusinessError, PortalError
 from rpa.sources.provincial import ProvincialClient
 
-__all__ = ["NoLongerAccepted", "already_written", "write_back_receipt", "write_back_status"]
+__all__ = [
+    "CLOSED_AT_THE_DESK",
+    "NoLongerAccepted",
+    "already_written",
+    "write_back_receipt",
+    "write_back_status",
+]
+
+
+CLOSED_AT_THE_DESK = frozenset({DossierStatus.WITHDRAWN, DossierStatus.RESULT_RETURNED})
+"""Provincial statuses a clerk set that no later ministry status overwrites."""
 
 
 class NoLongerAccepted(BusinessError):
@@ -84,7 +94,8 @@ def write_back_status(
     second 4 carrying the same receipt code for a repeat of the first, so it would never be written.
     Without one, "already written" means the dossier is in that status after an entry setting it,
     which is exactly what a retry after a crash finds; and a dossier whose result a clerk already
-    returned (10) takes no later ministry status (False, nothing written).
+    returned (10), or whose withdrawal a clerk recorded (7), takes no later ministry status (False,
+    nothing written).
     """
     status = int(DossierStatus(national_status))
     dossier = client.get(dossier_code)
@@ -100,12 +111,15 @@ def write_back_status(
             f"Hồ sơ {dossier_code} đã chuyển sang trạng thái {label} trên hệ thống một cửa trong khi bot "
             f"nộp sang Bộ (mã hồ sơ Bộ {receipt_code}): không ghi đè; cần cán bộ xử lý với Bộ"
         )
-    if receipt_code is None and dossier.get("status") == DossierStatus.RESULT_RETURNED:
-        # A clerk handed the result over before the ministry's own status caught up: the provincial
-        # system refuses any later change, and the citizen has been told already.
+    if receipt_code is None and dossier.get("status") in CLOSED_AT_THE_DESK:
+        # A clerk handed the result over before the ministry's own status caught up (10: the
+        # provincial system refuses any later change), or recorded the citizen's withdrawal (7: the
+        # ministry's "cancelled" or anything later would overwrite the more precise status the
+        # citizen was told). Either way the desk's status stands.
         logger.info(
-            "dossier {}: result already returned by a clerk; status {} not written", dossier_code, status
-        )
+            "dossier {}: closed at the desk (status {}); status {} not written",
+            dossier_code, dossier.get("status"), status,
+        )  # fmt: skip
         return False
     result = client.set_status(dossier_code, status, note, receipt_code, actor)
     return not result["duplicate"]

@@ -129,7 +129,8 @@ def test_authorised_person_block_must_be_complete(dossier: Make, problems: Probl
         "payload.authorised_person.identity": "Giấy tờ tùy thân của người được ủy quyền: không được để trống",
         "payload.authorised_person.relationship": "Quan hệ giữa người được ủy quyền và người ủy quyền: "
         "không được để trống",
-        "payload.authorised_person.authorisation_date": "Ngày ủy quyền: không được để trống",
+        "payload.authorised_person.authorisation_date": "Ngày ủy quyền: không được để trống: người được "
+        "ủy quyền không phải cha, mẹ, vợ, chồng hoặc con của người yêu cầu nên phải có văn bản ủy quyền",
     }
 
 

@@ -426,7 +426,8 @@ def test_mapping_reads_no_file(tmp_path: Path) -> None:
 
 # --- Other portal rules, and every problem at once ----------------------------------------------------
 def test_certificate_2_cannot_be_delegated() -> None:
-    [problem] = problems_of(dossier(**{"payload.certificate_type": 2}), require_files=False)
+    data = dossier(**{"payload.certificate_type": 2, "payload.confirm_court_ban": False})
+    [problem] = problems_of(data, require_files=False)
     assert str(problem) == (
         "Người được ủy quyền: Phiếu lý lịch tư pháp số 2 không được yêu cầu cấp thông qua người được ủy quyền"
     )
@@ -451,6 +452,7 @@ def test_several_problems_listed_at_once(scans: Path) -> None:
         "payload.delivery.address.street": None,  # mapping
         "attachments": [DOSSIER["attachments"][0]],  # mapping: no scan
         "payload.certificate_type": 2,  # mapping: delegated Phiếu số 2
+        "payload.confirm_court_ban": False,  # (a court-ban confirmation would be one more problem)
     })  # fmt: skip
     with pytest.raises(InvalidDossier) as caught:
         read_form(data, attachments_dir=scans, today=TODAY)

@@ -40,7 +40,7 @@ class FieldSpec:
     required: bool = False
     options: Options = ()
     placeholder: str = ""
-    section: str | None = None  # shown only when its switch is on: "post" or "auth"
+    section: str | None = None  # shown only when its switch is on: "post", "auth" or "type1" (Phiếu số 1)
 
     def name(self, version: int) -> str:
         return self.key if version == 1 else self.v2
@@ -134,6 +134,7 @@ _D = (
         "xac_nhan_cam",
         "Yêu cầu xác nhận về việc cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã",
         "checkbox",
+        section="type1",  # Phiếu số 1 only (Luật Lý lịch tư pháp, điều 42); Phiếu số 2 states it anyway
     ),
     F("purpose", "muc_dich", "Mục đích sử dụng phiếu", "text", "Mục đích yêu cầu cấp phiếu", True),
     F("copies", "so_ban", "Số lượng phiếu yêu cầu cấp", "number", "Số bản", True),
@@ -166,7 +167,16 @@ _D = (
     ),
     F("authIdNumber", "uq_so_giay_to", "Số giấy tờ của người được ủy quyền", required=True, section="auth"),
     F("authRelationship", "uq_quan_he", "Quan hệ với người yêu cầu cấp phiếu", required=True, section="auth"),
-    F("authDateStr", "uq_ngay", "Ngày ủy quyền", "date", required=True, section="auth"),
+    F(
+        "authIsRelative",
+        "uq_than_nhan",
+        "Người được ủy quyền là cha, mẹ, vợ, chồng hoặc con của người yêu cầu cấp phiếu",
+        "checkbox",
+        "Là cha, mẹ, vợ, chồng hoặc con (không cần văn bản ủy quyền)",
+        section="auth",
+    ),
+    # Required unless authIsRelative (điều 45 khoản 2: no written authorisation then); see validation.
+    F("authDateStr", "uq_ngay", "Ngày ủy quyền", "date", section="auth"),
     F(
         "idCardFile",
         "tep_giay_to",

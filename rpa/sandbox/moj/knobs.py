@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from rpa.sandbox.knobs import PortalKnobs
 
 __all__ = ["Knobs"]
@@ -20,3 +22,6 @@ class Knobs(PortalKnobs):
     ui_version: Literal[1, 2] = 1
     legacy_units: bool = False  # address groups start in the pre-2025 (province-district-commune) mode
     receipt_layout: Literal[1, 2] = 1
+    status_labels: dict[str, str] = Field(default_factory=dict)
+    """Status key → the label the status page shows instead of its own, as after a ministry release
+    that renamed a status (e.g. ``{"processing": "Đang thẩm định"}``): a label no flow knows yet."""

@@ -99,7 +99,7 @@ def normalise(draft: dict[str, Any]) -> dict[str, Any]:
             for row in draft.get("residences", [])
         ],
         "formType": int(draft.get("formType") or 1),
-        "isBanPosition": bool(draft.get("isBanPosition")),
+        "isBanPosition": bool(draft.get("isBanPosition")) and draft.get("formType") != "2",
         "purpose": _text(draft.get("purpose")),
         "copies": int(draft.get("copies") or 1),
         "deliveryMethod": draft.get("deliveryMethod"),
@@ -117,6 +117,7 @@ def normalise(draft: dict[str, Any]) -> dict[str, Any]:
             else None
             for k in ("authName", "authIdTypeId", "authIdNumber", "authRelationship", "authDateStr")
         },
+        "authIsRelative": authorised and bool(draft.get("authIsRelative")),
         "idCardFile": {k: v for k, v in (draft.get("idCardFile") or {}).items() if k != "path"} or None,
     }
 
@@ -156,6 +157,7 @@ def describe(form: dict[str, Any], version: int) -> list[tuple[str, list[tuple[s
                 rows.append((f"{i}. {period}", row["address"] + (f" ({extra})" if extra else "")))
             sections.append((step.title_v2 if version == 2 else step.title, rows))
             continue
-        lines = [(spec.title(version), _display(spec.key, form)) for spec in step.ordered(version)]
+        shown = [s for s in step.ordered(version) if s.section != "auth" or form["hasAuthorised"]]
+        lines = [(spec.title(version), _display(spec.key, form)) for spec in shown]
         sections.append((step.title_v2 if version == 2 else step.title, [ln for ln in lines if ln[1]]))
     return sections

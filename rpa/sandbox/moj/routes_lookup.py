@@ -59,6 +59,8 @@ def status_page(request: Request, portal: PortalDep) -> Response:
     receipt = request.query_params.get(name, "").strip()
     record = portal.store.get(receipt, portal.k.auto_advance_s) if receipt else None
     error = "Không tìm thấy hồ sơ có mã này." if receipt and record is None else None
+    if record is not None:  # knob status_labels: the page shows a renamed status, the store keeps its key
+        record["statusLabel"] = portal.k.status_labels.get(record["status"], record["statusLabel"])
     return portal.render(
         request,
         "status.html",

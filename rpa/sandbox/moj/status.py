@@ -14,15 +14,25 @@ LABELS: Final[dict[str, str]] = {
     "supplement_requested": "Yêu cầu bổ sung",
     "finished": "Đã có kết quả",
     "result_returned": "Đã trả kết quả",
+    # The ministry refuses the certificate (Luật Lý lịch tư pháp, điều 49: the request is not within its
+    # remit, the requester is not entitled, or the documents are not valid), or the application is
+    # cancelled by the citizen or the ministry. Both end it, without a certificate.
+    "refused": "Từ chối cấp phiếu",
+    "cancelled": "Đã hủy",
 }
 STATUSES: Final = tuple(LABELS)
 
+_ENDED: Final = frozenset({"refused", "cancelled"})
+"""Possible at any point before the result exists; nothing follows them."""
+
 TRANSITIONS: Final[dict[str, frozenset[str]]] = {
-    "received": frozenset({"processing"}),
-    "processing": frozenset({"supplement_requested", "finished"}),
-    "supplement_requested": frozenset({"processing"}),
+    "received": frozenset({"processing"}) | _ENDED,
+    "processing": frozenset({"supplement_requested", "finished"}) | _ENDED,
+    "supplement_requested": frozenset({"processing"}) | _ENDED,
     "finished": frozenset({"result_returned"}),
     "result_returned": frozenset(),
+    "refused": frozenset(),
+    "cancelled": frozenset(),
 }
 
 AUTO_NEXT: Final[dict[str, str]] = {

@@ -163,12 +163,37 @@ def _residence_errors(rows: list[dict[str, str]]) -> Errors:
     return errors
 
 
+TYPE_1_ONLY_BAN = (
+    "Yêu cầu xác nhận về việc cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã "
+    "chỉ áp dụng đối với Phiếu lý lịch tư pháp số 1."
+)
+TYPE_1_ONLY_AUTH = "Phiếu lý lịch tư pháp số 2 không được ủy quyền cho người khác yêu cầu cấp."
+AUTH_DATE_NEEDED = "Vui lòng nhập Ngày ủy quyền."
+
+
+def _request_errors(values: dict[str, Any], auth: bool, type_1: bool) -> Errors:
+    """Step D's rules across fields, as the ministry's portal enforces them (Luật Lý lịch tư pháp 2009):
+    the court-ban confirmation is for Phiếu số 1 only (điều 42; a stale ticked box hidden by the page
+    still arrives), Phiếu số 2 is never delegated (điều 46), and an authorisation needs its written
+    date unless the authorised person is a parent, spouse or child (điều 45 khoản 2)."""
+    errors: Errors = {}
+    if not type_1 and values.get("isBanPosition"):
+        errors["isBanPosition"] = TYPE_1_ONLY_BAN
+    if not type_1 and auth:
+        errors["hasAuthorised"] = TYPE_1_ONLY_AUTH
+    if auth and not values.get("authIsRelative") and not clean(values.get("authDateStr")):
+        errors["authDateStr"] = AUTH_DATE_NEEDED
+    return errors
+
+
 def validate_step(step: str, values: dict[str, Any]) -> Errors:
     """Errors of one step, keyed by canonical key (``residences.{i}.{part}`` for residence rows)."""
     if step == "c":
         return _residence_errors(values.get("residences", []))
     errors: Errors = {}
-    switches = {"post": values.get("deliveryMethod") == "post", "auth": bool(values.get("hasAuthorised"))}
+    auth = bool(values.get("hasAuthorised"))
+    type_1 = values.get("formType") != "2"
+    switches = {"post": values.get("deliveryMethod") == "post", "auth": auth, "type1": type_1}
     for spec in STEPS[step].fields:
         if spec.section and not switches[spec.section]:
             continue
@@ -179,6 +204,8 @@ def validate_step(step: str, values: dict[str, Any]) -> Errors:
                 errors[spec.key] = "Vui lòng đính kèm bản chụp giấy tờ tùy thân."
         elif (message := _field_error(spec, values)) is not None:
             errors[spec.key] = message
+    if step == "d":
+        errors.update(_request_errors(values, auth, type_1))
     if step == "a" and not errors:
         issued, born = parse_date(values["idIssueDateStr"]), birth_year(values)
         if issued and born and issued.year < born:

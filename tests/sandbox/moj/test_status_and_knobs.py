@@ -123,6 +123,7 @@ def test_control_api(moj: MojSandbox) -> None:
         "lost_answer_mode": "gateway",
         "clock_offset_s": 0.0,
         "receipt_layout": 1,
+        "status_labels": {},
     }
     assert moj.http.post("/_sandbox/knobs", json={"latencyMs": 5}).status_code == 422
     assert moj.http.post("/_sandbox/knobs", json={"ui_version": 3}).status_code == 422

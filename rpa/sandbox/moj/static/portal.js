@@ -163,9 +163,18 @@
   function updateSections() {
     var post = document.querySelector("[data-switch=post]:checked");
     var auth = document.querySelector("[data-switch=auth]");
-    var on = { post: !!post && post.value === "post", auth: !!auth && auth.checked };
+    var type = document.querySelector("[data-switch=type1]:checked");
+    var on = { post: !!post && post.value === "post", auth: !!auth && auth.checked,
+               type1: !type || type.value !== "2" };
     Array.prototype.forEach.call(document.querySelectorAll("[data-section]"), function (el) {
       el.hidden = !on[el.getAttribute("data-section")];
+      if (el.getAttribute("data-section") === "type1") {
+        /* Phiếu số 2 has no court-ban confirmation: untick and disable it so it is not sent */
+        Array.prototype.forEach.call(el.querySelectorAll("input"), function (input) {
+          if (el.hidden) { input.checked = false; }
+          input.disabled = el.hidden;
+        });
+      }
     });
   }
 
