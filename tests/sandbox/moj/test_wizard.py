@@ -49,6 +49,7 @@ STORED_KEYS = {
     "authIdTypeId",
     "authIdNumber",
     "authRelationship",
+    "authIsRelative",
     "authDateStr",
     "idCardFile",
 }
