@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rpa.domain.labels import address_labels, identity_labels
 
-__all__ = ["PAYLOAD_LABELS"]
+__all__ = ["PAYLOAD_LABELS", "VALUE_LABELS"]
 
 _OWNER = "chủ sở hữu"
 _REPRESENTATIVE = "người đại diện theo pháp luật {n}"
@@ -59,3 +61,14 @@ PAYLOAD_LABELS: dict[str, str] = {
     "payload.tax.chief_accountant.full_name": f"Họ và tên {_ACCOUNTANT}",
     "payload.tax.chief_accountant.phone": f"Điện thoại của {_ACCOUNTANT}",
 }
+
+VALUE_LABELS: dict[str, dict[Any, str]] = {
+    "payload.tax.accounting": {"independent": "Hạch toán độc lập", "dependent": "Hạch toán phụ thuộc"},
+    "payload.tax.vat_method": {
+        "deduction": "Phương pháp khấu trừ",
+        "direct_on_vat": "Phương pháp trực tiếp trên GTGT",
+        "direct_on_revenue": "Phương pháp trực tiếp trên doanh thu",
+    },
+}
+"""What clerks read for the codes of the payload's coded fields (with ``model.ASSET_LABELS``, its
+``Procedure.value_labels``)."""

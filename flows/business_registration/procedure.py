@@ -9,8 +9,8 @@ from typing import Any
 from flows import SELECTORS_DIR
 from flows.business_registration import flow
 from flows.business_registration.form import BusinessRegistrationForm, map_payload
-from flows.business_registration.labels import PAYLOAD_LABELS
-from flows.business_registration.model import PROCEDURE_CODE, BusinessRegistrationRequest
+from flows.business_registration.labels import PAYLOAD_LABELS, VALUE_LABELS
+from flows.business_registration.model import ASSET_LABELS, PROCEDURE_CODE, BusinessRegistrationRequest
 from flows.business_registration.rules import payload_problems
 from rpa.domain import Dossier, DossierStatus
 from rpa.errors import Problem
@@ -79,4 +79,5 @@ PROCEDURE = Procedure(
     lookup_page=flow.LOOKUP_PAGE,
     certificate_name="mã số doanh nghiệp",
     labels=PAYLOAD_LABELS,
+    value_labels={**VALUE_LABELS, "payload.contributions.*.asset": ASSET_LABELS},
 )

@@ -9,6 +9,7 @@ from flows.judicial_record.form import JudicialRecordForm, map_dossier, salvage_
 from flows.judicial_record.labels import PAYLOAD_LABELS
 from flows.judicial_record.model import PROCEDURE_CODE, JudicialRecordRequest
 from flows.judicial_record.rules import payload_problems
+from flows.judicial_record.values import VALUE_LABELS
 from rpa.domain import DossierStatus
 from rpa.procedures import Procedure, StatusNote
 
@@ -69,4 +70,5 @@ PROCEDURE = Procedure(
     lookup_page=flow.LOOKUP_PAGE,
     certificate_name="số phiếu",
     labels=PAYLOAD_LABELS,
+    value_labels=VALUE_LABELS,
 )

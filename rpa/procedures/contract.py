@@ -151,6 +151,12 @@ class Procedure:
     labels: Mapping[str, str] = field(default_factory=dict)
     """Vietnamese labels of its payload's fields by path (``payload.<field>``, ``*`` for a list index,
     ``{n}`` for its 1-based value), as clerks know them from the form."""
+    value_labels: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
+    """Optional: what clerks read for each code of its payload's coded fields (``Enum`` or ``Literal``),
+    by path as in :attr:`labels`, e.g. ``{"payload.delivery.method": {"post": "Nhận qua bưu chính"}}``.
+    The one-stop system's pages show these labels, and the web source reads them back into codes
+    (:mod:`rpa.procedures.choices`). An enum member's own ``label`` needs no entry; a code with no
+    label at all is shown as it is, so give one for every code a clerk would not read as it is."""
 
     def national(self, status: str) -> DossierStatus:
         return self.statuses[status].national

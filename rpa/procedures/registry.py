@@ -67,6 +67,8 @@ def _problem(entry: str, procedure: object, found: dict[str, Procedure]) -> str 
         return f"the notes of statuses {unsigned} must start with its agency {procedure.agency!r}"
     if outside := [path for path in procedure.labels if not path.startswith("payload.")]:
         return f"labels {outside} are not payload fields"
+    if outside := [path for path in procedure.value_labels if not path.startswith("payload.")]:
+        return f"value labels {outside} are not payload fields"
     return None
 
 

@@ -133,19 +133,24 @@ def assemble(
     download: Downloader,
     attachments_dir: Path,
     today: date | None = None,
+    found: Sequence[Problem] = (),
 ) -> SourceRecord:
     """Turn a fetched API-shaped dossier into a record: validate it and download every attachment.
 
-    Attachments are saved as ``attachments_dir/<code>/<NN>-<name>``; a download that fails with
-    ``InvalidDossier`` (a corrupt file) adds its problems to the record; other errors propagate.
+    ``found`` are problems the source met reading the dossier (a label the web UI shows that maps to
+    no code); each replaces validation's own problems on its field, which would only say the shown
+    text is no valid code. Attachments are saved as ``attachments_dir/<code>/<NN>-<name>``; a download
+    that fails with ``InvalidDossier`` (a corrupt file) adds its problems to the record; other errors
+    propagate.
     """
     raw = one_line_break(strip_extras(api_dict))
-    problems: list[Problem] = []
+    problems: list[Problem] = list(found)
     dossier: Dossier | None = None
     try:
         dossier = parse_dossier(raw, today=today)
     except InvalidDossier as exc:
-        problems.extend(exc.problems)
+        told = {problem.field for problem in found}
+        problems.extend(problem for problem in exc.problems if problem.field not in told)
     files: list[Path | None] = []
     folder = attachments_dir / _safe(code, "ho-so")
     listed = api_dict.get("attachments")

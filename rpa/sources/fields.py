@@ -2,50 +2,40 @@
 
 The contract, as the provincial system documents it: every scalar of the API's dossier dict is shown
 in one element whose ``data-field`` is its dotted JSON path (list items by index,
-``payload.residence_history.0.from_date``) and whose text is the raw value. A non-string carries
-``data-type``: ``number``, ``boolean`` (``true``/``false``), ``null`` (empty text), ``array`` or
-``object`` (an empty list or dict, empty text). Keys are never all-digit, so an all-digit segment is
-a list index.
+``payload.residence_history.0.from_date``) and whose text is what a clerk reads: a code's label, yes
+or no as "Có"/"Không", a number grouped with dots, a date-time as dd/MM/yyyy HH:mm:ss (read back by
+:func:`rpa.procedures.display.read`). A non-string carries ``data-type``: ``number``, ``boolean``,
+``null`` (empty text), ``array`` or ``object`` (an empty list or dict, empty text). Keys are never
+all-digit, so an all-digit segment is a list index.
 
-Production code does not import the sandbox; the tests check this reader against the sandbox's own.
+Production code does not import the sandbox; the tests check this reader against the sandbox's pages.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FieldError", "read_fields", "rebuild", "typed_value"]
+from rpa.procedures.display import UnknownLabel, kind_shown, read
+
+__all__ = ["FieldError", "PageFields", "read_fields", "rebuild"]
+
+_EMPTY: dict[str, Any] = {"null": None, "array": [], "object": {}}
+_SHOWN_TYPES = (None, "", "string", "number", "boolean")
 
 
 class FieldError(ValueError):
     """The page broke the convention (an unknown type, an unparsable number, a path twice)."""
 
 
-def typed_value(text: str, data_type: str | None) -> Any:
-    """The value of one element from its text and ``data-type``."""
-    if data_type in (None, "", "string"):
-        return text
-    if data_type == "null":
-        return None
-    if data_type == "array":
-        return []
-    if data_type == "object":
-        return {}
-    if data_type == "boolean":
-        if text.strip() not in ("true", "false"):
-            raise FieldError(f"boolean field shows {text!r}")
-        return text.strip() == "true"
-    if data_type == "number":
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise FieldError(f"number field shows {text!r}") from None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise FieldError(f"number field shows {text!r}")
-        return value
-    raise FieldError(f"unknown data-type {data_type!r}")
+@dataclass(frozen=True)
+class PageFields:
+    """What a detail page holds: the dossier dict, and every label it shows that maps to no code
+    (each such field keeps the text shown as its value)."""
+
+    data: dict[str, Any]
+    unknown: list[UnknownLabel]
 
 
 def rebuild(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
@@ -83,6 +73,25 @@ def _lists(node: Any) -> Any:
     return converted
 
 
-def read_fields(elements: Iterable[tuple[str, str, str | None]]) -> dict[str, Any]:
-    """The dict from (``data-field``, text, ``data-type``) triples as read from the page."""
-    return rebuild((path, typed_value(text, kind)) for path, text, kind in elements)
+def read_fields(elements: Iterable[tuple[str, str, str | None]]) -> PageFields:
+    """The dossier from (``data-field``, text, ``data-type``) triples as read from the page."""
+    triples = list(elements)
+    shown = {path: text for path, text, _ in triples}
+    kind = kind_shown(shown.get("payload.kind"), shown.get("procedure_code"))
+    pairs: list[tuple[str, Any]] = []
+    unknown: list[UnknownLabel] = []
+    for path, text, data_type in triples:
+        if data_type in _EMPTY:
+            value = _EMPTY[data_type].copy() if data_type != "null" else None
+        elif data_type not in _SHOWN_TYPES:
+            raise FieldError(f"unknown data-type {data_type!r}")
+        else:
+            try:
+                value = read(path, text, data_type, kind)
+            except UnknownLabel as label:
+                unknown.append(label)
+                value = text  # kept as shown: a person sees what the page said
+            except ValueError as exc:
+                raise FieldError(str(exc)) from None
+        pairs.append((path, value))
+    return PageFields(rebuild(pairs), unknown)

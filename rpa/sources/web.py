@@ -3,7 +3,8 @@
 How it reads: log in on the login page (once; the login state is saved and reused), filter the
 dossier list by procedure, status and received date and walk its pages; open each dossier's detail
 page in a fresh browser context, rebuild the dossier dict from the ``data-field`` elements (see
-:mod:`rpa.sources.fields`) and download each attachment by clicking its link.
+:mod:`rpa.sources.fields`: the page shows labels, not codes, and they are mapped back) and download
+each attachment by clicking its link. A label that maps to no code parks the dossier for a clerk.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from loguru import logger
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from rpa.errors import ConfigError, InvalidDossier, PortalError
+from rpa.domain.labels import label_for
+from rpa.errors import ConfigError, InvalidDossier, PortalError, Problem
 from rpa.private_files import make_private, private_dir
 from rpa.sources.base import Source, SourceRecord, assemble
-from rpa.sources.fields import FieldError, read_fields
+from rpa.sources.fields import FieldError, PageFields, read_fields
 from rpa.sources.provincial import (
     DEFAULT_MAX_ATTACHMENT_MB,
     AttachmentTooLarge,
@@ -122,10 +125,11 @@ class WebSource(Source):
                 raise ProvincialRefused(status, detail, f"hồ sơ {code}")
             elements = page.locator("[data-field]").evaluate_all(_READ_FIELDS)
             try:
-                api_dict = read_fields((str(p), str(t or ""), k) for p, t, k in elements)
+                shown = read_fields((str(p), str(t or ""), k) for p, t, k in elements)
             except FieldError as exc:
                 where = f"{SYSTEM} at {self.base_url}: detail page of {code}"
                 raise PortalError(f"{where} is unreadable: {exc}") from exc
+            api_dict = shown.data
             if api_dict.get("code") != code:
                 raise PortalError(f"{SYSTEM} at {self.base_url}: detail page of {code} shows no such code")
             listed = api_dict.get("attachments")
@@ -134,7 +138,29 @@ class WebSource(Source):
             def download(index: int, url: str, dest: Path) -> Path:
                 return self._download(page, code, index, url, metas[index], dest)
 
-            return assemble(code, api_dict, download, attachments_dir, today)
+            return assemble(code, api_dict, download, attachments_dir, today, self._unknown(code, shown))
+
+    def _unknown(self, code: str, shown: PageFields) -> list[Problem]:
+        """A clerk's problem for each label the page shows that maps to no code (logged in English):
+        the dossier is parked with it rather than typed with a guess."""
+        problems = []
+        for label in shown.unknown:
+            logger.warning(
+                "{} at {}: dossier {} shows {!r} in {}, which is no label the bot knows (known: {})",
+                SYSTEM,
+                self.base_url,
+                code,
+                label.text,
+                label.path,
+                ", ".join(label.known),
+            )
+            known = "; ".join(f"“{k}”" for k in label.known)
+            message = (
+                f"hệ thống một cửa hiển thị “{label.text}”, không phải giá trị nào bot nhận ra "
+                f"(bot biết: {known}); cần cán bộ kiểm tra và báo quản trị viên bổ sung"
+            )
+            problems.append(Problem(label.path, label_for(label.path), message))
+        return problems
 
     def _download(self, page: Page, code: str, index: int, url: str, meta: Any, dest: Path) -> Path:
         listed = meta if isinstance(meta, dict) else {}

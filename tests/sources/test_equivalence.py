@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from loguru import logger
 
 from flows.judicial_record.model import PROCEDURE_CODE
+from rpa.procedures import display
+from rpa.sandbox.provincial import fields as sandbox_fields
 from rpa.sandbox.records import SeededDossier
+from rpa.sandbox.seed import PROCEDURES, generate
 from rpa.sources import ApiSource, SourceRecord, WebSource
 from rpa.sources.base import one_line_break
 
@@ -101,3 +105,52 @@ def test_flawed_dossiers_are_kept_with_the_same_reasons(
         assert records[0].problems is not None and records[1].problems is not None
         assert records[0].problems.problems == records[1].problems.problems
         assert str(records[0].problems) == str(records[1].problems)
+
+
+def test_every_seeded_dossier_of_every_procedure_reads_the_same_from_the_label_only_pages(
+    provincial: Provincial, api_source: ApiSource, web_source: WebSource, downloads: Path, today: date
+) -> None:
+    """What ``rpa sandbox serve`` seeds (seed 1, 20 dossiers, every procedure it knows), read from the
+    pages a clerk sees (labels, Có/Không, dd/MM/yyyy, grouped numbers) and from the API."""
+    seeded = generate(1, 20, today, procedures=list(PROCEDURES))
+    codes = provincial.add(*seeded)
+    kinds = {item.data["payload"]["kind"] for item in seeded}
+    assert kinds == set(PROCEDURES)
+    for code, item in zip(codes, seeded, strict=True):
+        by_api = api_source.read(code, downloads / "api", today=today)
+        by_web = web_source.read(code, downloads / "web", today=today)
+        assert _comparable(by_web) == _comparable(by_api), f"{code} ({item.flaw or item.tricky})"
+
+
+def test_a_label_the_bot_does_not_know_parks_the_dossier_with_the_reason(
+    provincial: Provincial,
+    generated: list[SeededDossier],
+    web_source: WebSource,
+    downloads: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The province adds a delivery method: its page shows a label no procedure maps to a code."""
+    seeded = next(d for d in generated if not d.flaw and not d.tricky)
+    (code,) = provincial.add(seeded)
+    real_show = display.show
+
+    def new_label(path: str, value: Any, kind: str | None = None) -> str:
+        shown = real_show(path, value, kind)
+        return "Nhận qua Zalo" if path == "payload.delivery.method" else shown
+
+    monkeypatch.setattr(sandbox_fields, "show", new_label)
+    logged: list[str] = []
+    sink = logger.add(logged.append, level="WARNING", format="{message}")
+    try:
+        record = web_source.read(code, downloads, today=today)
+    finally:
+        logger.remove(sink)
+    assert record.dossier is None and record.problems is not None  # parked, not dropped
+    [problem] = record.problems.problems
+    assert problem.field == "payload.delivery.method"
+    assert problem.label == "Hình thức nhận kết quả"
+    assert "“Nhận qua Zalo”" in problem.message and "“Nhận tại cơ quan”" in problem.message
+    assert record.raw["payload"]["delivery"]["method"] == "Nhận qua Zalo"  # what the page said
+    assert record.files and all(f is not None and f.exists() for f in record.files)
+    assert any("'Nhận qua Zalo' in payload.delivery.method" in line for line in logged)

@@ -1,25 +1,24 @@
 """The ``data-field`` convention of the detail page, and the page's layout built from it.
 
 Every scalar of the API's dossier dict is shown in one element carrying ``data-field`` = its dotted
-JSON path (list items by index: ``payload.residence_history.0.from_date``). The element's text is the
-raw value; a non-string carries ``data-type``: ``number`` / ``boolean`` (text ``true``/``false``) /
-``null`` (empty text) / ``array`` or ``object`` (an empty list or dict, empty text). :func:`unflatten`
-rebuilds the dict from those (path, value) pairs. Labels and hints (``Nam``, ``Đang xử lý``) are
-separate elements without ``data-field``. Keys are never all-digit strings in a dossier.
+JSON path (list items by index: ``payload.residence_history.0.from_date``). The element's text is
+what a clerk reads (:func:`rpa.procedures.display.show`): the label of a code ("Nam", "Nhận tại cơ
+quan"), "Có"/"Không", numbers grouped with dots, date-times as dd/MM/yyyy HH:mm:ss. A non-string
+carries ``data-type``: ``number`` / ``boolean`` / ``null`` (empty text) / ``array`` or ``object``
+(an empty list or dict, empty text). :func:`rpa.sources.fields.read_fields` rebuilds the dict from
+those. Hints (the name of a VSIC code, "đến nay") are separate elements without ``data-field``.
+Keys are never all-digit strings in a dossier.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows.business_registration.model import ASSET_LABELS, vsic_catalogue
-from flows.business_registration.rules import format_vnd
-from rpa.domain import Channel, DossierStatus, IdentityKind, Sex
-from rpa.sandbox.provincial.labels import HINTS, label_for, payload_kind, receipt_label
-from rpa.sandbox.provincial.views import to_local
+from flows.business_registration.model import vsic_catalogue
+from rpa.procedures.display import generic, kind_of, show
+from rpa.sandbox.provincial.labels import HINTS, label_for, receipt_label
 
 __all__ = [
     "BusinessDetailPage",
@@ -31,8 +30,6 @@ __all__ = [
     "build_detail",
     "detail_page",
     "flatten",
-    "parse_value",
-    "unflatten",
 ]
 
 
@@ -50,89 +47,21 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return pairs
 
 
-def parse_value(text: str, data_type: str | None) -> Any:
-    """The value of one ``data-field`` element from its text and ``data-type``."""
-    if data_type in (None, "", "string"):
-        return text
-    if data_type == "null":
-        return None
-    if data_type == "array":
-        return []
-    if data_type == "object":
-        return {}
-    if data_type == "boolean":
-        return text.strip() == "true"
-    return json.loads(text)
-
-
-def unflatten(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """Inverse of :func:`flatten` for a dict: all-digit path segments are list indexes."""
-    root: dict[str, Any] = {}
-    for path, value in pairs:
-        keys = path.split(".")
-        node = root
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-    return _lists(root)
-
-
-def _lists(node: Any) -> Any:
-    if not isinstance(node, dict) or not node:
-        return node
-    converted = {key: _lists(child) for key, child in node.items()}
-    if all(key.isdigit() for key in converted):
-        return [converted[key] for key in sorted(converted, key=int)]
-    return converted
-
-
 def _hint(path: str, value: Any) -> str | None:
-    generic = ".".join("*" if part.isdigit() else part for part in path.split("."))
-    kind = HINTS.get(generic) or HINTS.get(generic.rsplit(".", 1)[-1])
+    """What a code that is data, not a choice (a VSIC line, a nationality), stands for; "đến nay"."""
+    key = generic(path)
+    kind = HINTS.get(key) or HINTS.get(key.rsplit(".", 1)[-1])
     if kind == "until":
         return "đến nay" if value is None else None
-    try:
-        if isinstance(value, bool):
-            return "Có" if value else "Không"
-        if kind == "status" and isinstance(value, int):
-            return DossierStatus(value).label
-        if kind == "channel":
-            return Channel(value).label
-        if kind == "sex":
-            return Sex(value).label
-        if kind == "identity_kind":
-            return IdentityKind(value).label
-        if kind == "certificate" and isinstance(value, int):
-            return f"Phiếu số {value}"
-        if kind == "delivery":
-            return {"at_agency": "Nhận tại cơ quan", "post": "Nhận qua bưu chính"}[value]
-        if kind == "datetime" and isinstance(value, str):
-            local = to_local(value)
-            return None if local is None else local.strftime("%d/%m/%Y %H:%M")
-        if kind == "nationality":
-            return {"VN": "Việt Nam"}.get(value)
-        if kind == "ethnicity":
-            return {"01": "Kinh"}.get(value)
-        if kind == "vsic":
-            return vsic_catalogue().get(value)
-        if kind == "money" and isinstance(value, int):
-            return format_vnd(value)
-        if kind == "asset":
-            return ASSET_LABELS[value]
-        if kind == "accounting":
-            return {"independent": "Hạch toán độc lập", "dependent": "Hạch toán phụ thuộc"}[value]
-        if kind == "vat_method":
-            return _VAT_METHODS[value]
-    except (ValueError, KeyError, TypeError):
+    if not isinstance(value, str):
         return None
+    if kind == "nationality":
+        return {"VN": "Việt Nam"}.get(value)
+    if kind == "ethnicity":
+        return {"01": "Kinh"}.get(value)
+    if kind == "vsic":
+        return vsic_catalogue().get(value)
     return None
-
-
-_VAT_METHODS = {
-    "deduction": "Phương pháp khấu trừ",
-    "direct_on_vat": "Phương pháp trực tiếp trên GTGT",
-    "direct_on_revenue": "Phương pháp trực tiếp trên doanh thu",
-}
 
 
 @dataclass(frozen=True)
@@ -142,6 +71,8 @@ class Leaf:
     path: str
     value: Any
     receipt: str | None = None
+    kind: str | None = None
+    """The dossier's procedure (payload ``kind``): whose labels its codes show."""
 
     @property
     def type(self) -> str:
@@ -160,16 +91,11 @@ class Leaf:
 
     @property
     def text(self) -> str:
-        if isinstance(self.value, str):
-            return self.value
-        if self.type in ("null", "array", "object"):
-            return ""
-        return json.dumps(self.value)
+        return show(self.path, self.value, self.kind)
 
     @property
     def label(self) -> str:
-        generic = ".".join("*" if part.isdigit() else part for part in self.path.split("."))
-        if self.receipt and generic in ("receipt_codes.*", "processing_log.*.receipt_code"):
+        if self.receipt and generic(self.path) in ("receipt_codes.*", "processing_log.*.receipt_code"):
             return self.receipt
         return label_for(self.path)
 
@@ -237,7 +163,8 @@ class BusinessDetailPage:
 class _Leaves:
     def __init__(self, api_dict: dict[str, Any], receipt: str | None = None) -> None:
         self._receipt = receipt
-        self._left = {path: Leaf(path, value, receipt) for path, value in flatten(api_dict)}
+        kind = kind_of(api_dict)
+        self._left = {path: Leaf(path, value, receipt, kind) for path, value in flatten(api_dict)}
 
     def take(self, *prefixes: str) -> list[Leaf]:
         taken = [
@@ -351,11 +278,11 @@ def build_business_detail(api_dict: dict[str, Any]) -> BusinessDetailPage:
     return BusinessDetailPage(blocks)
 
 
-_LAYOUTS = {"business_registration": build_business_detail}
+_LAYOUTS = {"business_registration": build_business_detail}  # the sandbox may name procedures
 
 
 def detail_page(api_dict: dict[str, Any]) -> DetailPage | BusinessDetailPage:
     """The page of a dossier, laid out for its procedure (by payload ``kind``; the judicial record's
     layout for any other)."""
-    layout = _LAYOUTS.get(payload_kind(api_dict) or "")
+    layout = _LAYOUTS.get(kind_of(api_dict) or "")
     return layout(api_dict) if layout is not None else build_detail(api_dict)

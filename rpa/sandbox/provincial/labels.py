@@ -134,34 +134,16 @@ _GROUPS: dict[str, tuple[str, dict[str, str]]] = {  # "{n}": the 1-based number 
 }
 
 HINTS: dict[str, str] = {
-    "status": "status",
-    "status_from": "status",
-    "status_to": "status",
-    "channel": "channel",
-    "applicant.sex": "sex",
-    "kind": "identity_kind",
-    "payload.kind": "none",
-    "payload.certificate_type": "certificate",
-    "payload.delivery.method": "delivery",
-    "received_at": "datetime",
-    "due_at": "datetime",
-    "processing_log.*.time": "datetime",
     "payload.residence_history.*.to_date": "until",
     "applicant.nationality": "nationality",
     "applicant.ethnicity": "ethnicity",
-    "payload.owner.sex": "sex",
     "payload.owner.nationality": "nationality",
     "payload.owner.ethnicity": "ethnicity",
-    "payload.representatives.*.sex": "sex",
     "payload.representatives.*.nationality": "nationality",
     "payload.industries.*.code": "vsic",
-    "payload.charter_capital": "money",
-    "payload.contributions.*.amount": "money",
-    "payload.contributions.*.asset": "asset",
-    "payload.tax.accounting": "accounting",
-    "payload.tax.vat_method": "vat_method",
 }
-"""Which kind of human hint (label of a code) a path gets: full generic path first, then last key."""
+"""Which hint a code that is data (not a choice a label replaces) gets beside it: full generic path
+first, then the last key. Coded choices show their label instead (:mod:`rpa.procedures.display`)."""
 
 
 def label_for(path: str) -> str:

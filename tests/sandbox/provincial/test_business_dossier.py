@@ -23,13 +23,12 @@ from rpa.sandbox.provincial.fields import (
     build_business_detail,
     detail_page,
     flatten,
-    parse_value,
-    unflatten,
 )
 from rpa.sandbox.provincial.sms import compose_sms
 from rpa.sandbox.provincial.views import DossierView
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
+from rpa.sources.fields import read_fields
 
 if TYPE_CHECKING:
     from conftest import Provincial
@@ -108,10 +107,11 @@ def test_layout_places_every_leaf_once_under_a_vietnamese_label(seeded: list[See
     assert leaves["payload.head_office.commune_code"].label == "Trụ sở chính — Mã xã/phường"
     assert leaves["receipt_codes.0"].label == "Số hồ sơ đăng ký doanh nghiệp"
     capital = leaves["payload.charter_capital"]
-    assert capital.hint is not None and capital.hint.endswith(" đồng") and "." in capital.hint
-    assert leaves["payload.contributions.0.asset"].hint == "Đồng Việt Nam"
+    assert capital.text == f"{capital.value:,}".replace(",", ".") and capital.hint is None
+    assert leaves["payload.contributions.0.asset"].text == "Đồng Việt Nam"
     assert leaves["payload.industries.0.code"].hint  # the VSIC name of the line
-    assert leaves["payload.owner.sex"].hint in ("Nam", "Nữ")
+    assert leaves["payload.owner.sex"].text in ("Nam", "Nữ")
+    assert leaves["payload.tax.vat_method"].text.startswith("Phương pháp ")
     judicial = detail_page({"code": "x", "payload": {"kind": "judicial_record"}})
     assert [block.title for block in judicial.blocks][:2] == [
         "Thông tin hồ sơ",
@@ -170,7 +170,7 @@ def test_detail_page_shows_every_field_as_the_api_gives_it(
     page.screenshot(path=shots / "detail-business.png", full_page=True)
 
     found = page.locator("[data-field]").evaluate_all(READ_FIELDS)
-    rebuilt = unflatten((path, parse_value(text, kind)) for path, text, kind in found)
+    rebuilt = read_fields(found).data
     api_dict = api.get(f"/api/dossiers/{code}").json()
     assert rebuilt == api_dict
     assert len({path for path, _, _ in found}) == len(found)

@@ -8,11 +8,13 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from rpa.procedures.display import kind_of
 from rpa.sandbox.provincial.excel import COLUMNS, export_dossiers
-from rpa.sandbox.provincial.fields import Leaf, build_detail, flatten, parse_value, unflatten
+from rpa.sandbox.provincial.fields import Leaf, build_detail, flatten
 from rpa.sandbox.provincial.sms import MAX_LENGTH, compose_sms, fold_diacritics
 from rpa.sandbox.provincial.views import DossierView
 from rpa.sandbox.records import SeededDossier
+from rpa.sources.fields import read_fields
 
 MakeSeeded = Callable[..., SeededDossier]
 MakeDossier = Callable[..., dict[str, Any]]
@@ -44,7 +46,8 @@ def test_flatten_and_unflatten_round_trip_including_empty_and_null(make_dossier:
     pairs = flatten(data)
     assert ("payload.residence_history.1.to_date", None) in pairs
     assert ("extra.none", []) in pairs and ("extra.empty", {}) in pairs
-    rebuilt = unflatten((path, parse_value(Leaf(path, v).text, Leaf(path, v).type)) for path, v in pairs)
+    leaves = [Leaf(path, v, kind=kind_of(data)) for path, v in pairs]
+    rebuilt = read_fields((leaf.path, leaf.text, leaf.type) for leaf in leaves).data
     assert rebuilt == data
 
 
@@ -75,7 +78,9 @@ def test_detail_layout_places_every_leaf_exactly_once(make_dossier: MakeDossier)
     assert [leaf.path for leaf in page.other.leaves] == ["odd"]
     assert [leaf.label for leaf in page.residence.extra] == ["payload.residence_history.0.note"]
     labels = {leaf.path: (leaf.label, leaf.hint) for leaf in page.applicant.leaves}
-    assert labels["applicant.sex"] == ("Giới tính", "Nữ")
+    assert labels["applicant.sex"] == ("Giới tính", None)
+    sex = next(leaf for leaf in page.applicant.leaves if leaf.path == "applicant.sex")
+    assert sex.text == "Nữ"  # the label, never the code
     assert labels["applicant.permanent_address.commune"][0] == "Nơi thường trú — Xã/phường"
 
 

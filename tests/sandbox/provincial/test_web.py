@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from rpa.sandbox.provincial.fields import parse_value, unflatten
 from rpa.sandbox.records import SeededDossier
+from rpa.sources.fields import read_fields
 
 if TYPE_CHECKING:
     from conftest import Provincial
@@ -127,7 +127,7 @@ def test_detail_shows_every_field_as_the_api_gives_it(
     page.screenshot(path=shots / "detail.png", full_page=True)
 
     found = page.locator("[data-field]").evaluate_all(READ_FIELDS)
-    rebuilt = unflatten((path, parse_value(text, kind)) for path, text, kind in found)
+    rebuilt = read_fields(found).data
     with httpx.Client(base_url=provincial.url) as client:
         token = client.post("/api/auth/token", data={"username": "rpa.bot", "password": "RpaBot@2025"}).json()
         api_dict = client.get(
@@ -189,7 +189,7 @@ def test_clerk_changes_the_status_from_the_detail_page(
     expect(page.locator("#thong-bao")).to_have_text(
         "Đã chuyển trạng thái hồ sơ sang “Đang xử lý” và gửi tin nhắn SMS."
     )
-    expect(page.locator('[data-field="status"]')).to_have_text("4")
+    expect(page.locator('[data-field="status"]')).to_have_text("Đang xử lý")  # the label, not 4
     expect(page.locator('[data-field="receipt_codes.0"]')).to_have_text("51-LLTP-000888")
     expect(page.locator('[data-field="processing_log.1.actor"]')).to_have_text("Nguyễn Thị Thu Hà")
     expect(page.locator("#tin-nhan tbody tr")).to_have_count(1)
