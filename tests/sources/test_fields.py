@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from rpa.procedures import all_procedures
+from rpa.procedures.choices import fields_of
 from rpa.procedures.display import kind_of
 from rpa.sandbox.provincial.fields import Leaf, flatten
 from rpa.sandbox.records import SeededDossier
@@ -95,3 +97,10 @@ def test_a_page_breaking_the_convention_is_refused(elements: list[tuple[str, str
 
 def test_rebuild_makes_lists_of_index_keys() -> None:
     assert rebuild([("a.1.b", 2), ("a.0.b", 1)]) == {"a": [{"b": 1}, {"b": 2}]}
+
+
+@pytest.mark.parametrize("kind", [None, *(p.name for p in all_procedures())])
+def test_every_label_reads_back_as_one_code(kind: str | None) -> None:
+    """Two codes of one field never share a label: a page showing it could not be read back."""
+    for path, table in fields_of(kind).choices.items():
+        assert len(set(table.values())) == len(table), path

@@ -3,18 +3,33 @@
 ``GET /api/dm/tinh?cu=1`` provinces (``cu=1``: the 63 pre-2025 provinces), ``GET /api/dm/huyen?tinh=51``
 legacy districts, ``GET /api/dm/xa?tinh=51`` post-2025 communes, ``GET /api/dm/xa?tinh=51&huyen=522``
 legacy communes of a district.
+
+Like every page of the portal they need a signed-in session: the wizard's own pages call them with
+their cookie; without one the answer is 401 ``{"detail": ...}`` (JSON, not the login redirect a page
+gets, since only scripts call them).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from rpa.domain import adminunits
+from rpa.sandbox.moj.portal import Portal, get_portal
 
-__all__ = ["router"]
+__all__ = ["NOT_SIGNED_IN", "router"]
 
-router = APIRouter(prefix="/api/dm")
+NOT_SIGNED_IN = "Phiên làm việc đã hết hạn hoặc chưa đăng nhập, vui lòng đăng nhập lại."
+
+
+def _signed_in(request: Request, portal: Annotated[Portal, Depends(get_portal)]) -> None:
+    if portal.optional_session(request) is None:
+        raise HTTPException(401, NOT_SIGNED_IN)
+
+
+router = APIRouter(prefix="/api/dm", dependencies=[Depends(_signed_in)])
 
 
 def _units(units: tuple[adminunits.Unit, ...]) -> JSONResponse:

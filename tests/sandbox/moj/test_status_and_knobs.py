@@ -136,10 +136,15 @@ def test_control_api(moj: MojSandbox) -> None:
 
 
 def test_unit_lists_for_the_selects(moj: MojSandbox) -> None:
-    assert len(moj.http.get("/api/dm/tinh").json()) == 34
-    assert len(moj.http.get("/api/dm/tinh", params={"cu": 1}).json()) == 63
-    districts = moj.http.get("/api/dm/huyen", params={"tinh": "62"}).json()
-    assert {"ma": "608", "ten": "Thành phố Kon Tum"} in districts
-    legacy = moj.http.get("/api/dm/xa", params={"tinh": "62", "huyen": "608"}).json()
-    assert {"ma": "23284", "ten": "Phường Duy Tân"} in legacy
-    assert moj.http.get("/api/dm/xa", params={"tinh": "5x"}).status_code == 400
+    for path in ("/api/dm/tinh", "/api/dm/huyen?tinh=62", "/api/dm/xa?tinh=51"):  # like every page
+        refused = moj.http.get(path)
+        assert refused.status_code == 401 and "đăng nhập" in refused.json()["detail"], path
+    with httpx.Client(base_url=moj.http.base_url, timeout=10) as http:
+        moj.login(http)
+        assert len(http.get("/api/dm/tinh").json()) == 34
+        assert len(http.get("/api/dm/tinh", params={"cu": 1}).json()) == 63
+        districts = http.get("/api/dm/huyen", params={"tinh": "62"}).json()
+        assert {"ma": "608", "ten": "Thành phố Kon Tum"} in districts
+        legacy = http.get("/api/dm/xa", params={"tinh": "62", "huyen": "608"}).json()
+        assert {"ma": "23284", "ten": "Phường Duy Tân"} in legacy
+        assert http.get("/api/dm/xa", params={"tinh": "5x"}).status_code == 400

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from rpa.sandbox.records import SeededDossier
+from rpa.sandbox.seed import PROCEDURES, generate
 from rpa.sources.fields import read_fields
 
 if TYPE_CHECKING:
@@ -197,3 +198,23 @@ def test_clerk_changes_the_status_from_the_detail_page(
     page.get_by_role("button", name="Cập nhật trạng thái").click()  # same status again: logged, no SMS
     expect(page.locator("#thong-bao")).to_have_text("Đã ghi nhận vào quá trình xử lý (trạng thái không đổi).")
     assert len(httpx.get(f"{provincial.url}/_sandbox/sms").json()) == 1
+
+
+def test_the_dossier_list_fits_a_1366_px_screen(
+    clerk_page: Page, provincial: Provincial, shots: Path
+) -> None:
+    """A full page of what ``rpa sandbox serve`` seeds (every procedure, long procedure names, overdue
+    badges) reads on a common office laptop without scrolling sideways."""
+    page = clerk_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    codes = provincial.add(*generate(1, 20, date(2025, 11, 20), procedures=list(PROCEDURES)))
+    for code in codes[:3]:  # receipt codes fill the last column
+        provincial.store.change_status(code, 4, "Đã chuyển", "51-LLTP-2511-000123", "rpa-bot", provincial.url)
+    page.reload()
+    expect(page.locator("#danh-sach tr[data-code]")).to_have_count(20)
+    widths = page.evaluate(
+        """() => [document.documentElement, document.querySelector('.table-wrap')]
+            .map(e => [e.scrollWidth, e.clientWidth])"""
+    )
+    assert all(scroll <= client for scroll, client in widths), widths
+    page.screenshot(path=shots / "list-1366.png")
