@@ -37,7 +37,18 @@ def _dkkd(data_dir: Path) -> FastAPI:
     return create_app(data_dir)
 
 
-SYSTEMS: dict[str, Callable[[Path], FastAPI]] = {"provincial": _provincial, "moj-lltp": _moj, "dkkd": _dkkd}
+def _vantai(data_dir: Path) -> FastAPI:
+    from rpa.sandbox.vantai.app import create_app
+
+    return create_app(data_dir)
+
+
+SYSTEMS: dict[str, Callable[[Path], FastAPI]] = {
+    "provincial": _provincial,
+    "moj-lltp": _moj,
+    "dkkd": _dkkd,
+    "vantai": _vantai,
+}
 """System name (as printed by ``rpa sandbox serve``) → app factory taking the data directory."""
 
 

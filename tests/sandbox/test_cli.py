@@ -41,7 +41,7 @@ def test_serve_prints_urls_first_and_writes_a_working_config(
     served: tuple[dict[str, str], Path, subprocess.Popen[str]],
 ) -> None:
     urls, config, proc = served
-    assert set(urls) == {"provincial", "moj-lltp", "dkkd"}
+    assert set(urls) == {"provincial", "moj-lltp", "dkkd", "vantai"}
     for url in urls.values():
         assert httpx.get(url + "/", follow_redirects=True, timeout=10).status_code == 200
     dossiers = httpx.get(urls["provincial"] + "/_sandbox/dossiers", timeout=10).json()
