@@ -110,7 +110,7 @@
           return;
         }
         var value = (own(field.name) || "").trim();
-        if (field.name === "bien_so" || field.name === "so_dang_ky_xe") value = value.replace(/\s+/g, "").toUpperCase();
+        if (field.name === "bien_so" || field.name === "so_dang_ky_xe" || field.name === "nhan_hieu") value = (field.name === "nhan_hieu" ? value.replace(/\s+/g, " ") : value.replace(/\s+/g, "")).toUpperCase();
         values[field.name] = value;
         if (!value) { setError(id, (field.type === "radio" ? "Vui lòng chọn " : "Vui lòng nhập ") + lower(field.label)); ok = false; }
         else if (field.name === "bien_so" && !PLATE.test(value)) { setError(id, "Biển kiểm soát không đúng định dạng (ví dụ 76A-123.45)"); ok = false; }

@@ -15,7 +15,7 @@
   VT.auth.onExpired = function (message) {
     var here = location.pathname + location.search;
     navigate("/dang-nhap" + (here.indexOf("/dang-nhap") === 0 ? "" : "?next=" + encodeURIComponent(here)), {}, true);
-    VT.toast(message);
+    if (message) VT.toast(message);
   };
 
   document.addEventListener("click", function (e) {
@@ -91,7 +91,7 @@
   }
 
   function withUser(view, render) {
-    if (!VT.auth.token()) { VT.auth.onExpired("Vui lòng đăng nhập để tiếp tục"); return; }
+    if (!VT.auth.token()) { VT.auth.onExpired(""); return; }  // never logged in: no message
     loading(view);
     VT.api("GET", "/api/auth/me").then(function (user) { return render(user); }).then(function () {
       app.removeAttribute("aria-busy");
