@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rpa.procedures import named
+
 __all__ = ["HINTS", "LABELS", "RECEIPT_LABELS", "label_for", "payload_kind", "receipt_label"]
 
 LABELS: dict[str, str] = {
@@ -74,8 +76,8 @@ LABELS: dict[str, str] = {
 RECEIPT_LABELS: dict[str, str] = {
     "business_registration": "Số hồ sơ đăng ký doanh nghiệp",
 }
-"""What a procedure's receipt codes are called where it is not the judicial record's "Mã hồ sơ Bộ Tư pháp"
-(keyed by payload kind)."""
+"""What a procedure's receipt codes are called where it is not "Mã hồ sơ <its agency>" (keyed by payload
+kind)."""
 
 
 def payload_kind(data: dict[str, Any]) -> str | None:
@@ -87,7 +89,11 @@ def payload_kind(data: dict[str, Any]) -> str | None:
 
 def receipt_label(data: dict[str, Any]) -> str:
     """What the receipt code of the dossier ``data`` (raw dict) is called on the clerk's pages."""
-    return RECEIPT_LABELS.get(payload_kind(data) or "", LABELS["receipt_codes.*"])
+    kind = payload_kind(data) or ""
+    if kind in RECEIPT_LABELS:
+        return RECEIPT_LABELS[kind]
+    procedure = named(kind)
+    return f"Mã hồ sơ {procedure.agency}" if procedure is not None else LABELS["receipt_codes.*"]
 
 
 _ADDRESS = {

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from rpa.domain import DossierStatus
+from rpa.sandbox.provincial.labels import receipt_label
 from rpa.sandbox.provincial.store import FINISHED_STATUSES, ProvincialStore
 from rpa.sandbox.provincial.views import DossierView, NotFound, StoreError, to_local
 
@@ -52,6 +53,7 @@ def public_summary(view: DossierView) -> dict[str, Any]:
         "received_at": to_local(data.get("received_at")),
         "due_at": to_local(data.get("due_at")),
         "receipt_codes": view.receipt_codes,
+        "receipt_label": receipt_label(data),
         "log": [
             {
                 "time": to_local(entry["time"]),

@@ -191,3 +191,13 @@ def test_the_control_api_seeds_a_mix_of_procedures(provincial: Provincial, api: 
     assert httpx.post(f"{provincial.url}/_sandbox/seed", json=twice, timeout=60).status_code == 422
     unknown = {**body, "procedures": ["dang_ky_khai_sinh"]}
     assert httpx.post(f"{provincial.url}/_sandbox/seed", json=unknown, timeout=60).status_code == 422
+
+
+def test_public_lookup_names_the_business_receipt_not_the_ministry_of_justice(
+    provincial: Provincial, seeded: list[SeededDossier]
+) -> None:
+    (code,) = provincial.add(_pick(seeded))
+    provincial.store.change_status(code, 4, "", RECEIPT, "rpa-bot", provincial.url)
+    html = httpx.get(f"{provincial.url}/tra-cuu", params={"ma": code}).text
+    assert html.count("Số hồ sơ đăng ký doanh nghiệp") == 2 and RECEIPT in html
+    assert "Bộ Tư pháp" not in html
