@@ -478,6 +478,44 @@ def breaker_reset(portal: PortalArgument = None, config: ConfigOption = None) ->
         typer.echo(f"{name}: closed" + ("" if was_open else " (it was not open)"))
 
 
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The provincial system's Excel export (.xlsx).")],
+    as_json: JsonOption = False,
+    clerk: Annotated[str, typer.Option("--clerk", help="Who is importing (audit trail).")] = "",
+    config: ConfigOption = None,
+) -> None:
+    """Queue the dossiers of an Excel export; attachments are read by path beside the workbook.
+
+    Exit 0: every row queued, already known or skipped; 2: some row refused or flawed (an annotated
+    copy of the workbook names the cells); 1: the file cannot be read, or a system error.
+    """
+    from rpa.intake import UnreadableWorkbook, annotate, import_workbook, summary
+    from rpa.intake import as_json as report_json
+    from rpa.ledger import Ledger
+    from rpa.ledger import clerk as clerk_actor
+
+    settings = _settings(config)
+    try:
+        with Ledger(settings.ledger_url) as ledger:
+            report = import_workbook(file, ledger, settings, actor=clerk_actor(clerk or getpass.getuser()))
+        annotate(report)
+    except UnreadableWorkbook as exc:
+        if as_json:
+            _print_json({"file": str(file), "error": str(exc)})
+        else:
+            typer.echo(f"Không đọc được tệp {file}: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    except RpaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    if as_json:
+        _print_json(report_json(report))
+    else:
+        typer.echo(summary(report))
+    raise typer.Exit(0 if report.ok else EXIT_BUSINESS)
+
+
 @app.command()
 def procedures(as_json: JsonOption = False, config: ConfigOption = None) -> None:
     """The procedures installed: provincial procedure codes, portal, selector maps and UI versions,

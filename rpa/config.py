@@ -30,6 +30,7 @@ from rpa.retry import RetryPolicy
 
 __all__ = [
     "Account",
+    "IntakeSettings",
     "PortalSettings",
     "ProcedureSettings",
     "ScheduleSettings",
@@ -79,8 +80,15 @@ class ScheduleSettings(BaseModel):
     queue_every_s: float = 60.0  # process queued transfers
     sync_every_s: float = 1800.0  # read ministry statuses back
     health_every_s: float = 300.0  # portal health check
+    intake_every_s: float = 60.0  # import the workbooks dropped in [intake] watch_dir
     report_at: str = "18:00"  # daily report (HH:MM)
     purge_at: str = "02:30"  # evidence retention purge (HH:MM)
+
+
+class IntakeSettings(BaseModel):
+    """Excel intake (``rpa import``): the folder the scheduler watches for the provincial export."""
+
+    watch_dir: Path | None = None  # None: no folder is watched
 
 
 class Settings(BaseSettings):
@@ -114,6 +122,7 @@ class Settings(BaseSettings):
     lookup_clock_skew_s: float = 900.0  # the portal's clock may be this far behind the bot's
     lookup_absent_limit: int = 3  # after this many "not found, submit again", a person decides
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reports_dir: Path = Path("reports")  # daily Excel reports
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
     evidence_retention_days: int = 365  # evidence folders older than this are purged

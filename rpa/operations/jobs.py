@@ -42,6 +42,7 @@ __all__ = [
     "bind",
     "check_health",
     "daily_report",
+    "import_workbooks",
     "poll_sources",
     "process_queue",
     "purge_old_files",
@@ -73,6 +74,7 @@ JOB_LABELS = {
     "report": "báo cáo hằng ngày",
     "purge": "dọn bằng chứng cũ",
     "health": "kiểm tra hệ thống",
+    "intake": "nhập hồ sơ từ tệp Excel",
 }
 """The jobs as a supervisor reads them in an alert."""
 
@@ -186,6 +188,11 @@ def check_health() -> None:
     _run("health", _health)
 
 
+def import_workbooks() -> None:
+    """Import the provincial Excel exports dropped in the watched folder."""
+    _run("intake", _intake)
+
+
 # -- their bodies -------------------------------------------------------------------------------------
 
 
@@ -227,6 +234,15 @@ def _queue(context: JobContext) -> None:
     with worker_session(settings, stop=context.stop) as worker:
         outcomes = worker.work()
     logger.info("queue: {} transfers handled {}", len(outcomes), dict(Counter(o.state for o in outcomes)))
+
+
+def _intake(context: JobContext) -> None:
+    from rpa.intake.watch import import_folder
+
+    with Ledger(context.settings.ledger_url) as ledger:
+        done = import_folder(context.settings, ledger, actor=SCHEDULER)
+    if done:
+        logger.info("intake: {} workbooks taken from the watched folder", len(done))
 
 
 def _sync(context: JobContext) -> None:

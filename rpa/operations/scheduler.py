@@ -7,7 +7,9 @@ Jobs (:mod:`rpa.operations.jobs`), timed by ``Settings.schedule`` in its time zo
 - ``sync``, every ``sync_every_s``: read the ministry's statuses back (one SMS per change);
 - ``health``, every ``health_every_s``: GET every portal and the provincial system, alert on a change;
 - ``report``, daily at ``report_at``: the day's Excel report;
-- ``purge``, daily at ``purge_at``: delete evidence and reports past the retention period.
+- ``purge``, daily at ``purge_at``: delete evidence and reports past the retention period;
+- ``intake``, every ``intake_every_s`` when ``[intake] watch_dir`` is set: import the Excel exports
+  dropped there (:mod:`rpa.intake.watch`).
 
 APScheduler 3 keeps the jobs in the ledger's database (table ``rpa_jobs``), so a restart resumes the
 timetable: a run missed while the scheduler was down happens once at start (``coalesce``, no
@@ -95,7 +97,7 @@ def job_specs(settings: Settings) -> list[JobSpec]:
             raise ConfigError(f"schedule.{name} must be HH:MM, got {hh_mm!r}")
         return CronTrigger(hour=int(hour), minute=int(minute), timezone=tz)
 
-    return [
+    specs = [
         JobSpec(
             "poll", "rpa.operations.jobs:poll_sources", every(schedule.poll_every_s, "poll_every_s"), BROWSER
         ),
@@ -114,6 +116,10 @@ def job_specs(settings: Settings) -> list[JobSpec]:
         JobSpec("report", "rpa.operations.jobs:daily_report", daily(schedule.report_at, "report_at")),
         JobSpec("purge", "rpa.operations.jobs:purge_old_files", daily(schedule.purge_at, "purge_at")),
     ]
+    if settings.intake.watch_dir is not None:  # Excel intake: no browser, like the API poll
+        intake = every(schedule.intake_every_s, "intake_every_s")
+        specs.append(JobSpec("intake", "rpa.operations.jobs:import_workbooks", intake))
+    return specs
 
 
 def run_scheduler(settings: Settings) -> int:

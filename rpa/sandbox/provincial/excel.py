@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from rpa.domain import Channel, DossierStatus
+from rpa.sandbox.provincial.excel_dossiers import add_procedure_sheets
 from rpa.sandbox.provincial.views import DossierView, to_local
 
 __all__ = ["COLUMNS", "SHEET_TITLE", "export_dossiers"]
@@ -78,7 +79,8 @@ def _row(number: int, view: DossierView) -> list[Any]:
 
 def export_dossiers(views: Sequence[DossierView], subtitle: str = "") -> bytes:
     """The list as an .xlsx file: Vietnamese headers in row 1 (frozen, with autofilter), one dossier
-    per row; identity numbers and phones stay text so leading zeros survive."""
+    per row; identity numbers and phones stay text so leading zeros survive. Then one sheet per
+    procedure with every field of its dossiers (:mod:`rpa.sandbox.provincial.excel_dossiers`)."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -106,6 +108,7 @@ def export_dossiers(views: Sequence[DossierView], subtitle: str = "") -> bytes:
     last = get_column_letter(len(COLUMNS))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last}{max(len(views) + 1, 1)}"
+    add_procedure_sheets(workbook, views)
     workbook.properties.title = SHEET_TITLE
     workbook.properties.subject = subtitle
     workbook.properties.creator = "Hệ thống một cửa điện tử tỉnh Quảng Ngãi (sandbox)"

@@ -13,6 +13,7 @@ from rpa.clock import vn_now
 from rpa.domain import Channel, DossierStatus
 from rpa.sandbox.provincial.auth import Account, web_user
 from rpa.sandbox.provincial.excel import export_dossiers
+from rpa.sandbox.provincial.excel_dossiers import export_bundle
 from rpa.sandbox.provincial.fields import detail_page
 from rpa.sandbox.provincial.labels import receipt_label
 from rpa.sandbox.provincial.query import web_filters
@@ -132,8 +133,10 @@ def export(
     status: str = "",
     date_from: Annotated[str, Query(alias="from")] = "",
     date_to: Annotated[str, Query(alias="to")] = "",
+    with_files: Annotated[str, Query(alias="kem-tep")] = "",
 ) -> Response:
-    """Every dossier matching the list's filters, as .xlsx (no paging)."""
+    """Every dossier matching the list's filters, as .xlsx (no paging); with ``kem-tep=1`` a zip of
+    the workbook and the attachments its dossier sheets list by relative path."""
     try:
         filters = web_filters(procedure, status, date_from, date_to)
     except StoreError as error:
@@ -156,6 +159,14 @@ def export(
             }
         ),
     )
+    if with_files:
+        store = _store(request)
+        body = export_bundle(body, views, lambda code, index: store.attachment_file(code, index)[1])
+        return Response(
+            body,
+            media_type="application/zip",
+            headers={"Content-Disposition": f"attachment; filename={filename[:-5]}.zip"},
+        )
     return Response(
         body,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
