@@ -36,7 +36,7 @@ from rpa.intake.workbook import Issue, SheetRow, read_rows
 from rpa.ledger import Ledger
 from rpa.private_files import private_dir
 from rpa.procedures import Procedure, active_procedures, procedure_codes
-from rpa.sources.base import assemble
+from rpa.sources.base import SourceRecord, assemble
 from rpa.sources.provincial import max_bytes, verify_attachment
 from rpa.transfer.intake import WAITING_STATUSES
 
@@ -53,6 +53,8 @@ class RowOutcome:
     procedure: str | None = None
     transfer_id: int | None = None
     problems: list[Issue] = field(default_factory=list)
+    record: SourceRecord | None = None
+    """The dossier as assembled (its files copied to a temporary folder, gone after the import)."""
 
     @property
     def flawed(self) -> bool:
@@ -162,7 +164,7 @@ def _one(
     if issues or code is None or procedure is None:
         return outcome
     outcome.procedure = procedure.name
-    record = assemble(code, _api_dict(data, folder), _copy, files, today)
+    record = outcome.record = assemble(code, _api_dict(data, folder), _copy, files, today)
     if record.problems is not None:
         outcome.problems = [
             _issue(row, p.field, str(p), f"dossier problem on {p.field}") for p in record.problems.problems

@@ -1,0 +1,176 @@
+"""Excel intake on the sandbox's own export: rows become the API's dossiers, bad cells are named."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from rpa.cli import app
+from rpa.config import Settings, write_config
+from rpa.domain.labels import label_for
+from rpa.domain.text import legacy_encoding
+from rpa.intake import annotate, as_json, import_workbook
+from rpa.intake.cells import foreign_char
+from rpa.ledger import Ledger
+from rpa.sandbox.cli import bot_config
+from rpa.sandbox.provincial.fields import flatten
+from rpa.sources import ApiSource
+from rpa.sources.provincial import ProvincialClient
+
+if TYPE_CHECKING:
+    from conftest import Sandbox
+
+TODAY = date(2025, 11, 20)  # as seeded (tests/intake/conftest.py)
+
+SHEET = "1.001234"  # the judicial record's sheet in the sandbox export
+
+
+def _set(workbook: Path, header_path: str, row: int, value: Any, sheet: str = SHEET) -> str:
+    """Write ``value`` in the column of field ``header_path``; returns the cell's coordinate."""
+    book = load_workbook(workbook)
+    ws = book[sheet]
+    column = next(c.column_letter for c in ws[1] if c.value == label_for(header_path))
+    ws[f"{column}{row}"] = value
+    book.save(workbook)
+    return f"{column}{row}"
+
+
+def _clean_rows(settings: Settings, workbook: Path, tmp_path: Path) -> list[int]:
+    """Rows of the judicial-record sheet that import cleanly (found with a throw-away ledger)."""
+    with Ledger(f"sqlite:///{tmp_path / 'probe.sqlite'}") as probe:
+        report = import_workbook(workbook, probe, settings, actor="clerk:test", today=TODAY)
+    return [
+        o.row.number for o in report.rows if o.status == "new" and not o.problems and o.row.sheet == SHEET
+    ]
+
+
+def _row(report: Any, number: int) -> Any:
+    return next(o for o in report.rows if o.row.sheet == SHEET and o.row.number == number)
+
+
+def test_export_round_trip_gives_the_apis_dossiers(
+    served: Sandbox, settings: Settings, ledger: Ledger, workbook: Path, tmp_path: Path
+) -> None:
+    """Validated dossiers and problems are the API's; the raw dicts may differ where a field is null
+    (an empty cell cannot tell null from absent, and validation reads both alike)."""
+    report = import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY)
+    assert sorted(report.sheets) == ["1.001234", "2.001610"]
+    queued = [o for o in report.rows if o.status == "new"]
+    assert {o.procedure for o in queued} == {"judicial_record", "business_registration"}
+    assert not [o for o in report.rows if o.status == "refused"]
+    account = settings.provincial.account
+    client = ProvincialClient(
+        settings.provincial.base_url, account.username, account.password.get_secret_value()
+    )
+    with ApiSource(client) as api:
+        for outcome in queued:
+            assert outcome.record is not None and outcome.code is not None
+            by_api = api.read(outcome.code, tmp_path / "api", today=TODAY)
+            assert (outcome.record.problems is None) == (by_api.problems is None)
+            if by_api.dossier is not None:
+                exclude: Any = {"attachments": {"__all__": {"file"}}}
+                assert outcome.record.dossier is not None
+                assert outcome.record.dossier.model_dump(exclude=exclude) == by_api.dossier.model_dump(
+                    exclude=exclude
+                )
+            else:
+                assert outcome.record.problems is not None and by_api.problems is not None
+                assert [str(p) for p in outcome.record.problems.problems] == [
+                    str(p) for p in by_api.problems.problems
+                ]
+            assert ledger.find(outcome.code, outcome.procedure) is not None
+    waiting = {d.data["code"] for d in served.seeded if d.data.get("status") == 2}
+    assert {o.code for o in queued} <= waiting or not waiting
+
+
+def test_importing_the_same_file_again_adds_nothing(
+    settings: Settings, ledger: Ledger, workbook: Path
+) -> None:
+    first = import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY)
+    before = len(ledger.list(limit=10_000))
+    again = as_json(import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY))
+    assert len(ledger.list(limit=10_000)) == before == sum(o.status == "new" for o in first.rows)
+    assert again["counts"]["new"] == 0 and again["counts"]["known"] == before
+    assert {row["status"] for row in again["rows"]} <= {"known", "skipped"}
+
+
+def test_seeded_names_and_addresses_are_not_taken_for_legacy_text(served: Sandbox) -> None:
+    texts = [
+        value
+        for seeded in served.seeded
+        if not seeded.tricky and not seeded.flaw
+        for _, value in flatten(seeded.data)
+        if isinstance(value, str)
+    ]
+    assert len(texts) > 200
+    assert [t for t in texts if legacy_encoding(t) or foreign_char(t)] == []
+
+
+def test_tcvn3_and_vni_cells_are_converted(
+    settings: Settings, ledger: Ledger, workbook: Path, tmp_path: Path
+) -> None:
+    number = _clean_rows(settings, workbook, tmp_path)[0]
+    tcvn3 = _set(workbook, "applicant.full_name", number, "NguyÔn V¨n An")
+    vni = _set(workbook, "applicant.birth_place", number, "Tænh Quaûng Ngaõi")
+    report = import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY)
+    outcome = _row(report, number)
+    assert outcome.status == "new" and outcome.problems == []
+    converted = {f"{c.letter}{number}": v for c, v in outcome.row.converted}
+    assert converted[tcvn3].encoding == "TCVN3" and converted[tcvn3].after == "Nguyễn Văn An"
+    assert converted[vni].encoding == "VNI" and converted[vni].after == "Tỉnh Quảng Ngãi"
+    assert outcome.record.dossier.applicant.full_name == "Nguyễn Văn An"
+
+
+def test_bad_rows_are_refused_by_row_and_column_with_an_annotated_copy(
+    settings: Settings, ledger: Ledger, workbook: Path, tmp_path: Path
+) -> None:
+    number, *others = _clean_rows(settings, workbook, tmp_path)
+    mojibake = _set(workbook, "applicant.full_name", number, "Nguyá»…n VÄƒn An")
+    unknown = _set(workbook, "procedure_code", others[0], "9.999999")
+    missing_row = others[1]
+    book = load_workbook(workbook)
+    path_cell = next(c for c in book[SHEET][1] if c.value == label_for("attachments.0.file"))
+    relative = book[SHEET][f"{path_cell.column_letter}{missing_row}"].value
+    (workbook.parent / relative).unlink()
+    report = import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY)
+    refused = {o.row.number: o for o in report.rows if o.status == "refused"}
+    assert set(refused) == {number, others[0], missing_row}
+    for outcome in refused.values():
+        assert outcome.code is not None and ledger.find(outcome.code) is None
+    [problem] = refused[number].problems
+    assert f"{problem.column.letter}{number}" == mojibake and "lỗi phông" in problem.message
+    [problem] = refused[others[0]].problems
+    assert (
+        f"{problem.column.letter}{others[0]}" == unknown and "“9.999999” chưa có bot nào" in problem.message
+    )
+    [problem] = refused[missing_row].problems
+    assert problem.column.path == "attachments.0.file" and "không tìm thấy tệp" in problem.message
+    annotated = annotate(report)
+    assert annotated == workbook.with_name("danh-sach-ho-so.loi.xlsx")
+    sheet = load_workbook(annotated)[SHEET]
+    assert "lỗi phông" in sheet[mojibake].comment.text
+    assert "chưa có bot nào" in sheet[unknown].comment.text
+    assert "không tìm thấy tệp" in sheet[f"{problem.column.letter}{missing_row}"].comment.text
+    assert as_json(report)["annotated"] == str(annotated)
+
+
+def test_cli_json_and_exit_codes(served: Sandbox, workbook: Path, tmp_path: Path) -> None:
+    config = tmp_path / "rpa.toml"
+    tables = bot_config(served.running)
+    tables.update(ledger_url=f"sqlite:///{tmp_path / 'cli.sqlite'}", work_dir=str(tmp_path / "work"))
+    write_config(config, tables)
+    runner = CliRunner()
+    first = runner.invoke(app, ["import", str(workbook), "--json", "--config", str(config)])
+    assert first.exit_code in (0, 2), first.output
+    body = json.loads(first.stdout.strip().splitlines()[-1])
+    assert first.exit_code == (2 if body["flawed"] else 0)
+    text = runner.invoke(app, ["import", str(workbook), "--config", str(config)])
+    assert "đã có từ trước, không thêm" in text.stdout
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"not a workbook")
+    assert runner.invoke(app, ["import", str(broken), "--json", "--config", str(config)]).exit_code == 1
