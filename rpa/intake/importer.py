@@ -10,11 +10,14 @@ A row goes, in order:
   the clerk fixes the workbook and imports it again;
 - otherwise it is assembled exactly as a source assembles an API dossier
   (:func:`rpa.sources.base.assemble`: one validation path) and queued with the ledger's ``enqueue``:
-  **new**, or **known** when the ledger already had it (importing a file again adds nothing). A
+  **new**, or **known** when the ledger already had it with the same content (importing a file again
+  adds nothing), or **updated** when its content changed before any worker took it (a corrected row);
+  a changed row of a transfer already under way is **refused**, never applied halfway. A
   dossier with validation problems is queued too, as the poll queues one: the worker parks it for a
   clerk with these same reasons; the row lists them.
 
-The attachments are copied to a private temporary folder to be checked, and deleted after.
+Each queued dossier is kept as imported (:mod:`rpa.intake.store`), attachments included: the worker
+types that, not what the provincial system may show later.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ from loguru import logger
 from rpa.config import Settings
 from rpa.domain import dossier_code_problem
 from rpa.errors import InvalidDossier
+from rpa.intake.store import ImportedDossiers, content_digest, imported_dir
 from rpa.intake.workbook import Issue, SheetRow, read_rows
-from rpa.ledger import Ledger
+from rpa.ledger import STATE_LABELS, Ledger, TransferState
+from rpa.ledger.states import is_clerk
 from rpa.private_files import private_dir
 from rpa.procedures import Procedure, active_procedures, procedure_codes
 from rpa.sources.base import SourceRecord, assemble
@@ -41,6 +46,11 @@ from rpa.sources.provincial import max_bytes, verify_attachment
 from rpa.transfer.intake import WAITING_STATUSES
 
 __all__ = ["ImportReport", "RowOutcome", "import_workbook"]
+
+S = TransferState
+CHANGEABLE = frozenset({S.QUEUED, S.FAILED_SYSTEM, S.FAILED_BUSINESS})
+"""Transfers whose kept dossier a new import may replace: no worker has it in hand, nothing was typed
+that counts (a business failure is fixed by the clerk and sent again)."""
 
 
 @dataclass
@@ -136,6 +146,7 @@ def _one(
     actor: str,
     files: Path,
     today: date | None,
+    kept: ImportedDossiers,
 ) -> RowOutcome:
     data = row.data
     code = data.get("code") if isinstance(data.get("code"), str) else None
@@ -164,14 +175,39 @@ def _one(
     if issues or code is None or procedure is None:
         return outcome
     outcome.procedure = procedure.name
-    record = outcome.record = assemble(code, _api_dict(data, folder), _copy, files, today)
+    api = _api_dict(data, folder)
+    record = outcome.record = assemble(code, api, _copy, files, today)
     if record.problems is not None:
         outcome.problems = [
             _issue(row, p.field, str(p), f"dossier problem on {p.field}") for p in record.problems.problems
         ]
     known = ledger.find(code, procedure.name)
-    transfer = known or ledger.enqueue(code, procedure.name, actor=actor)
-    outcome.status, outcome.transfer_id = ("known" if known else "new"), transfer.id
+    if known is None:
+        kept.keep(code, api)
+        outcome.status, outcome.transfer_id = "new", ledger.enqueue(code, procedure.name, actor=actor).id
+        return outcome
+    outcome.transfer_id = known.id
+    before = kept.digest(code)
+    if before is None or before == content_digest(api):
+        outcome.status = "known"  # the same content again, or a dossier the poll read from the system
+    elif known.state in CHANGEABLE:
+        kept.keep(code, api)
+        outcome.status = "updated"
+        if known.state is S.FAILED_BUSINESS and is_clerk(actor):
+            ledger.transition(
+                known.id, S.QUEUED, actor=actor, reason="cán bộ nhập lại hồ sơ đã sửa từ tệp Excel"
+            )
+    else:
+        outcome.status = "refused"
+        outcome.problems = [
+            _issue(
+                row,
+                "code",
+                f"hồ sơ đã được bot chuyển sang Bộ (“{STATE_LABELS[known.state]}”) với nội dung của lần nhập "
+                "trước; nội dung trong tệp này khác nên không được thay: cán bộ đối chiếu trên cổng của Bộ",
+                f"content changed after the transfer started ({known.state})",
+            )
+        ]
     return outcome
 
 
@@ -185,9 +221,10 @@ def import_workbook(
     """
     rows, sheets = read_rows(path)
     report = ImportReport(path, sheets, [])
+    kept = ImportedDossiers(imported_dir(settings.work_dir))
     with tempfile.TemporaryDirectory(prefix="rpa-intake-") as temporary:
         for row in rows:
-            outcome = _one(row, path.parent, ledger, settings, actor, Path(temporary), today)
+            outcome = _one(row, path.parent, ledger, settings, actor, Path(temporary), today, kept)
             report.rows.append(outcome)
             log = logger.bind(file=str(path), sheet=row.sheet, row=row.number, dossier=outcome.code)
             for column, converted in row.converted:

@@ -18,6 +18,7 @@ ANNOTATED_SUFFIX = ".loi.xlsx"
 STATUS_LABELS = {
     "new": "đã đưa vào hàng chờ",
     "known": "đã có từ trước, không thêm",
+    "updated": "đã cập nhật nội dung sửa (bot chưa chuyển)",
     "refused": "bị từ chối, chưa đưa vào hàng chờ",
     "skipped": "bỏ qua (không ở trạng thái “Được tiếp nhận”)",
 }

@@ -9,7 +9,9 @@ needed. Run daily by the scheduler (``ScheduleSettings.purge_at``), it deletes:
   citizens' names and reasons, so they are personal data too, and a year of them (the default)
   covers the yearly statistics;
 - attachment folders left in ``<work_dir>/attachments`` for more than a day: the worker deletes them
-  after each dossier, so only a killed worker leaves one, and it holds identity-card scans.
+  after each dossier, so only a killed worker leaves one, and it holds identity-card scans;
+- dossiers kept as imported from an Excel export (``<work_dir>/imported/<code>``) not imported again
+  for the retention period.
 
 The ledger is never purged: it holds no scan, and it is the audit trail. Its events keep the paths
 of purged evidence, which then no longer exist.
@@ -44,6 +46,7 @@ class Purged:
     evidence_days: list[Path] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
     attachments: list[Path] = field(default_factory=list)
+    imported: list[Path] = field(default_factory=list)
 
 
 def purge(settings: Settings, today: date) -> Purged:
@@ -60,9 +63,12 @@ def purge(settings: Settings, today: date) -> Purged:
     purged.evidence_days = _purge_evidence(settings.recordings_dir, purged.cutoff)
     purged.reports = _purge_reports(settings.reports_dir, purged.cutoff)
     purged.attachments = _purge_attachments(settings.work_dir / "attachments", time.time())
+    purged.imported = _purge_older(settings.work_dir / "imported", time.time() - days * 86_400.0)
     logger.info(
-        "retention: kept from {}; deleted {} evidence days, {} reports, {} stale attachment folders",
+        "retention: kept from {}; deleted {} evidence days, {} reports, {} stale attachment folders, "
+        "{} imported dossiers",
         purged.cutoff, len(purged.evidence_days), len(purged.reports), len(purged.attachments),
+        len(purged.imported),
     )  # fmt: skip
     return purged
 
@@ -94,9 +100,14 @@ def _purge_reports(root: Path, cutoff: date) -> list[Path]:
 
 
 def _purge_attachments(root: Path, now: float) -> list[Path]:
+    return _purge_older(root, now - STALE_ATTACHMENTS_S)
+
+
+def _purge_older(root: Path, before: float) -> list[Path]:
+    """Delete the folders directly under ``root`` last changed before the time ``before``."""
     deleted = []
     for folder in sorted(root.iterdir()) if root.is_dir() else ():
-        if folder.is_dir() and now - folder.stat().st_mtime > STALE_ATTACHMENTS_S:
+        if folder.is_dir() and folder.stat().st_mtime < before:
             shutil.rmtree(folder, ignore_errors=True)
             deleted.append(folder)
     return deleted

@@ -11,6 +11,7 @@ from types import FrameType
 from loguru import logger
 
 from rpa.config import Settings
+from rpa.intake.store import ImportedDossiers, ImportedFirst, imported_dir
 from rpa.ledger import Ledger
 from rpa.logs import configure_logging
 from rpa.operations.stopping import StopLatch
@@ -69,7 +70,8 @@ def worker_session(
             )
         )
         browser = stack.enter_context(opened_browser(settings))
+        configured = make_source(settings.provincial, browser, max_attachment_mb=settings.max_attachment_mb)
         source = stack.enter_context(
-            make_source(settings.provincial, browser, max_attachment_mb=settings.max_attachment_mb)
+            ImportedFirst(configured, ImportedDossiers(imported_dir(settings.work_dir)))
         )
         yield Worker(settings, ledger, source, client, browser, worker_id=worker_id, stop=stop)

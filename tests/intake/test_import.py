@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from rpa.domain.labels import label_for
 from rpa.domain.text import legacy_encoding
 from rpa.intake import annotate, as_json, import_workbook
 from rpa.intake.cells import foreign_char
+from rpa.intake.store import ImportedDossiers, ImportedFirst, imported_dir
 from rpa.ledger import Ledger
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.provincial.fields import flatten
@@ -174,3 +176,51 @@ def test_cli_json_and_exit_codes(served: Sandbox, workbook: Path, tmp_path: Path
     broken = tmp_path / "hong.xlsx"
     broken.write_bytes(b"not a workbook")
     assert runner.invoke(app, ["import", str(broken), "--json", "--config", str(config)]).exit_code == 1
+
+
+def test_a_corrected_row_replaces_the_kept_dossier_only_until_a_worker_takes_it(
+    settings: Settings, ledger: Ledger, workbook: Path, tmp_path: Path
+) -> None:
+    number = _clean_rows(settings, workbook, tmp_path)[0]
+    first = _row(import_workbook(workbook, ledger, settings, actor="scheduler", today=TODAY), number)
+    kept = ImportedDossiers(imported_dir(settings.work_dir))
+    assert first.status == "new" and kept.get(first.code) is not None
+    assert (
+        stat.S_IMODE((settings.work_dir / "imported" / first.code / "dossier.json").stat().st_mode) == 0o600
+    )
+    _set(workbook, "applicant.phone", number, "0905123456")
+    second = _row(import_workbook(workbook, ledger, settings, actor="scheduler", today=TODAY), number)
+    assert second.status == "updated" and kept.get(first.code)["applicant"]["phone"] == "0905123456"
+    assert ledger.claim("w1", lease_s=60, dossier_code=first.code) is not None  # a worker has it now
+    _set(workbook, "applicant.phone", number, "0905999888")
+    third = _row(import_workbook(workbook, ledger, settings, actor="scheduler", today=TODAY), number)
+    assert third.status == "refused" and "không được thay" in third.problems[0].message
+    assert third.problems[0].column.path == "code"
+    assert kept.get(first.code)["applicant"]["phone"] == "0905123456"  # what the worker read stays
+
+
+def test_the_worker_reads_an_imported_dossier_as_imported(
+    served: Sandbox, settings: Settings, ledger: Ledger, workbook: Path, tmp_path: Path
+) -> None:
+    """The TCVN3 name converted at import reaches the worker; the provincial system still shows the
+    seeded one, so a worker that read the system again would type the other name."""
+    number = _clean_rows(settings, workbook, tmp_path)[0]
+    _set(workbook, "applicant.full_name", number, "NguyÔn V¨n An")
+    outcome = _row(import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY), number)
+    assert outcome.status == "new" and outcome.code is not None
+    source = ImportedFirst(
+        ApiSource(
+            ProvincialClient(
+                settings.provincial.base_url,
+                settings.provincial.account.username,
+                settings.provincial.account.password.get_secret_value(),
+            )
+        ),
+        ImportedDossiers(imported_dir(settings.work_dir)),
+    )
+    with source:
+        record = source.read(outcome.code, tmp_path / "read", today=TODAY)
+        from_system = source.inner.read(outcome.code, tmp_path / "system", today=TODAY)
+    assert record.dossier is not None and record.dossier.applicant.full_name == "Nguyễn Văn An"
+    assert from_system.dossier is not None and from_system.dossier.applicant.full_name != "Nguyễn Văn An"
+    assert [p.read_bytes() for p in record.files if p] == [p.read_bytes() for p in from_system.files if p]

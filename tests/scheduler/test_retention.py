@@ -75,3 +75,16 @@ def test_a_retention_below_one_day_deletes_nothing(tmp_path: Path) -> None:
     today = _evidence(settings.recordings_dir, "2025/07/10")
     purged = purge(settings, TODAY)
     assert purged.evidence_days == [] and today.exists()
+
+
+def test_dossiers_kept_from_an_excel_import_go_after_the_period(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, days=30)
+    imported = settings.work_dir / "imported"
+    old, recent = imported / "000.00.01.H55-250501-0001", imported / "000.00.01.H55-250705-0001"
+    for folder in (old, recent):
+        (folder / "files").mkdir(parents=True)
+        (folder / "dossier.json").write_text("{}")
+    long_ago = time.time() - 31 * 86_400
+    os.utime(old, (long_ago, long_ago))
+    assert purge(settings, TODAY).imported == [old]
+    assert not old.exists() and recent.exists()
