@@ -563,7 +563,9 @@ def flows_check() -> None:
 @flows_app.command("draft-map")
 def flows_draft_map(
     recording: Annotated[Path, typer.Argument(help="A `playwright codegen --target python` recording.")],
-    portal: Annotated[str, typer.Option("--portal", help="The portal's name, e.g. vantai.")],
+    portal: Annotated[
+        str, typer.Option("--portal", help="The portal's name, as its selector maps give it (portal:).")
+    ],
     version: Annotated[int, typer.Option("--version", min=1, help="The portal's UI version.")] = 1,
     out: Annotated[Path | None, typer.Option("--out", help="Write the map here, not to stdout.")] = None,
 ) -> None:

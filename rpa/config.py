@@ -70,6 +70,8 @@ class ProcedureSettings(BaseModel):
 
     enabled: bool = True
     procedure_codes: list[str] | None = None  # the province's codes of it; None = the plug-in's own
+    # the plug-in's own settings (its Procedure.configure checks and applies them)
+    options: dict[str, Any] = Field(default_factory=dict)
 
 
 class ScheduleSettings(BaseModel):

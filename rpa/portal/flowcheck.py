@@ -5,7 +5,8 @@ package that assigns ``PORTAL = "<portal>"``, checked against the maps in its ``
 a folder instead, every module under it that assigns ``PORTAL``.) The names a module uses are read
 from its source with :mod:`ast` (so the list cannot go stale):
 
-- the literal first argument of ``steps.<step>(...)`` calls (both element arguments of ``add_row``);
+- the literal first argument of ``steps.<step>(...)`` calls (both element arguments of ``add_row``, every
+  one of ``wait_any``);
   ``steps.open("page")`` names a page of the map instead (a module-level string constant, such as
   ``SUBMIT_PAGE``, counts as a literal); ``steps.choose("x")`` on a custom combobox
   (the map has ``x.option``) also needs ``x.option`` and ``x.value`` in every version;
@@ -38,6 +39,7 @@ ELEMENT_STEPS = frozenset(
         "upload",
         "click",
         "wait",
+        "wait_any",
         "read_text",
         "read_all",
         "exists",
@@ -95,7 +97,8 @@ def names_used(tree: ast.Module, scope_keywords: set[str]) -> list[UsedName]:
             if func.attr == "open" and node.args:
                 used.append(UsedName(_literal(node.args[0], constants), node.lineno, "page"))
             elif func.attr in ELEMENT_STEPS:
-                for arg in node.args[: 2 if func.attr == "add_row" else 1]:
+                count = {"add_row": 2, "wait_any": len(node.args)}.get(func.attr, 1)
+                for arg in node.args[:count]:
                     used.append(UsedName(_literal(arg), node.lineno, "element", func.attr))
         for keyword in node.keywords:
             if keyword.arg in scope_keywords:

@@ -148,6 +148,10 @@ class SelectorMap(BaseModel):
     # final submit.
     resend_posts: list[str] = Field(default_factory=list)
     elements: dict[str, list[Locator]]
+    # An element that is on a page once the page has rendered itself (a single-page application draws
+    # its views after loading, from its API): opening the portal waits for it before anything is read,
+    # such as whether the page is the login page. None: pages arrive rendered from the server.
+    ready: str | None = None
 
     @field_validator("elements")
     @classmethod
@@ -159,6 +163,8 @@ class SelectorMap(BaseModel):
 
     @model_validator(mode="after")
     def _within_known(self) -> SelectorMap:
+        if self.ready is not None and self.ready not in self.elements:
+            raise ValueError(f"ready names unknown element {self.ready!r}")
         for name, candidates in self.elements.items():
             for candidate in candidates:
                 scope = candidate.within

@@ -476,6 +476,37 @@ class Steps:
             else:
                 self.locate(name, **fmt).wait_for(state=state)  # type: ignore[arg-type]
 
+    def wait_any(self, *names: str, **fmt: Any) -> str:
+        """Wait until one of ``names`` is on the page and return the first of them that is.
+
+        For a page that answers in the browser (a single-page application): after a click, either the
+        next view, a message under a field or a toast may come, and nothing says which beforehand. A
+        name counts once it matches one element or more (toasts may stack).
+
+        Raises:
+            PortalError: none of them appeared within the step timeout.
+        """
+        with self._step("wait_any", " | ".join(_show(n, fmt) for n in names)):
+            self._settle()
+            built = [self._unresolved(c, fmt) for n in names for c in self.map.candidates(n)]
+            either = built[0]
+            for locator in built[1:]:
+                either = either.or_(locator)
+            either.first.wait_for(state="attached")
+            self._settle()
+            for name in names:
+                if self._collection(name, fmt).count():
+                    return name
+            raise PortalError(f"wait_any {' | '.join(names)}: what appeared was gone before it could be read")
+
+    def _unresolved(self, candidate: CandidateLocator, fmt: dict[str, Any]) -> Locator:
+        """A candidate's locator searched inside its scope's primary candidate, without resolving the
+        scope first (it may not be on the page yet)."""
+        if not candidate.within:
+            return candidate.build(self.page, fmt)
+        scope = self.map.candidates(candidate.within.format(**fmt))[0]
+        return candidate.build(self._unresolved(scope, fmt), fmt)
+
     def read_text(self, name: str, **fmt: Any) -> str:
         with self._step("read_text", _show(name, fmt)):
             return self._set(name, fmt, lambda element, timeout: element.inner_text(timeout=timeout)).strip()
@@ -542,4 +573,8 @@ def open_portal(
     except PageDrift as drift:
         record_drift(drift, page, kwargs.get("evidence"))
         raise
-    return Steps(page, selector_map, base_url=base_url, opened=(url, page.url), **kwargs)
+    steps = Steps(page, selector_map, base_url=base_url, opened=(url, page.url), **kwargs)
+    if selector_map.ready is not None:  # a page rendered in the browser: wait until it shows its view
+        steps.wait(selector_map.ready, state="attached")
+        steps._opened = (url, page.url)
+    return steps

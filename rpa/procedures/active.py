@@ -17,12 +17,16 @@ _warned: set[tuple[str, str]] = set()
 def active_procedures(settings: Settings) -> tuple[Procedure, ...]:
     """The registered procedures that run here: not disabled, and their portal configured.
 
+    Each procedure's own ``[procedures.<name>.options]`` are applied first (``Procedure.configure``).
     A procedure whose portal has no ``[portals.<name>]`` is left alone (its dossiers stay with the
     clerks, as before the bot); the log says so once per process.
     """
     active = []
     for procedure in all_procedures():
-        if not settings.procedures.get(procedure.name, ProcedureSettings()).enabled:
+        own = settings.procedures.get(procedure.name, ProcedureSettings())
+        if procedure.configure is not None:
+            procedure.configure(own.options)
+        if not own.enabled:
             continue
         if procedure.portal not in settings.portals:
             if (procedure.name, procedure.portal) not in _warned:

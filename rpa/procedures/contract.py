@@ -157,6 +157,11 @@ class Procedure:
     The one-stop system's pages show these labels, and the web source reads them back into codes
     (:mod:`rpa.procedures.choices`). An enum member's own ``label`` needs no entry; a code with no
     label at all is shown as it is, so give one for every code a clerk would not read as it is."""
+    configure: Callable[[Mapping[str, Any]], None] | None = None
+    """Optional: applies the province's own settings of the plug-in, ``[procedures.<name>.options]``
+    (e.g. a vehicle's age limit per kind of badge), which only the plug-in understands; raises
+    ``ConfigError`` for a wrong one. The engine calls it whenever it reads which procedures run
+    (:func:`rpa.procedures.active_procedures`), with ``{}`` when the table is absent."""
 
     def national(self, status: str) -> DossierStatus:
         return self.statuses[status].national

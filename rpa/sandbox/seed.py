@@ -1,15 +1,16 @@
 """Deterministic seed generator of realistic dossiers for the provincial sandbox: judicial-record
 certificates (``judicial_record``) and, on request, single-member LLC registrations
-(``business_registration``).
+(``business_registration``) and vehicle badges (``road_transport``).
 
 ``generate(seed, count, today)`` returns ``count`` dossiers received in the 30 days before ``today``.
 The same arguments always give byte-identical data and files (one ``random.Random(seed)``, no clock).
 With several ``procedures`` they take turns, so each has its share of the dossiers.
 
 Of each procedure's dossiers, about one in seven carries one deliberate flaw (``FLAWS``,
-``BUSINESS_FLAWS``), cycling through every kind of that procedure in a seed-shuffled order, so 20
-dossiers hold at least two different flaws and 100 hold every kind. About one in ten others carries one
-awkward-but-valid trick (``TRICKS``, ``BUSINESS_TRICKS``). A dossier never has both.
+``BUSINESS_FLAWS``, ``TRANSPORT_FLAWS``), cycling through every kind of that procedure in a
+seed-shuffled order, so 20 dossiers hold at least two different flaws and 100 hold every kind. About
+one in ten others carries one awkward-but-valid trick (``TRICKS``, ``BUSINESS_TRICKS``,
+``TRANSPORT_TRICKS``). A dossier never has both.
 """
 
 from __future__ import annotations
@@ -28,8 +29,20 @@ from rpa.sandbox.seed_dossier import build_dossier
 from rpa.sandbox.seed_files import application_form, attachment_meta, authorisation_letter, identity_scan
 from rpa.sandbox.seed_flaws import FLAWS, TRICKS, apply_flaw
 from rpa.sandbox.seed_person import NameCycle
+from rpa.sandbox.seed_transport import build_badge_dossier, transport_files
+from rpa.sandbox.seed_transport_flaws import TRANSPORT_FLAWS, TRANSPORT_TRICKS, apply_transport_flaw
 
-__all__ = ["AGENCY_CODE", "BUSINESS_FLAWS", "BUSINESS_TRICKS", "FLAWS", "PROCEDURES", "TRICKS", "generate"]
+__all__ = [
+    "AGENCY_CODE",
+    "BUSINESS_FLAWS",
+    "BUSINESS_TRICKS",
+    "FLAWS",
+    "PROCEDURES",
+    "TRANSPORT_FLAWS",
+    "TRANSPORT_TRICKS",
+    "TRICKS",
+    "generate",
+]
 
 AGENCY_CODE = "000.00.01.H55"
 _FLAW_EVERY, _FLAW_AT = 7, 3  # index % 7 == 3: 14 of the first 100 dossiers, one of each flaw kind
@@ -86,9 +99,16 @@ def _business_registration() -> _Procedure:
     return _Procedure(BUSINESS_FLAWS, BUSINESS_TRICKS, seeder.build, apply_business_flaw, business_files)
 
 
+def _road_transport() -> _Procedure:
+    return _Procedure(
+        TRANSPORT_FLAWS, TRANSPORT_TRICKS, build_badge_dossier, apply_transport_flaw, transport_files
+    )
+
+
 PROCEDURES: dict[str, Callable[[], _Procedure]] = {
     "judicial_record": _judicial_record,
     "business_registration": _business_registration,
+    "road_transport": _road_transport,
 }
 """The procedures ``generate`` can seed, by ledger name."""
 
