@@ -116,14 +116,17 @@ def submit(
     if dry_run:
         return None
     steps.click("form.submit")
-    if steps.wait_any("confirm.dialog", "toast.errors") == "toast.errors":
+    if _unless_login(steps.wait_any("confirm.dialog", "toast.errors", "view.login")) == "toast.errors":
         _refused(steps, "hồ sơ")
     steps.page.wait_for_load_state("networkidle")  # the dialog asks the API whether a CAPTCHA is due
+    _check_session(steps)
     _captcha(steps, read_captcha)
     if before_final_click is not None:
         before_final_click()
     steps.click("confirm.accept")
-    answer = steps.wait_any("receipt.success", "toast.errors", "confirm.captcha_error")
+    answer = _unless_login(
+        steps.wait_any("receipt.success", "toast.errors", "confirm.captcha_error", "view.login")
+    )
     if answer == "confirm.captcha_error":
         raise CaptchaRequired(steps.locate("confirm.captcha_image").screenshot())
     if answer == "toast.errors":
@@ -161,7 +164,7 @@ def lookup(
     steps.fill("lookup.date_to", date_to)
     _choose_day(steps, date_to)
     steps.click("lookup.search")
-    if steps.wait_any("lookup.done", "toast.errors") == "toast.errors":
+    if _unless_login(steps.wait_any("lookup.done", "toast.errors", "view.login")) == "toast.errors":
         raise PortalError(f"look-up: {_toast(steps) or 'the portal showed a message that vanished'}")
     if steps.exists("lookup.empty"):
         return []
@@ -204,7 +207,8 @@ def _fill_business(steps: Steps, form: RoadTransportForm) -> None:
     """Type the licence, pick it in the autocomplete and check it is the dossier's business."""
     licence = form.so_giay_phep
     steps.fill("business.licence", licence)
-    if steps.wait_any("business.suggestion", "business.no_match", licence=licence) == "business.no_match":
+    shown = steps.wait_any("business.suggestion", "business.no_match", "view.login", licence=licence)
+    if _unless_login(shown) == "business.no_match":
         raise BusinessError(
             f"{_REFUSED} số giấy phép kinh doanh vận tải {licence}: "
             "cổng không tìm thấy doanh nghiệp có giấy phép này"
@@ -255,7 +259,9 @@ def _add_vehicle(steps: Steps, row: VehicleRow, number: int) -> None:
     else:
         steps.check("vehicle.owned", True)
     steps.click("vehicle.save")
-    done = steps.wait_any("vehicle.added", "vehicle.field_errors", "toast.errors", n=number)
+    done = _unless_login(
+        steps.wait_any("vehicle.added", "vehicle.field_errors", "toast.errors", "view.login", n=number)
+    )
     if done != "vehicle.added":
         messages = (
             steps.read_all("vehicle.field_errors") if done == "vehicle.field_errors" else [_toast(steps)]
@@ -310,6 +316,13 @@ def _ready(steps: Steps, *, signing_in: bool = False) -> None:
         _check_session(steps)
     if steps.exists("view.error"):
         raise PortalError(f"{steps.page.url}: {steps.read_text('view.error')}")
+
+
+def _unless_login(shown: str) -> str:
+    """``shown``, unless it is the login form the page goes to when an API call found the token run out."""
+    if shown == "view.login":
+        raise SessionExpired("session expired: the portal shows its login form")
+    return shown
 
 
 def _check_session(steps: Steps) -> None:

@@ -61,8 +61,8 @@ class SeedIn(BaseModel):
     dossiers: int = Field(ge=0, le=2000)
     today: date | None = None
     agency: str = DEFAULT_AGENCY
-    procedures: list[Literal["judicial_record", "business_registration"]] = Field(
-        default=["judicial_record"], min_length=1, max_length=2
+    procedures: list[Literal["judicial_record", "business_registration", "road_transport"]] = Field(
+        default=["judicial_record"], min_length=1, max_length=3
     )
     """Which procedures' dossiers, in turn (see :func:`rpa.sandbox.seed.generate`)."""
 

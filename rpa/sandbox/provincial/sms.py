@@ -34,7 +34,10 @@ _EVENTS = {
     10: "da tra ket qua, moi danh gia muc do hai long",
 }
 _FORWARDED = "da duoc chuyen Bo Tu phap"
-_FORWARDED_BY_KIND = {"business_registration": "da duoc chuyen Phong Dang ky kinh doanh"}
+_FORWARDED_BY_KIND = {
+    "business_registration": "da duoc chuyen Phong Dang ky kinh doanh",
+    "road_transport": "da duoc chuyen So Xay dung",
+}
 """Where a procedure other than the judicial record forwards its dossiers (by payload kind)."""
 
 
