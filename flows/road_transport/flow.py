@@ -207,8 +207,8 @@ def _fill_business(steps: Steps, form: RoadTransportForm) -> None:
     """Type the licence, pick it in the autocomplete and check it is the dossier's business."""
     licence = form.so_giay_phep
     steps.fill("business.licence", licence)
-    shown = steps.wait_any("business.suggestion", "business.no_match", "view.login", licence=licence)
-    if _unless_login(shown) == "business.no_match":
+    answer = steps.wait_any("business.suggestion", "business.no_match", "view.login", licence=licence)
+    if _unless_login(answer) == "business.no_match":
         raise BusinessError(
             f"{_REFUSED} số giấy phép kinh doanh vận tải {licence}: "
             "cổng không tìm thấy doanh nghiệp có giấy phép này"
