@@ -192,3 +192,83 @@ def test_without_reloads_the_redirected_page_error_is_reported(
     gateway.failures["/done"] = 1
     with pytest.raises(PortalError, match="HTTP 502"):
         steps.click("next")
+
+
+UPLOAD_PAGE = """<!doctype html><meta charset="utf-8"><input type="file" id="scan">
+<script>
+async function send(path, viaXhr) {
+  await fetch("/warm", {method: "POST", body: "x"});  // the browser's kept-alive connection, reused next
+  const body = new FormData();
+  body.append("ho_so", '{"bien_so": "76A-123.45"}');
+  body.append("anh_dang_ky", document.getElementById("scan").files[0]);
+  if (!viaXhr) return fetch(path, {method: "POST", body}).then((r) => r.status, () => "no answer");
+  return new Promise((done) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.onload = () => done(xhr.status);
+    xhr.onerror = () => done("no answer");
+    xhr.send(body);
+  });
+}
+</script>"""
+
+
+class Dropping:
+    """A keep-alive HTTP/1.1 server whose ``/drop`` reads the post and closes the connection unanswered
+    (a gateway that lost the answer after the portal stored it); remembers every post's body."""
+
+    def __init__(self) -> None:
+        self.bodies: defaultdict[str, list[bytes]] = defaultdict(list)
+        dropping = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                data = UPLOAD_PAGE.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                dropping.bodies[self.path].append(body)
+                if self.path == "/drop":
+                    self.close_connection = True
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.parametrize("via_xhr", [False, True], ids=["fetch", "xhr"])
+def test_a_script_upload_whose_answer_is_lost_is_sent_once_with_its_file(
+    context: BrowserContext, tmp_path: Path, via_xhr: bool
+) -> None:
+    """Chromium sends a post again when its kept-alive connection closes unanswered; a page's upload
+    goes out from here instead, once, its file's bytes whole (the vantai portal's final submit)."""
+    scan = tmp_path / "dang-ky-xe.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 12_000)  # 3 MB
+    server = Dropping()
+    try:
+        retry_gateway_errors(context, 2, base_delay_s=0.01)
+        page = context.new_page()
+        page.goto(f"{server.url}/form")
+        page.set_input_files("#scan", scan)
+        assert page.evaluate("([path, xhr]) => send(path, xhr)", ["/drop", via_xhr]) == "no answer"
+        (body,) = server.bodies["/drop"]
+        assert scan.read_bytes() in body and b'"bien_so": "76A-123.45"' in body
+        assert page.evaluate("([path, xhr]) => send(path, xhr)", ["/kept", via_xhr]) == 200
+        (body,) = server.bodies["/kept"]
+        assert scan.read_bytes() in body
+    finally:
+        server.server.shutdown()

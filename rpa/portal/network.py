@@ -9,6 +9,11 @@ with exponential back-off. So do the form posts a selector map declares safe to 
 submit, is sent exactly once from here, never by the browser (Chromium repeats a post whose kept-alive
 connection closed without an answer): its failure ends the attempt, and exactly-once is then the
 ledger's and the look-up's business.
+
+Interception is not handed the bytes of a file a page posts (a single-page portal's ``fetch`` of a
+``FormData`` holding the chosen scans), so such a post could be neither re-sent nor sent once from
+here. The context's pages therefore encode such a body themselves before sending it
+(:data:`WHOLE_UPLOADS`): the same multipart bytes, which interception then sees whole.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from playwright.sync_api import APIResponse, BrowserContext, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt, wait_exponential
 
-__all__ = ["GATEWAY_ERRORS", "retry_gateway_errors"]
+__all__ = ["GATEWAY_ERRORS", "WHOLE_UPLOADS", "retry_gateway_errors"]
 
 GATEWAY_ERRORS = frozenset({502, 503, 504})
 SEND_ONCE_TIMEOUT_MS = 120_000
@@ -36,21 +41,49 @@ SEND_ONCE_TIMEOUT_MS = 120_000
 _ROUTED = re.compile(r"^(?!.*/static/).*$")
 
 
-_FILE_PART = re.compile(rb'filename="[^"]')
+_HELD_BACK_FILE = re.compile(rb'filename="[^"]+"\r\n(?:[^\r\n]+\r\n)*\r\n\r\n--')
+"""A file part with a name and no bytes: what interception hands over for a file the browser kept back."""
+
+WHOLE_UPLOADS = """(() => {
+  const holdsFile = (body) => body instanceof FormData && [...body.values()].some((v) => v instanceof Blob);
+  const encode = (body) => {
+    const encoded = new Response(body);
+    return encoded.arrayBuffer().then((bytes) => [bytes, encoded.headers.get("Content-Type")]);
+  };
+  const fetchOnce = window.fetch;
+  window.fetch = function (input, init) {
+    if (!init || !holdsFile(init.body)) return fetchOnce.apply(this, arguments);
+    return encode(init.body).then(([bytes, type]) => {
+      const headers = new Headers(init.headers);
+      headers.set("Content-Type", type);
+      return fetchOnce.call(this, input, { ...init, headers, body: bytes });
+    });
+  };
+  const sendOnce = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (body) {
+    if (!holdsFile(body)) return sendOnce.call(this, body);
+    encode(body).then(([bytes, type]) => {
+      this.setRequestHeader("Content-Type", type);
+      sendOnce.call(this, bytes);
+    });
+  };
+})();"""
+"""Script run in every page before the portal's own: a ``fetch`` or ``XMLHttpRequest`` whose body is a
+``FormData`` holding a file sends the same multipart as bytes, which interception is handed whole."""
 
 
 def _whole_body(request: Request) -> bool:
     """Whether interception hands us the post's body whole, so sending it again sends the same post.
 
-    The browser does not give interception the bytes of an uploaded file: a multipart post carrying a
-    chosen file would arrive without it (and the portal would reject the "file"). A url-encoded post,
-    or a multipart one whose file inputs are empty, is plain bytes.
+    The browser does not give interception the bytes of a file it sends itself (a native form's file
+    input): such a part arrives empty, and the portal would reject the "file". A url-encoded post, or
+    a multipart one whose every named file part has its bytes (:data:`WHOLE_UPLOADS`), is whole.
     """
     kind = request.headers.get("content-type") or ""
     if kind.startswith("application/x-www-form-urlencoded"):
         return True
     body = request.post_data_buffer
-    return kind.startswith("multipart/form-data") and body is not None and not _FILE_PART.search(body)
+    return kind.startswith("multipart/form-data") and body is not None and not _HELD_BACK_FILE.search(body)
 
 
 def _failed(response: APIResponse) -> bool:
@@ -79,6 +112,7 @@ def retry_gateway_errors(
     the login page when the session expired).
     """
     resendable = tuple(resend_posts)
+    context.add_init_script(WHOLE_UPLOADS)
 
     def may_resend(request: Request) -> bool:
         if request.method in ("GET", "HEAD"):
