@@ -87,6 +87,10 @@ def _syllable_count(s: str) -> int:
 
 
 # --- Legacy 8-bit encodings -----------------------------------------------------------------------
+# Tables after the two font layouts Vietnamese offices used before Unicode: TCVN3 (ABC, the national
+# standard TCVN 5712:1993, fonts ".VnTime"...) and VNI-Windows (fonts "VNI-Times"...). The only package
+# on the index with such tables (viparse) drops ẳ/Ẳ from VNI and cannot detect a single cell, so they
+# are kept here as data.
 # TCVN3 (ABC): each Vietnamese letter is one byte, read back as a Latin-1 character.
 _TCVN3_SRC = "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ¡¢§£¤¥¦"
 _TCVN3_DST = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ"
