@@ -58,6 +58,7 @@ OWNERSHIP_LABELS = {"so_huu": "Xe thuộc sở hữu", "thue": "Xe đi thuê"}
 _REFUSED = "Cổng dịch vụ công Sở Xây dựng không chấp nhận"
 _NETWORK = ("Lỗi kết nối tới máy chủ", "Không kết nối được tới máy chủ", "Hệ thống đang bảo trì")
 """How the page's toasts start when the portal, not the application, failed."""
+_EXPIRED = "Phiên đăng nhập đã hết hạn"
 
 
 def login(
@@ -78,6 +79,8 @@ def login(
         message = _toast(steps)
         if message.startswith(_NETWORK):
             raise PortalError(f"login: {message}")
+        if message.startswith(_EXPIRED):  # signed in, but the next call found the new token too old
+            raise SessionExpired(f"login: {message}")
         raise ConfigError(f"the portal rejected account {username!r}: {message or 'no message'}")
 
 

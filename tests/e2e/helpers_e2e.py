@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from flows.judicial_record.form import JudicialRecordForm
+from rpa.domain import DossierStatus
 from rpa.portal.evidence import MANIFEST, sha256_of
 
 ADDRESS_KEYS = ("legacy", "provinceId", "districtId", "wardId", "street")
@@ -69,3 +79,58 @@ def screenshot_labels(folder: Path) -> list[str]:
     """The labels of the numbered screenshots of an attempt, in the order taken (``01-a-applicant.png``)."""
     shots = sorted(p.name for p in folder.glob("[0-9][0-9]-*.png"))
     return [name[3:-4] for name in shots]
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout_s: float, process: subprocess.Popen[str]) -> None:
+    """Poll ``check`` until it holds; AssertionError when ``process`` ends first or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if process.poll() is not None:
+            raise AssertionError(f"the bot ended (exit {process.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+@dataclass
+class SeededRun:
+    """One scheduled run over seeded dossiers: the world, the dossiers as seeded, the run's summary."""
+
+    world: Any
+    before: dict[str, dict[str, Any]]
+    summary: dict[str, Any]
+
+    def codes(self, *, valid: bool) -> list[str]:
+        """The accepted dossiers that are valid (or flawed), by code."""
+        return sorted(
+            code
+            for code, d in self.before.items()
+            if d["status"] == int(DossierStatus.ACCEPTED) and (d["flaw"] is None) == valid
+        )
+
+
+def kill_after_final_click(world: Any, code: str, portal: str, bot: subprocess.Popen[str]) -> None:
+    """SIGKILL ``bot`` (and its browser) right after it clicked the final button and ``portal`` stored
+    the application, before the answer came back (the portal is slowed from the click on)."""
+    children: list[psutil.Process] = []
+
+    def clicking() -> bool:
+        transfer = world.transfer(code)
+        return transfer is not None and transfer.state.value == "submitting"
+
+    try:
+        wait_for("the final click", clicking, 240, bot)
+        world.portal_knobs(portal, latency_ms=3000)
+        wait_for("the application on the portal", lambda: bool(world.portal_applications(portal)), 180, bot)
+        children = psutil.Process(bot.pid).children(recursive=True)
+        os.kill(bot.pid, signal.SIGKILL)
+        bot.wait(timeout=10)
+    finally:
+        world.portal_knobs(portal, latency_ms=0)
+        if bot.poll() is None:
+            bot.kill()
+            bot.wait(timeout=10)
+        for child in children:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+        psutil.wait_procs(children, timeout=10)

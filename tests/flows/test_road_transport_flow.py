@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from flows import SELECTORS_DIR
 from flows.road_transport.flow import (
@@ -27,12 +27,14 @@ from flows.road_transport.flow import (
 )
 from flows.road_transport.form import RoadTransportForm
 from rpa.clock import vn_now
-from rpa.errors import BusinessError, CaptchaRequired, PortalError, SessionExpired
+from rpa.errors import BusinessError, CaptchaRequired, PortalError, SelectorDrift, SessionExpired
 from rpa.portal.evidence import AttemptEvidence
+from rpa.portal.network import retry_gateway_errors
 from rpa.portal.steps import Steps, open_portal
 from rpa.procedures import read_form
 from rpa.sandbox.records import SeededDossier
 from rpa.sandbox.seed import generate
+from rpa.sandbox.transport_businesses import BUSINESSES, expired
 from rpa.sandbox.vantai.app import create_app
 from rpa.sandbox.vantai.testing import PASSWORD, USERNAME, VantaiSandbox, serve
 
@@ -247,3 +249,160 @@ def test_a_refusal_reads_with_its_reason(logged_in: Steps, vantai: VantaiSandbox
     vantai.advance(receipt.code, "refused", "Xe chưa đăng kiểm").raise_for_status()
     status = read_status(logged_in, receipt)
     assert status.status == "refused" and "Xe chưa đăng kiểm" in (status.supplement_reason or "")
+
+
+def test_an_answer_dropped_after_storing_is_one_application(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    """The gateway closes the connection once the portal stored the application: the browser would
+    send the post again on its own; the engine's network layer sends it once (its scans whole)."""
+    retry_gateway_errors(logged_in.page.context, 2, base_delay_s=0.01)  # as every attempt's context
+    vantai.knobs(lost_answer_rate=1.0, lost_answer_mode="drop")
+    form = form_of(tmp_path, tricky="leased_vehicle")
+    with pytest.raises(PortalError, match="Không kết nối được tới máy chủ"):
+        submit(logged_in, form)
+    (application,) = vantai.applications()
+    assert stored(application, stored_shape(form)) == stored_shape(form)
+    vantai.knobs(lost_answer_rate=0.0)
+    assert [r.code for r in lookup(logged_in, form.so_giay_phep, TODAY, TODAY, submission_facts(form))] == [
+        application["receipt"]
+    ]
+
+
+def test_a_token_that_runs_out_in_the_middle_of_the_form_files_nothing(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token runs out while the vehicles are typed (the page calls no API in the dialog): the next
+    call, the confirmation's CAPTCHA question, finds it too old and the page shows its login form."""
+    click = logged_in.click
+
+    def idle_in_the_dialog(name: str, **kwargs: Any) -> None:
+        click(name, **kwargs)
+        if name == "vehicle.save":
+            vantai.knobs(session_idle_s=0.5)
+            time.sleep(0.8)
+
+    monkeypatch.setattr(logged_in, "click", idle_in_the_dialog)
+    form = form_of(tmp_path)
+    with pytest.raises(SessionExpired):
+        submit(logged_in, form, before_final_click=lambda: pytest.fail("nothing may be filed"))
+    assert vantai.applications() == []
+    monkeypatch.undo()
+    vantai.knobs(session_idle_s=900)
+    login(logged_in, USERNAME, PASSWORD)
+    assert submit(logged_in, form) is not None and len(vantai.applications()) == 1
+
+
+def test_a_token_that_runs_out_at_the_final_click_files_nothing(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    def idle() -> None:
+        vantai.knobs(session_idle_s=0.5)
+        time.sleep(0.8)
+
+    with pytest.raises(SessionExpired):
+        submit(logged_in, form_of(tmp_path), before_final_click=idle)
+    assert vantai.applications() == []
+
+
+def test_an_expired_licence_is_refused_before_anything_is_filed(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    business = next(b for b in BUSINESSES if expired(b, vn_now().date()))
+    form = form_of(tmp_path).model_copy(
+        update={
+            "so_giay_phep": business.so_giay_phep,
+            "ten_doanh_nghiep": business.ten,
+            "ma_so_thue": business.ma_so_thue,
+        }
+    )
+    with pytest.raises(BusinessError, match=f"{business.so_giay_phep}: Giấy phép đã hết hạn ngày"):
+        submit(logged_in, form, before_final_click=lambda: pytest.fail("nothing may be filed"))
+    assert vantai.applications() == []
+
+
+def test_a_vehicle_too_old_for_the_kind_is_the_portals_refusal(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    form = form_of(tmp_path)
+    old = form.phuong_tien[0].model_copy(update={"nam_san_xuat": vn_now().year - 26})
+    with pytest.raises(BusinessError, match=f"Xe sản xuất năm {old.nam_san_xuat} đã quá niên hạn"):
+        submit(logged_in, form.model_copy(update={"phuong_tien": [old, *form.phuong_tien[1:]]}))
+    assert vantai.applications() == []
+
+
+@pytest.mark.parametrize(
+    ("knob", "shown"),
+    [
+        ({"maintenance": True}, "Hệ thống đang bảo trì"),
+        ({"error_rate": 1.0}, r"Lỗi kết nối tới máy chủ \(502\)"),
+    ],
+    ids=["maintenance", "gateway"],
+)
+def test_a_portal_failing_at_the_final_click_is_a_portal_error(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path, knob: dict[str, Any], shown: str
+) -> None:
+    with pytest.raises(PortalError, match=shown):
+        submit(logged_in, form_of(tmp_path), before_final_click=lambda: _set(vantai, knob))
+    vantai.knobs(maintenance=False, error_rate=0.0)
+    assert vantai.applications() == []
+
+
+def test_lookup_tells_two_applications_of_one_business_apart(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    first = form_of(tmp_path, tricky="several_vehicles")
+    others = [
+        row.model_copy(update={"bien_so": f"{row.bien_so[:-2]}{(int(row.bien_so[-2:]) + 50) % 100:02d}"})
+        for row in first.phuong_tien[:2]
+    ]
+    second = first.model_copy(update={"phuong_tien": others})
+    receipts = []
+    for form in (first, second):
+        receipt = submit(logged_in, form)
+        assert receipt is not None
+        receipts.append(receipt)
+    for form, receipt in zip((first, second), receipts, strict=True):
+        assert lookup(logged_in, form.so_giay_phep, TODAY, TODAY, submission_facts(form)) == [receipt]
+        assert read_status(logged_in, receipt).details == {
+            "plates": submission_facts(form)["plates"], "valid_until": form.hieu_luc_den
+        }  # fmt: skip
+    assert sorted(lookup(logged_in, first.so_giay_phep, TODAY, TODAY), key=str) == sorted(receipts, key=str)
+
+
+def _set(vantai: VantaiSandbox, knobs: dict[str, Any]) -> None:
+    vantai.knobs(**knobs)
+
+
+def _relabel(route: Route, label: str) -> None:
+    answer = route.fetch()
+    route.fulfill(response=answer, json={**answer.json(), "status_label": label})
+
+
+def test_every_status_label_and_an_unknown_one(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    receipt = submit(logged_in, form_of(tmp_path))
+    assert receipt is not None
+    for to in ("processing", "supplement_requested", "processing", "refused"):
+        vantai.advance(receipt.code, to, "Thiếu giấy đăng ký xe").raise_for_status()
+        assert read_status(logged_in, receipt).status == to
+    logged_in.page.route("**/api/ho-so/VT-*", lambda route: _relabel(route, "Đã chuyển liên thông"))
+    status = read_status(logged_in, receipt)
+    assert (status.status, status.label) == ("unknown", "Đã chuyển liên thông")
+
+
+def test_a_receipt_not_in_the_portals_format_is_drift(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    """A redesign that shows something else where the code was: the application went in (the look-up
+    settles it), but nothing the page shows there is handed on as its receipt."""
+
+    def redesigned(route: Route) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "receipt": "Đã tiếp nhận"})
+
+    logged_in.page.route("**/api/ho-so/VT-*", redesigned)
+    with pytest.raises(SelectorDrift, match=r"receipt\.code"):
+        submit(logged_in, form_of(tmp_path))
+    assert len(vantai.applications()) == 1
