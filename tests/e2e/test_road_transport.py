@@ -202,12 +202,16 @@ def test_a_kill_right_after_the_final_click_is_settled_by_lookup_never_twice(
     assert S.UNCERTAIN in path and path[-1] is S.WRITTEN_BACK, path
 
 
-def test_an_answer_lost_at_the_gateway_is_settled_by_lookup(make_world: Callable[..., World]) -> None:
-    """The portal stored the application, the gateway answered 502: the page shows a toast that is
-    gone four seconds later, the click's outcome is unknown, and only the look-up settles it."""
-    world = make_world("transport-lost", lease_s=5.0)
+@pytest.mark.parametrize("mode", ["gateway", "drop"])
+def test_an_answer_lost_after_storing_is_settled_by_lookup(
+    make_world: Callable[..., World], mode: str
+) -> None:
+    """The portal stored the application, then the gateway answered 502 or dropped the connection: the
+    page shows a toast that is gone four seconds later, the click's outcome is unknown, the post (with
+    its scans) was sent once, and only the look-up settles it."""
+    world = make_world(f"transport-lost-{mode}", lease_s=5.0)
     (code,) = world.add(*_valid_dossiers(6))
-    world.portal_knobs(PORTAL, lost_answer_rate=1.0, lost_answer_mode="gateway")
+    world.portal_knobs(PORTAL, lost_answer_rate=1.0, lost_answer_mode=mode)
     first = world.rpa_json("transfer", code, expect_exit=None)
     world.portal_knobs(PORTAL, lost_answer_rate=0.0)
     (application,) = world.portal_applications(PORTAL)
@@ -264,3 +268,36 @@ def test_a_token_that_runs_out_mid_run_is_a_new_login_and_one_application(
     assert (state, receipt) == ("written_back", application["receipt"])
     assert not any(r.get("drift") for r in world.log_records()), "a lost login is not a changed portal"
     assert _logins(world) >= 2
+
+
+def test_the_status_sync_carries_each_badge_status_to_the_provincial_system(
+    make_world: Callable[..., World],
+) -> None:
+    world = make_world("transport-sync", lease_s=5.0)
+    issued, refused, supplement = world.add(*_valid_dossiers(9, count=3))
+    world.rpa_json("run", "--once")
+    receipts = {code: world.transfer(code).receipt_code for code in (issued, refused, supplement)}  # type: ignore[union-attr]
+    url = world.running.urls[PORTAL]
+
+    def advance(code: str, to: str, reason: str | None = None) -> None:
+        body = {"receipt": receipts[code], "to": to, "reason": reason}
+        httpx.post(f"{url}/_sandbox/advance", json=body, timeout=10).raise_for_status()
+
+    advance(issued, "processing")
+    advance(issued, "issued")
+    advance(refused, "refused", "Xe chưa được kiểm định an toàn kỹ thuật")
+    advance(supplement, "supplement_requested", "Bổ sung giấy đăng ký xe bản rõ nét")
+    world.rpa_json("sync", "--once")
+    agency = get_procedure(NAME).agency
+    badges = world.portal_applications(PORTAL)
+    numbers = next(a["badges"] for a in badges if a["receipt"] == receipts[issued])
+    after = {code: world.provincial_dossier(code) for code in receipts}
+    assert after[issued]["status"] == int(DossierStatus.FINISHED)
+    note = after[issued]["processing_log"][-1]["note"]
+    assert note.startswith(f"{agency} đã cấp phù hiệu") and all(b["so_phu_hieu"] in note for b in numbers), (
+        note
+    )
+    assert after[refused]["status"] == int(DossierStatus.STOPPED)
+    assert "Xe chưa được kiểm định" in after[refused]["processing_log"][-1]["note"]
+    assert after[supplement]["status"] == int(DossierStatus.SUPPLEMENT_REQUESTED)
+    assert "Bổ sung giấy đăng ký xe bản rõ nét" in after[supplement]["processing_log"][-1]["note"]
