@@ -23,14 +23,14 @@ def _valid(procedure: str) -> dict[str, Any]:
     return copy.deepcopy(seeded.data)
 
 
-@pytest.mark.parametrize("procedure", ["judicial_record", "business_registration"])
+@pytest.mark.parametrize("procedure", ["judicial_record", "business_registration", "road_transport"])
 def test_each_payload_is_read_as_its_procedures_model(procedure: str) -> None:
     dossier = parse_dossier(_valid(procedure), today=TODAY)
     assert dossier.payload.kind == procedure
     assert type(dossier.payload).__name__ != "Payload"
 
 
-@pytest.mark.parametrize("procedure", ["judicial_record", "business_registration"])
+@pytest.mark.parametrize("procedure", ["judicial_record", "business_registration", "road_transport"])
 def test_an_untagged_payload_is_the_procedure_of_its_code(procedure: str) -> None:
     data = _valid(procedure)
     del data["payload"]["kind"]
