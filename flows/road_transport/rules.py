@@ -33,13 +33,16 @@ from rpa.domain.labels import problem
 from rpa.domain.validation import read_part
 from rpa.errors import Problem
 
-__all__ = ["PAYLOAD_KG", "SEATS", "payload_problems"]
+__all__ = ["LICENCE_PROVINCES", "PAYLOAD_KG", "SEATS", "payload_problems"]
 
 SEATS = (4, 80)
 """Seats a badged passenger vehicle may have, as the portal takes them."""
 PAYLOAD_KG = (100, 100_000)
 """Load (kg) a badged goods vehicle may carry, as the portal takes it."""
 _PLATE_EXAMPLES = "ví dụ 76A-123.45, 76A-1234 hoặc 76LD-012.34"
+LICENCE_PROVINCES = ("76", "82")
+"""Licences the province's department issues badges for: Quảng Ngãi's (76) and the former Kon Tum's (82).
+A business licensed by another province asks that province's department."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,12 @@ def payload_problems(
 
 def _validity_problems(business: Business | None, until: date | None, today: date) -> list[Problem]:
     out = []
+    if business is not None and business.licence_number[:2] not in LICENCE_PROVINCES:
+        message = (
+            f"“{business.licence_number}” không phải giấy phép kinh doanh vận tải của tỉnh "
+            "(số 76-NNNNNN, hoặc 82-NNNNNN của tỉnh Kon Tum cũ)"
+        )
+        out.append(problem("payload.business.licence_number", message))
     expiry = business.licence_expiry if business is not None else None
     if expiry is not None and expiry < today:
         message = f"giấy phép kinh doanh vận tải đã hết hạn ngày {format_vn_date(expiry)}"

@@ -82,6 +82,8 @@ def test_a_plain_payload_has_no_problem() -> None:
         ({**PAYLOAD, "business": {**PAYLOAD["business"], "licence_expiry": "30/11/2026"}},
          "payload.business.licence_expiry", "đã hết hạn ngày 30/11/2026"),
         ({**PAYLOAD, "vehicles": []}, "payload.vehicles", "ít nhất một phương tiện"),
+        ({**PAYLOAD, "business": {**PAYLOAD["business"], "licence_number": "43-002233"}},
+         "payload.business.licence_number", "không phải giấy phép kinh doanh vận tải của tỉnh"),
     ],
 )  # fmt: skip
 def test_each_flaw_gives_its_vietnamese_problem(payload: dict[str, Any], path: str, words: str) -> None:
@@ -155,3 +157,15 @@ def test_age_limits_come_from_the_configuration() -> None:
         limits.configure({"age_limits": {"tàu hỏa": 3}})
     with pytest.raises(ConfigError, match="age_limit: Extra"):
         limits.configure({"age_limit": {"taxi": 3}})
+
+
+def test_a_former_kon_tum_licence_is_the_provinces_own() -> None:
+    kon_tum = copy.deepcopy(PAYLOAD)
+    kon_tum["business"] = {
+        "licence_number": "82-005282",
+        "licence_expiry": "24/12/2028",
+        "name": "CÔNG TY TNHH VẬN TẢI VÀ DU LỊCH MĂNG ĐEN",
+        "tax_code": "6143709130",
+    }
+    kon_tum["vehicles"][0]["plate"] = "82B-123.45"
+    assert problems(kon_tum) == []
