@@ -53,7 +53,6 @@ STATUS_BY_LABEL = {
 RECEIPT_CODE = re.compile(r"VT-\d{4}-\d{6}", re.ASCII)
 """The portal's receipt codes, ``VT-yyMM-NNNNNN`` (e.g. ``VT-2612-000042``)."""
 _RECEIPT_ROW = re.compile(r"(VT-\d{4}-\d{6}).*?(\d{2}/\d{2}/\d{4} \d{2}:\d{2})", re.S | re.ASCII)
-_SUGGESTION = re.compile(r"–\s*(?P<name>.+?)\s*MST\s*(?P<tax>[0-9-]+)", re.S)
 OWNERSHIP_LABELS = {"so_huu": "Xe thuộc sở hữu", "thue": "Xe đi thuê"}
 _REFUSED = "Cổng dịch vụ công Sở Xây dựng không chấp nhận"
 _NETWORK = ("Lỗi kết nối tới máy chủ", "Không kết nối được tới máy chủ", "Hệ thống đang bảo trì")
@@ -112,6 +111,7 @@ def submit(
         for number, row in enumerate(form.phuong_tien, start=1):
             _add_vehicle(steps, row, number)
         _check_table(steps, form)
+        _check_fields(steps, form)
     except SelectorDrift:
         _check_session(steps)  # a login form where the application was: the token ran out
         raise
@@ -119,10 +119,9 @@ def submit(
     if dry_run:
         return None
     steps.click("form.submit")
-    if _unless_login(steps.wait_any("confirm.dialog", "toast.errors", "view.login")) == "toast.errors":
+    # The dialog first asks the API whether a CAPTCHA is due: the login form if the token ran out.
+    if _unless_login(steps.wait_any("confirm.ready", "toast.errors", "view.login")) == "toast.errors":
         _refused(steps, "hồ sơ")
-    steps.page.wait_for_load_state("networkidle")  # the dialog asks the API whether a CAPTCHA is due
-    _check_session(steps)
     _captcha(steps, read_captcha)
     if before_final_click is not None:
         before_final_click()
@@ -146,9 +145,10 @@ def read_receipt(steps: Steps) -> Receipt:
 
 def submission_facts(form: RoadTransportForm) -> dict[str, str]:
     """What tells two applications of one business apart (its plates, the validity asked), and the tax
-    code that narrows the look-up; recorded before the final click (see rpa.transfer.settle)."""
-    return {"plates": _plates(v.bien_so for v in form.phuong_tien), "valid_until": form.hieu_luc_den,
-            "tax_code": form.ma_so_thue}  # fmt: skip
+    code that narrows the look-up; recorded before the final click (see rpa.transfer.settle). The rows
+    may also be the portal's stored JSON (the chaos soak keys stored applications with this)."""
+    plates = (row.bien_so if isinstance(row, VehicleRow) else row["bien_so"] for row in form.phuong_tien)
+    return {"plates": _plates(plates), "valid_until": form.hieu_luc_den, "tax_code": form.ma_so_thue}
 
 
 def lookup(
@@ -216,17 +216,14 @@ def _fill_business(steps: Steps, form: RoadTransportForm) -> None:
             f"{_REFUSED} số giấy phép kinh doanh vận tải {licence}: "
             "cổng không tìm thấy doanh nghiệp có giấy phép này"
         )
-    shown = _SUGGESTION.search(steps.read_text("business.suggestion", licence=licence))
-    if shown is None:
-        raise SelectorDrift(
-            ["business.suggestion"], f"the suggestion of {licence} shows no name and tax code"
-        )
-    if shown["tax"] != form.ma_so_thue or _words(shown["name"]) != _words(form.ten_doanh_nghiep):
+    steps.click("business.suggestion", licence=licence)
+    name = steps.locate("business.name").input_value()  # both filled in by the page
+    tax_code = steps.locate("business.tax_code").input_value()
+    if tax_code != form.ma_so_thue or _words(name) != _words(form.ten_doanh_nghiep):
         raise BusinessError(
-            f"giấy phép {licence} trên cổng là của {shown['name']} (mã số thuế {shown['tax']}), "
+            f"giấy phép {licence} trên cổng là của {name or '?'} (mã số thuế {tax_code or '?'}), "
             f"không phải {form.ten_doanh_nghiep} (mã số thuế {form.ma_so_thue}) như hồ sơ ghi"
         )
-    steps.click("business.suggestion", licence=licence)
     hint = steps.read_text("business.hint")
     if "hết hạn" in hint:
         raise BusinessError(f"{_REFUSED} giấy phép kinh doanh vận tải số {licence}: {hint}")
@@ -287,6 +284,25 @@ def _check_table(steps: Steps, form: RoadTransportForm) -> None:
             raise PortalError(
                 f"the vehicle table shows {shown} ({shown_size}) for {row.bien_so}, not {want} ({size})"
             )
+
+
+def _check_fields(steps: Steps, form: RoadTransportForm) -> None:
+    """Read every field back before anything is submitted: the page may have changed one after it was
+    typed (typing in the licence box again empties the fields the page filled from it)."""
+    shown = {
+        "so_giay_phep": steps.locate("business.licence").input_value(),
+        "ten_doanh_nghiep": steps.locate("business.name").input_value(),
+        "ma_so_thue": steps.locate("business.tax_code").input_value(),
+        "nguoi_lien_he": steps.locate("contact.full_name").input_value(),
+        "so_dien_thoai": steps.locate("contact.phone").input_value(),
+        "email": steps.locate("contact.email").input_value(),
+        "loai_phu_hieu": steps.locate("badge.kind").input_value(),
+        "hieu_luc_den": steps.locate("badge.valid_until").input_value(),
+    }
+    typed = form.model_dump()
+    wrong = {field: value for field, value in shown.items() if _words(value) != _words(typed[field])}
+    if wrong:
+        raise PortalError(f"before submitting, the form shows {wrong}, not what was typed")
 
 
 def _choose_day(steps: Steps, date: str) -> None:

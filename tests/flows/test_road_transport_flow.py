@@ -406,3 +406,17 @@ def test_a_receipt_not_in_the_portals_format_is_drift(
     with pytest.raises(SelectorDrift, match=r"receipt\.code"):
         submit(logged_in, form_of(tmp_path))
     assert len(vantai.applications()) == 1
+
+
+def test_a_licence_the_portal_gives_another_business_is_refused_before_anything_is_filed(
+    logged_in: Steps, vantai: VantaiSandbox, tmp_path: Path
+) -> None:
+    """The page fills the business's name and tax code from the licence chosen: they must be the
+    dossier's, or the bot would file for a business the clerk did not name."""
+    form = form_of(tmp_path)
+    other = form.model_copy(update={"ma_so_thue": "4300000001"})
+    with pytest.raises(
+        BusinessError, match=f"không phải {form.ten_doanh_nghiep} \\(mã số thuế 4300000001\\)"
+    ):
+        submit(logged_in, other, before_final_click=lambda: pytest.fail("nothing may be filed"))
+    assert vantai.applications() == []

@@ -202,7 +202,9 @@
     var body = el("div", {}, [el("p", { text: "Bạn có chắc chắn muốn nộp hồ sơ đề nghị cấp phù hiệu cho " + draft.vehicles.length +
       " phương tiện? Sau khi nộp, hồ sơ không thể chỉnh sửa." }), area]);
     function loadCaptcha() {
+      dialog.element.setAttribute("aria-busy", "true");  // asking whether a CAPTCHA is due
       return VT.api("GET", "/api/captcha").then(function (c) {
+        dialog.element.removeAttribute("aria-busy");
         captcha.id = c.id || "";
         area.innerHTML = "";
         if (!c.required) { area.hidden = true; return; }
