@@ -272,3 +272,20 @@ def test_a_script_upload_whose_answer_is_lost_is_sent_once_with_its_file(
         assert scan.read_bytes() in body
     finally:
         server.server.shutdown()
+
+
+def test_a_listed_json_post_is_sent_again_with_the_same_body(
+    context: BrowserContext, gateway: Gateway
+) -> None:
+    """A single-page portal signs in with a JSON post (vantai: /api/auth/login, safe to re-send)."""
+    retry_gateway_errors(context, 2, resend_posts=["/post/login"], base_delay_s=0.01)
+    page = context.new_page()
+    page.goto(f"{gateway.url}/page")
+    gateway.failures["/post/login"] = 1
+    status = page.evaluate(
+        """() => fetch("/post/login", {method: "POST", headers: {"Content-Type": "application/json"},
+                                      body: JSON.stringify({username: "sxd.qngai"})}).then((r) => r.status)"""
+    )
+    assert status == 200
+    first, second = gateway.bodies["/post/login"]
+    assert first == second == b'{"username":"sxd.qngai"}'

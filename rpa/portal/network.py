@@ -76,11 +76,12 @@ def _whole_body(request: Request) -> bool:
     """Whether interception hands us the post's body whole, so sending it again sends the same post.
 
     The browser does not give interception the bytes of a file it sends itself (a native form's file
-    input): such a part arrives empty, and the portal would reject the "file". A url-encoded post, or
-    a multipart one whose every named file part has its bytes (:data:`WHOLE_UPLOADS`), is whole.
+    input): such a part arrives empty, and the portal would reject the "file". A url-encoded or JSON
+    post (a single-page portal's sign-in), or a multipart one whose every named file part has its
+    bytes (:data:`WHOLE_UPLOADS`), is whole.
     """
     kind = request.headers.get("content-type") or ""
-    if kind.startswith("application/x-www-form-urlencoded"):
+    if kind.startswith(("application/x-www-form-urlencoded", "application/json")):
         return True
     body = request.post_data_buffer
     return kind.startswith("multipart/form-data") and body is not None and not _HELD_BACK_FILE.search(body)
