@@ -1,6 +1,6 @@
 """The small chaos soak (issues 4, 11) in CI: ``benchmarks/chaos.py`` as an operator runs it, checks and all.
 
-Every registered procedure the sandbox serves, at once (their dossiers take turns in the seed). 24
+The judicial record and business registration at once (their dossiers take turns in the seed). 24
 dossiers (valid, flawed and not-yet-accepted ones), 5 SIGKILLs of the worker (about half right
 after the final click), 502s on 10 % of the portals' requests (2 % on the business-registration portal,
 whose wizard postbacks may not be sent again, so one lost request costs the whole attempt), latency
@@ -27,6 +27,7 @@ from rpa.sandbox.serving import SYSTEMS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOAK_LIMIT_S = 1500
+SOAKED = ("business_registration", "judicial_record")
 NEW_CHECKS = (
     "no_receipt_on_two_transfers",
     "each_receipt_its_own_application",
@@ -55,6 +56,9 @@ def test_small_soak_submits_each_valid_dossier_exactly_once_and_loses_none() -> 
         "--lost-answer-rate", "0.15", "--same-person", "2", "--withdraw", "2",
         "--portal-clock-offset-s", "-240", "--receipt-drift", "--long-attempts", "--long-lease-s", "3",
         "--settle-grace-s", "2", "--json",
+        # The badge procedure (vantai) is not in the soak yet: its stored applications are not matched to
+        # their dossiers by the harness (issue 13, left open); its guarantees are in tests/e2e.
+        *(arg for name in SOAKED for arg in ("--procedure", name)),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SOAK_LIMIT_S + 30)
     assert done.stdout.strip(), (
@@ -83,8 +87,8 @@ def test_small_soak_submits_each_valid_dossier_exactly_once_and_loses_none() -> 
     }
     assert not failed, f"chaos checks failed: {failed}\n{json.dumps(check, ensure_ascii=False)[:4000]}"
     assert set(result["checks_by_procedure"]) == set(result["procedures"]) == set(check["procedures"])
-    served = [p.name for p in all_procedures() if p.portal in SYSTEMS]  # every one the sandbox can soak
-    assert result["procedures"] == served
+    served = [p.name for p in all_procedures() if p.portal in SYSTEMS and p.name in SOAKED]
+    assert result["procedures"] == served == sorted(SOAKED)
     for name in NEW_CHECKS:  # each fault was really injected and judged, not skipped
         assert result["checks"].get(name) is True, name
     assert check["valid"] >= 15 and check["flawed"] >= 2  # the seed gives a real mix, not an empty soak
