@@ -250,10 +250,11 @@ def _add_vehicle(steps: Steps, row: VehicleRow, number: int) -> None:
         steps.fill("vehicle.seats", str(row.so_cho))
     steps.fill("vehicle.year", str(row.nam_san_xuat))
     steps.fill("vehicle.registration_number", row.so_dang_ky_xe)
-    steps.upload("vehicle.registration_scan", _local(row.anh_dang_ky))
+    steps.upload("vehicle.registration_scan", _local(row.anh_dang_ky), file_name=row.anh_dang_ky.name)
     if row.so_huu == "thue":
         steps.check("vehicle.leased", True)  # shows the lease's file and date
-        steps.upload("vehicle.lease_file", _local(row.hop_dong_thue))
+        lease = row.hop_dong_thue
+        steps.upload("vehicle.lease_file", _local(lease), file_name=lease.name if lease else None)
         steps.fill("vehicle.lease_end", row.thue_den or "")
         _choose_day(steps, row.thue_den or "")
     else:

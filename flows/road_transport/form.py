@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from flows.road_transport.model import GOODS_KINDS, RoadTransportRequest, Vehicle, normal_plate
 from rpa.domain.dates import format_vn_date
@@ -56,7 +56,8 @@ class _Form(BaseModel):
 
 
 class Upload(_Form):
-    """A file to upload, as the portal keeps it (name, SHA-256, size); ``path`` is where it is here."""
+    """A file to upload, as the portal keeps it (the attachment's name, SHA-256, size); ``path`` is
+    where it is here (the worker's download may be named otherwise: the flow uploads it as ``name``)."""
 
     name: str
     sha256: str
@@ -65,7 +66,8 @@ class Upload(_Form):
 
 
 class VehicleRow(_Form):
-    """One vehicle, typed in the "Thông tin phương tiện" dialog; None where the dialog hides the field."""
+    """One vehicle, typed in the "Thông tin phương tiện" dialog; None where the dialog hides the field
+    (left out of its JSON, as the portal leaves it out of what it stores)."""
 
     bien_so: str  # upper case, no spaces
     nhan_hieu: str  # upper case, as the portal keeps it
@@ -78,10 +80,14 @@ class VehicleRow(_Form):
     hop_dong_thue: Upload | None = None  # leased only
     thue_den: str | None = None  # dd/mm/yyyy, leased only
 
+    @model_serializer(mode="wrap")
+    def _shown_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
+
 
 class RoadTransportForm(_Form):
-    """The application as typed; ``model_dump(exclude_none=True)`` is what the portal stores of it
-    (it adds the business's address from its own registry)."""
+    """The application as typed; ``model_dump(mode="json")`` is what the portal stores of it (it adds
+    the business's address from its own registry)."""
 
     so_giay_phep: str
     ten_doanh_nghiep: str  # the dossier's; the portal fills in its own, which must agree

@@ -12,6 +12,7 @@ primary logs a drift warning once per portal, version and name.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -443,18 +444,25 @@ class Steps:
         with self._step("count", _show(name, fmt)):
             return self._collection(name, fmt).count()
 
-    def upload(self, name: str, path: Path, **fmt: Any) -> None:
-        """Attach a file and check the input took it."""
-        with self._step("upload", _show(name, fmt), path.name):
+    def upload(self, name: str, path: Path, *, file_name: str | None = None, **fmt: Any) -> None:
+        """Attach a file and check the input took it. ``file_name``: the name the portal gets (the one
+        the citizen gave the file, say), when it is not the local file's own."""
+        shown = file_name or path.name
+        with self._step("upload", _show(name, fmt), shown):
 
             def put(element: Locator, timeout: float | None) -> str:
-                element.set_input_files(path, timeout=timeout)
+                if file_name is None:
+                    element.set_input_files(path, timeout=timeout)
+                else:
+                    kind = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+                    payload: Any = {"name": file_name, "mimeType": kind, "buffer": path.read_bytes()}
+                    element.set_input_files(payload, timeout=timeout)
                 return str(element.evaluate("e => e.files.length ? e.files[0].name : ''", timeout=timeout))
 
             got = self._set(name, fmt, put)
-            if got != path.name:
-                raise PortalError(f"upload {name}: the input holds {got!r} instead of {path.name!r}")
-        self._typed(_show(name, fmt), path.name)
+            if got != shown:
+                raise PortalError(f"upload {name}: the input holds {got!r} instead of {shown!r}")
+        self._typed(_show(name, fmt), shown)
 
     def click(self, name: str, *, navigates: bool = False, **fmt: Any) -> None:
         """Click ``name``. ``navigates``: the click loads another document in the page, possibly from a

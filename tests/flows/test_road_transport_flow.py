@@ -94,22 +94,13 @@ def logged_in(steps: Steps) -> Steps:
 
 
 def stored_shape(form: RoadTransportForm) -> dict[str, Any]:
-    """The form as the portal stores it: files by digest and size (the name is the local file's)."""
-    typed = form.model_dump(mode="json", exclude_none=True)
-    for vehicle in typed["phuong_tien"]:
-        for key in ("anh_dang_ky", "hop_dong_thue"):
-            if key in vehicle:
-                vehicle[key] = {"sha256": vehicle[key]["sha256"], "size": vehicle[key]["size"]}
-    return typed
+    """The form as the portal stores it (scans by the attachment's name, digest and size)."""
+    return form.model_dump(mode="json")
 
 
 def stored(application: dict[str, Any], typed: dict[str, Any]) -> dict[str, Any]:
-    form = {key: application["form"].get(key) for key in typed}
-    for vehicle in form["phuong_tien"]:
-        for key in ("anh_dang_ky", "hop_dong_thue"):
-            if key in vehicle:
-                vehicle[key] = {"sha256": vehicle[key]["sha256"], "size": vehicle[key]["size"]}
-    return form
+    """What the portal stored of the fields typed (it adds the business's address)."""
+    return {key: application["form"].get(key) for key in typed}
 
 
 @pytest.mark.parametrize(
