@@ -2,11 +2,11 @@
 
 The promises of the other procedures: one scheduled run carries every accepted badge dossier; each
 valid one lands on the portal exactly once with every field equal to the source (its scans by name,
-digest and size) and its receipt comes back to the provincial system; flawed ones stop with their reasons and nothing is
-submitted (an unknown licence is found only by the portal's licence look-up, still before anything is
-submitted); a bot killed right after the final click, or whose answer was lost with its toast, is
-settled by look-up and never files twice; a login token that ran out between runs or in the middle of
-one is a new login, never a second application nor a changed portal.
+digest and size) and its receipt comes back to the provincial system; flawed ones stop with their
+reasons and nothing is submitted (an unknown licence is found only by the portal's licence look-up,
+still before anything is submitted); a bot killed right after the final click, or whose answer was
+lost with its toast, is settled by look-up and never files twice; a login token that ran out between
+runs or in the middle of one is a new login, never a second application nor a changed portal.
 """
 
 from __future__ import annotations
