@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -176,6 +177,16 @@ def last_log(store: ProvincialStore, code: str) -> dict[str, Any]:
     return store.get(code).log[-1]
 
 
+T = TypeVar("T")
+
+
+def off_main_thread(work: Callable[[], T]) -> T:
+    """``work()`` in its own thread: a browser test before this one in the same pytest process leaves
+    pytest-playwright's Sync API running on the main thread, where the engine's own may not start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result(timeout=300)
+
+
 @pytest.mark.browser
 def test_the_tiny_procedure_goes_through_the_unchanged_engine(tiny: Procedure, tmp_path: Path) -> None:
     provincial_app = create_provincial(tmp_path / "provincial")
@@ -208,17 +219,22 @@ def test_the_tiny_procedure_goes_through_the_unchanged_engine(tiny: Procedure, t
         )
         settings = load_settings(config)
 
-        with worker_session(settings, worker_id="tiny-worker") as worker:
-            assert worker.flows == ("tiny_permit",)
-            assert sorted(t.dossier_code for t in worker.intake()) == [valid, flawed]
-            outcomes = {o.dossier_code: o for o in worker.work()}
-            # what settling after a lost answer would do: the engine's look-up through the plug-in's flow
-            owner = store.get(valid).data["applicant"]["identity"]["number"]
-            now = worker.now()
-            found = worker.portal.lookup(
-                tiny, valid, Submitted(owner, {"pet_name": "Mực"}, now), now - timedelta(hours=1),
-                now + timedelta(hours=1), wanted=lambda _: True, on_evidence=lambda _: None,
-            )  # fmt: skip
+        def run_worker() -> tuple[list[str], dict[str, Any], list[Any]]:
+            with worker_session(settings, worker_id="tiny-worker") as worker:
+                assert worker.flows == ("tiny_permit",)
+                queued = sorted(t.dossier_code for t in worker.intake())
+                done = {o.dossier_code: o for o in worker.work()}
+                # what settling after a lost answer would do: the engine's look-up through the plug-in
+                owner = store.get(valid).data["applicant"]["identity"]["number"]
+                now = worker.now()
+                looked_up = worker.portal.lookup(
+                    tiny, valid, Submitted(owner, {"pet_name": "Mực"}, now), now - timedelta(hours=1),
+                    now + timedelta(hours=1), wanted=lambda _: True, on_evidence=lambda _: None,
+                )  # fmt: skip
+            return queued, done, looked_up
+
+        queued, outcomes, found = off_main_thread(run_worker)
+        assert queued == [valid, flawed]
         assert set(outcomes) == {valid, flawed}
         assert [(f.code, dict(f.details or {})) for f in found] == [
             (outcomes[valid].receipt_code, {"pet_name": "Mực"})
@@ -258,7 +274,7 @@ def test_the_tiny_procedure_goes_through_the_unchanged_engine(tiny: Procedure, t
         # the agency moves the application on; the sync follows the procedure's own status map
         advance = {"code": receipt, "status": "supplement", "reason": "Ảnh vật nuôi chưa rõ mặt"}
         httpx.post(f"{portal}/_sandbox/advance", json=advance, timeout=10).raise_for_status()
-        first = sync_once(settings)
+        first = off_main_thread(lambda: sync_once(settings))
         assert (first.checked, len(first.changed), first.errors) == (1, 1, [])
         assert store.get(valid).status == 5
         note = f"Chi cục Thú y Tí Hon yêu cầu bổ sung đơn {receipt}: Ảnh vật nuôi chưa rõ mặt"
@@ -266,7 +282,7 @@ def test_the_tiny_procedure_goes_through_the_unchanged_engine(tiny: Procedure, t
 
         advance = {"code": receipt, "status": "issued"}
         httpx.post(f"{portal}/_sandbox/advance", json=advance, timeout=10).raise_for_status()
-        second = sync_once(settings)
+        second = off_main_thread(lambda: sync_once(settings))
         assert (len(second.finished), second.errors) == (1, [])
         assert store.get(valid).status == 9
         note = f"Chi cục Thú y Tí Hon đã cấp giấy phép đơn {receipt}, số giấy phép GP-{receipt[-5:]}"
