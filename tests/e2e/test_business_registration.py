@@ -11,9 +11,6 @@ error retried from the start, and the dossier still goes once.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
 import time
 from collections import Counter
@@ -23,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psutil
 import pytest
+from helpers_e2e import kill_after_final_click
 
 from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
@@ -154,16 +151,6 @@ def _valid_dossier(seed: int) -> Any:
     )
 
 
-def _wait_for(what: str, check: Callable[[], bool], timeout_s: float, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        if process.poll() is not None:
-            raise AssertionError(f"the bot ended (exit {process.returncode}) before {what}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
 def test_a_kill_right_after_the_final_click_is_settled_by_lookup_never_twice(
     make_world: Callable[..., World],
 ) -> None:
@@ -177,28 +164,7 @@ def test_a_kill_right_after_the_final_click_is_settled_by_lookup_never_twice(
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    children: list[psutil.Process] = []
-
-    def clicking() -> bool:
-        transfer = world.transfer(code)
-        return transfer is not None and transfer.state is S.SUBMITTING
-
-    try:  # slow the portal from the final click on: the receipt page comes seconds after storing
-        _wait_for("the final click", clicking, 240, bot)
-        world.portal_knobs(PORTAL, latency_ms=3000)
-        _wait_for("the application on the portal", lambda: bool(world.portal_applications(PORTAL)), 180, bot)
-        children = psutil.Process(bot.pid).children(recursive=True)
-        os.kill(bot.pid, signal.SIGKILL)
-        bot.wait(timeout=10)
-    finally:
-        world.portal_knobs(PORTAL, latency_ms=0)
-        if bot.poll() is None:
-            bot.kill()
-            bot.wait(timeout=10)
-        for child in children:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
-        psutil.wait_procs(children, timeout=10)
+    kill_after_final_click(world, code, PORTAL, bot)
     (application,) = world.portal_applications(PORTAL)
     crashed = world.transfer(code)
     assert crashed is not None and crashed.state is S.SUBMITTING and crashed.receipt_code is None
