@@ -19,6 +19,7 @@ import typer
 
 from rpa.clock import VN
 from rpa.config import Settings, load_settings
+from rpa.console.cli import console_command, users_app
 from rpa.errors import BusinessError, RpaError
 from rpa.sandbox.cli import sandbox_app
 from rpa.transfer.worker import Outcome
@@ -35,6 +36,8 @@ captcha_app = typer.Typer(no_args_is_help=True, help="CAPTCHAs waiting for a per
 app.add_typer(captcha_app, name="captcha")
 breaker_app = typer.Typer(no_args_is_help=True, help="Portals the bots stopped using after their UI changed.")
 app.add_typer(breaker_app, name="breaker")
+app.add_typer(users_app, name="users")
+app.command("console")(console_command)
 
 ConfigOption = Annotated[
     Path | None,

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from typing_extensions import Unpack
@@ -56,6 +56,10 @@ class TransferFields(TypedDict, total=False):
     status_checked_at: datetime | None
     finished_at: datetime | None
     submission: dict[str, Any] | None  # opaque to the ledger: what was typed, kept for the look-up
+    applicant_name: str | None  # what a clerk finds the transfer by on the console (migration 0004)
+    applicant_search: str | None
+    identity_digest: str | None
+    requested_by: str | None  # the console user who pushed it ("Chuyển sang Bộ"), if one did
 
 
 class Ledger:
@@ -105,6 +109,11 @@ class Ledger:
             if row is None:
                 raise UnknownTransfer(transfer_id)
             return Transfer.from_row(row)
+
+    @property
+    def engine(self) -> Engine:
+        """The ledger's database engine, for the tables beside the transfers (console, audit log)."""
+        return self._engine
 
     def now(self) -> datetime:
         """The ledger's clock (UTC): leases, back-offs and look-up windows count on it."""

@@ -110,6 +110,12 @@ class TransferRow(Base):
     # What the worker typed, recorded right before the final click (migration 0003): a later look-up
     # matches on it, not on the provincial dossier as it is by then. Personal data: never print it.
     submission: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # What a clerk finds a transfer by on the console (migration 0004): the applicant's name as written
+    # and folded (lower case, no diacritics), and an HMAC of the identity number, never the number.
+    applicant_name: Mapped[str | None] = mapped_column(String(256))
+    applicant_search: Mapped[str | None] = mapped_column(String(256))
+    identity_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    requested_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class EventRow(Base):
@@ -158,6 +164,10 @@ class Transfer:
     status_checked_at: datetime | None = None
     finished_at: datetime | None = None
     submission: dict[str, Any] | None = field(default=None, hash=False)  # opaque to the ledger
+    applicant_name: str | None = None
+    applicant_search: str | None = None
+    identity_digest: str | None = None
+    requested_by: str | None = None
 
     @property
     def needs_lookup(self) -> bool:

@@ -58,8 +58,12 @@ class _Served:
     thread: threading.Thread
     url: str
 
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
 
-def _bind(host: str, port: int) -> socket.socket:
+
+def bind_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
@@ -70,7 +74,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def serve_app(app: FastAPI, host: str = "127.0.0.1", port: int = 0, start_timeout_s: float = 20.0) -> _Served:
     """Start ``app`` on a background thread; port 0 lets the OS pick a free port."""
-    sock = _bind(host, port)
+    sock = bind_socket(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
