@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,6 +30,8 @@ from rpa.retry import RetryPolicy
 
 __all__ = [
     "Account",
+    "AlertSettings",
+    "EmailSettings",
     "IntakeSettings",
     "PortalSettings",
     "ProcedureSettings",
@@ -93,6 +95,34 @@ class IntakeSettings(BaseModel):
     watch_dir: Path | None = None  # None: no folder is watched
 
 
+class EmailSettings(BaseModel):
+    """E-mail of each new alert (``[alerts.email]``), forwarded by the scheduler's ``mail`` job."""
+
+    host: str
+    port: int = 25
+    from_addr: str
+    to: list[str] = Field(min_length=1)
+    starttls: bool = True  # upgrade the connection before anything is sent (and before the password)
+    username: str | None = None
+    password: SecretStr | None = None
+    subject_prefix: str = "[Một cửa ↔ Bộ]"
+    console_url: str | None = None  # the console's address, for a link to the alerts page in each mail
+    every_s: float = Field(60.0, gt=0)  # how often the scheduler forwards the alerts not sent yet
+    timeout_s: float = Field(10.0, gt=0)  # a silent mail server delays only the mail job, this long
+
+    @model_validator(mode="after")
+    def _no_password_in_clear(self) -> EmailSettings:
+        if self.username and not self.starttls:
+            raise ValueError("username/password need starttls = true (the password would travel in clear)")
+        return self
+
+
+class AlertSettings(BaseModel):
+    """What happens to an alert besides the console's alerts page and the log."""
+
+    email: EmailSettings | None = None  # None: no e-mail
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RPA_", env_nested_delimiter="__", extra="forbid")
 
@@ -125,6 +155,7 @@ class Settings(BaseSettings):
     lookup_absent_limit: int = 3  # after this many "not found, submit again", a person decides
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
     reports_dir: Path = Path("reports")  # daily Excel reports
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
     evidence_retention_days: int = 365  # evidence folders older than this are purged

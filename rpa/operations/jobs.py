@@ -43,6 +43,7 @@ __all__ = [
     "check_health",
     "daily_report",
     "import_workbooks",
+    "mail_alerts",
     "poll_sources",
     "process_queue",
     "purge_old_files",
@@ -75,6 +76,7 @@ JOB_LABELS = {
     "purge": "dọn bằng chứng cũ",
     "health": "kiểm tra hệ thống",
     "intake": "nhập hồ sơ từ tệp Excel",
+    "mail": "gửi thư cảnh báo",
 }
 """The jobs as a supervisor reads them in an alert."""
 
@@ -193,6 +195,11 @@ def import_workbooks() -> None:
     _run("intake", _intake)
 
 
+def mail_alerts() -> None:
+    """E-mail the alerts not mailed yet (``[alerts.email]``)."""
+    _run("mail", _mail)
+
+
 # -- their bodies -------------------------------------------------------------------------------------
 
 
@@ -234,6 +241,12 @@ def _queue(context: JobContext) -> None:
     with worker_session(settings, stop=context.stop) as worker:
         outcomes = worker.work()
     logger.info("queue: {} transfers handled {}", len(outcomes), dict(Counter(o.state for o in outcomes)))
+
+
+def _mail(context: JobContext) -> None:
+    from rpa.operations.alert_mail import forward_alerts
+
+    forward_alerts(context.settings)
 
 
 def _intake(context: JobContext) -> None:

@@ -10,6 +10,8 @@ Jobs (:mod:`rpa.operations.jobs`), timed by ``Settings.schedule`` in its time zo
 - ``purge``, daily at ``purge_at``: delete evidence and reports past the retention period;
 - ``intake``, every ``intake_every_s`` when ``[intake] watch_dir`` is set: import the Excel exports
   dropped there (:mod:`rpa.intake.watch`).
+- ``mail``, every ``[alerts.email] every_s`` when e-mail is configured: mail the new alerts
+  (:mod:`rpa.operations.alert_mail`).
 
 APScheduler 3 keeps the jobs in the ledger's database (table ``rpa_jobs``), so a restart resumes the
 timetable: a run missed while the scheduler was down happens once at start (``coalesce``, no
@@ -119,6 +121,9 @@ def job_specs(settings: Settings) -> list[JobSpec]:
     if settings.intake.watch_dir is not None:  # Excel intake: no browser, like the API poll
         intake = every(schedule.intake_every_s, "intake_every_s")
         specs.append(JobSpec("intake", "rpa.operations.jobs:import_workbooks", intake))
+    if settings.alerts.email is not None:  # e-mail of new alerts: no browser
+        mail = every(settings.alerts.email.every_s, "alerts.email.every_s")
+        specs.append(JobSpec("mail", "rpa.operations.jobs:mail_alerts", mail))
     return specs
 
 

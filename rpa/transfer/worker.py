@@ -522,7 +522,8 @@ class Worker:
         request = desk.ask(transfer.id, transfer.dossier_code, get_procedure(transfer.flow).portal, image)
         reason = f"cần người đọc mã xác nhận: rpa captcha answer {request.id} <mã>"
         self.move(transfer, S.WAITING_HUMAN, reason, evidence=[request.image])
-        self._alert("captcha", reason, dossier=transfer.dossier_code, request=request.id)
+        context = {"dossier": transfer.dossier_code, "portal": request.portal, "request": request.id}
+        self._alert("captcha", reason, **context)  # never the image: it shows a login page
         answer = desk.wait(request.id, self.settings.captcha_wait_s, stop=self.stop)
         if answer is None and self.stop.is_set():
             raise HumanNeeded(f"stopping: CAPTCHA request {request.id} cancelled before anyone answered")
