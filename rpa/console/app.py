@@ -7,7 +7,7 @@ elsewhere: the style sheet and the few scripts are files of this package.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rpa.config import Settings
 from rpa.console.accounts import Accounts
-from rpa.console.web import HERE, NotSignedIn, redirect, render
+from rpa.console.web import HERE, NotSignedIn, redirect, render, signed_in
 from rpa.ledger import Ledger
 
 __all__ = ["ConsoleState", "create_app"]
@@ -90,6 +90,8 @@ def create_app(settings: Settings, *, ledger: Ledger | None = None) -> FastAPI:
             message = "Thao tác không được phép trên trang này."
         if not _wants_html(request):
             return JSONResponse({"error": message}, status_code=exc.status_code)
+        with suppress(NotSignedIn):  # the page keeps its menu for a signed-in person
+            signed_in(request)
         return render(
             request,
             "error.html",
