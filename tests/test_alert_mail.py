@@ -170,6 +170,19 @@ def test_a_server_that_is_down_or_silent_loses_nothing_and_holds_nobody(
     assert len(inbox.messages) == 1
 
 
+def test_an_alert_not_mailed_yet_survives_a_log_rotation(tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    down = settings_for(tmp_path, free_port())
+    before = raise_alert(down.work_dir, "portal_down", "Cổng dkkd không truy cập được.", portal="dkkd")
+    with pytest.raises(MailUnavailable):
+        forward_alerts(down)
+    alerts = down.work_dir / "alerts.jsonl"
+    alerts.rename(alerts.with_name("alerts.jsonl.1"))  # logrotate, create mode (rename, new file)
+    after = raise_alert(down.work_dir, "portal_up", "Cổng dkkd đã hoạt động trở lại.", portal="dkkd")
+    assert forward_alerts(settings_for(tmp_path, port)).sent == [before["id"], after["id"]]
+    assert [m["X-Rpa-Alert-Id"] for _, _, m in inbox.messages] == [before["id"], after["id"]]
+
+
 def test_a_server_failing_mid_pass_keeps_what_was_sent_and_sends_the_rest_later(
     tmp_path: Path, smtp: tuple[Inbox, int]
 ) -> None:

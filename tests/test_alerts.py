@@ -47,6 +47,14 @@ def test_lines_written_before_ids_get_a_stable_id_from_their_content(tmp_path: P
     assert [a["id"] for a in read_alerts(tmp_path)][:2] == ids  # same ids after the file grew
 
 
+def test_the_last_rotation_is_read_on_demand_with_the_same_ids(tmp_path: Path) -> None:
+    old = raise_alert(tmp_path, "portal_down", "Cổng vantai không truy cập được", portal="vantai")
+    (tmp_path / FILE_NAME).rename(tmp_path / f"{FILE_NAME}.1")
+    new = raise_alert(tmp_path, "portal_up", "Cổng vantai đã hoạt động trở lại", portal="vantai")
+    assert [a["id"] for a in read_alerts(tmp_path)] == [new["id"]]
+    assert [a["id"] for a in read_alerts(tmp_path, with_rotated=True)] == [old["id"], new["id"]]
+
+
 def test_a_damaged_line_hides_no_other_alert(tmp_path: Path) -> None:
     raise_alert(tmp_path, "captcha", "cần người đọc mã xác nhận", dossier="H55-1")
     with (tmp_path / FILE_NAME).open("a", encoding="utf-8") as fh:

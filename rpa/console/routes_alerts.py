@@ -164,23 +164,27 @@ async def acknowledge_page(request: Request, info: SessionInfo = Supervisor) -> 
 
 # -- helpers ---------------------------------------------------------------------------------------------
 
-_cache: dict[Path, tuple[tuple[int, int], list[dict[str, Any]]]] = {}
+_cache: dict[Path, tuple[tuple[tuple[int, int], ...], list[dict[str, Any]]]] = {}
 
 
 def _read(work_dir: Path) -> list[dict[str, Any]]:
-    """The alerts file, parsed again only when it changed (the menu counts them on every page)."""
-    path = work_dir / FILE_NAME
+    """The alerts (the last rotation's too), parsed again only when a file changed: the menu counts
+    them on every page."""
+    key = tuple(_stamp(work_dir / name) for name in (f"{FILE_NAME}.1", FILE_NAME))
+    cached = _cache.get(work_dir)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    alerts = read_alerts(work_dir, with_rotated=True)
+    _cache[work_dir] = (key, alerts)
+    return alerts
+
+
+def _stamp(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()
     except FileNotFoundError:
-        return []
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _cache.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    alerts = read_alerts(work_dir)
-    _cache[path] = (key, alerts)
-    return alerts
+        return (0, -1)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _ids(work_dir: Path) -> set[str]:

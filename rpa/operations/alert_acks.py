@@ -99,4 +99,4 @@ def acknowledgements(engine: Engine) -> dict[str, AlertAck]:
 def count_unacknowledged(work_dir: Path, engine: Engine) -> int:
     """How many alerts nobody has acknowledged yet (for the console's menu)."""
     seen = acknowledgements(engine)
-    return sum(1 for alert in read_alerts(work_dir) if alert["id"] not in seen)
+    return sum(1 for alert in read_alerts(work_dir, with_rotated=True) if alert["id"] not in seen)

@@ -95,7 +95,7 @@ def forward_alerts(settings: Settings, *, now: datetime | None = None) -> MailPa
     marks_path = settings.work_dir / MAILED_FILE
     first_pass = not marks_path.is_file()
     marks = _load(marks_path)
-    alerts = read_alerts(settings.work_dir)
+    alerts = read_alerts(settings.work_dir, with_rotated=True)  # a rotation must not drop one unsent
     skipped = []
     if first_pass:
         for alert in alerts:

@@ -67,13 +67,19 @@ def raise_alert(work_dir: Path, kind: str, message: str, **context: Any) -> dict
     return entry
 
 
-def read_alerts(work_dir: Path) -> list[dict[str, Any]]:
+def read_alerts(work_dir: Path, *, with_rotated: bool = False) -> list[dict[str, Any]]:
     """Every alert, oldest first, each with its ``id``.
 
-    A line another process is writing right now (cut short) or a damaged one is skipped and logged:
-    one bad line must not hide every other alert from the page.
+    ``with_rotated`` reads logrotate's last rotation too (``alerts.jsonl.1``, left uncompressed by
+    ``delaycompress``), so that a rotation neither empties the console's page nor drops an alert the
+    mail pass has not sent yet. A line another process is writing right now (cut short) or a damaged
+    one is skipped and logged: one bad line must not hide every other alert.
     """
-    path = work_dir / FILE_NAME
+    names = [f"{FILE_NAME}.1", FILE_NAME] if with_rotated else [FILE_NAME]
+    return [alert for name in names for alert in _read_file(work_dir / name)]
+
+
+def _read_file(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     alerts = []

@@ -212,3 +212,14 @@ def test_only_an_existing_alert_can_be_acknowledged_and_only_once(console: Conso
 def console_state_of(console: Console) -> ConsoleState:
     """The state the console's pages read (the same ledger and work folder as the served app)."""
     return ConsoleState(console.world.settings, console.ledger, console.accounts)
+
+
+def test_a_log_rotation_does_not_empty_the_page(console: Console) -> None:
+    work = console.world.settings.work_dir
+    before = _raise(console, "portal_down", "Cổng moj-lltp không truy cập được (trước khi xoay tệp).")
+    (work / "alerts.jsonl").rename(work / "alerts.jsonl.1")  # logrotate's rename
+    after = _raise(console, "portal_up", "Cổng moj-lltp đã hoạt động trở lại (sau khi xoay tệp).")
+    with console.client("minh") as client:
+        html = client.get("/canh-bao").text
+    assert f"canh-bao-{before}" in html and f"canh-bao-{after}" in html
+    assert html.index(f"canh-bao-{after}") < html.index(f"canh-bao-{before}")  # newest first
