@@ -74,6 +74,8 @@ class ProcedureSettings(BaseModel):
     procedure_codes: list[str] | None = None  # the province's codes of it; None = the plug-in's own
     # the plug-in's own settings (its Procedure.configure checks and applies them)
     options: dict[str, Any] = Field(default_factory=dict)
+    # a person approves the review screenshot before the final click (the console's "Chờ cán bộ")
+    require_approval: bool = False
 
 
 class ScheduleSettings(BaseModel):

@@ -8,6 +8,7 @@ receipts, a clock that is off) under the real worker and ledger.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -93,7 +94,15 @@ class BrowserPortal:
 
             def final_click() -> None:
                 attempt.evidence.checkpoint()  # what was typed is on disk before the click, disk full or not
-                before_final_click(folder)
+                configured = self.settings.procedures.get(procedure.name)
+                if configured is not None and configured.require_approval:
+                    attempt.evidence.screenshot(attempt.steps.page, "approval")  # what the person approves
+                started = time.monotonic()
+                try:
+                    before_final_click(folder)
+                finally:  # a person's approval is not the dossier's time, as a CAPTCHA's reading is not
+                    if attempt.steps.deadline is not None:
+                        attempt.steps.deadline += time.monotonic() - started
 
             receipt = procedure.submit(
                 attempt.steps, form, before_final_click=final_click, read_captcha=read_captcha

@@ -44,11 +44,13 @@ from rpa.errors import (
     failure_kind,
 )
 from rpa.ledger import Ledger, LedgerError, Transfer, TransferFields, TransferState, worker
+from rpa.ledger.search import identity_digest, searchable_name
 from rpa.operations.alerts import raise_alert
 from rpa.operations.rules import HeldBack, PortalRules
 from rpa.operations.stopping import StopLatch
 from rpa.portal import Receipt
 from rpa.portal.access import BrowserPortal, PortalAccess, receipt_time
+from rpa.portal.approval import ApprovalDesk
 from rpa.portal.attempt import Attempt, portal_attempt
 from rpa.portal.breaker import Breaker, BreakerState
 from rpa.portal.browser import BrowserSettings
@@ -303,7 +305,9 @@ class Worker:
         log = logger.bind(transfer_id=transfer.id, dossier=transfer.dossier_code, flow=transfer.flow)
         procedure = get_procedure(transfer.flow)
         try:
-            procedure, form = self._read_and_map(transfer.dossier_code, attachments, procedure)
+            procedure, form = self._read_and_map(
+                transfer.dossier_code, attachments, procedure, transfer=transfer
+            )
         except InvalidDossier as exc:
             reasons = [str(p) for p in exc.problems]
             log.warning("dossier refused before the portal: {}", "; ".join(reasons))
@@ -317,10 +321,19 @@ class Worker:
         return self._submit(transfer, procedure, form, lease, log)
 
     def _read_and_map(
-        self, code: str, attachments: Path, procedure: Procedure | None, *, accepted: bool = True
+        self,
+        code: str,
+        attachments: Path,
+        procedure: Procedure | None,
+        *,
+        accepted: bool = True,
+        transfer: Transfer | None = None,
     ) -> tuple[Procedure, Any]:
-        """The dossier's procedure (``procedure`` when the transfer names one) and its portal form."""
+        """The dossier's procedure (``procedure`` when the transfer names one) and its portal form;
+        ``transfer`` gets what a clerk finds it by (name, identity digest), even for a flawed dossier."""
         record = self.source.read(code, attachments)
+        if transfer is not None:
+            self._remember_applicant(transfer, record.raw)
         if accepted:  # before anything is typed (a dry run may preview a dossier not yet accepted)
             require_accepted(code, record.raw.get("status"))
         if record.problems is not None:
@@ -329,6 +342,23 @@ class Worker:
         procedure = procedure or procedure_of(record.dossier)
         codes = procedure_codes(self.settings, procedure)
         return procedure, form_for(record.dossier, procedure=procedure, codes=codes)
+
+    def _remember_applicant(self, transfer: Transfer, raw: dict[str, Any]) -> None:
+        """Record the applicant's name (as written and folded) and the HMAC of the identity number on
+        the transfer, for the console's search; nothing when the dossier does not carry them."""
+        applicant = raw.get("applicant")
+        if not isinstance(applicant, dict):
+            return
+        name, identity = applicant.get("full_name"), applicant.get("identity")
+        number = identity.get("number") if isinstance(identity, dict) else None
+        fields: TransferFields = {}
+        if isinstance(name, str) and name.strip():
+            fields["applicant_name"] = name.strip()[:256]
+            fields["applicant_search"] = searchable_name(name)[:256]
+        if isinstance(number, str) and number.strip():
+            fields["identity_digest"] = identity_digest(self.settings.work_dir, number)
+        if fields:
+            self.ledger.record(transfer.id, actor=self.actor, **fields)
 
     def _submit(
         self, transfer: Transfer, procedure: Procedure, form: Any, lease: LeaseKeeper, log: Any
@@ -341,6 +371,8 @@ class Worker:
             folder = evidence
 
         def before_final_click(evidence: Path | None) -> None:
+            if approval_required(self.settings, procedure.name):
+                self._ask_approval(transfer, procedure, evidence, log)
             lease.check()  # a worker whose lease ran out must not click: another may be looking it up
             require_accepted(transfer.dossier_code, self.client.get(transfer.dossier_code).get("status"))
             submitted = Submitted(procedure.lookup_key(form), procedure.submission_facts(form), self.now())
@@ -534,6 +566,42 @@ class Worker:
         self.move(transfer, S.FILLING, f"người dùng đã nhập mã xác nhận ({request.id})")
         return answer
 
+    def _ask_approval(
+        self, transfer: Transfer, procedure: Procedure, evidence: Path | None, log: Any
+    ) -> None:
+        """Wait, page open, for a person to approve the application before the final click.
+
+        The transfer does not move while it waits (an event says why it waits): approved, the caller
+        goes on to ``submitting``; rejected, a :class:`BusinessError` with the person's reason (nothing
+        was submitted, never retried automatically); no answer in ``captcha_wait_s``, a
+        :class:`HumanNeeded` (the attempt ends without the click, the transfer is queued again).
+        """
+        if evidence is None or (image := approval_image(evidence)) is None:
+            raise PortalError("no review screenshot to approve: the final click is not made")
+        desk = ApprovalDesk(self.settings.work_dir / "approval")
+        request = desk.ask(
+            transfer.id, transfer.dossier_code, procedure.name, procedure.portal, image, evidence
+        )
+        reason = f"chờ cán bộ duyệt trước khi nộp (yêu cầu {request.id})"
+        self.ledger.record(transfer.id, actor=self.actor, reason=reason, evidence=[str(image)])
+        context = {"dossier": transfer.dossier_code, "portal": procedure.portal, "request": request.id}
+        self._alert("approval", f"Hồ sơ {transfer.dossier_code}: {reason}", **context)
+        log.info("waiting for a person to approve before the final click (request {})", request.id)
+        decision = desk.wait(request.id, self.settings.captcha_wait_s, stop=self.stop)
+        if decision is None and self.stop.is_set():
+            raise HumanNeeded(f"stopping: approval request {request.id} cancelled before anyone answered")
+        if decision is None:
+            raise HumanNeeded(
+                f"không có cán bộ duyệt yêu cầu {request.id} trong {self.settings.captcha_wait_s:.0f} giây; "
+                "chưa nộp, hồ sơ chờ lượt sau"
+            )
+        if not decision.approved:
+            raise BusinessError(f"Cán bộ {decision.by} không duyệt nộp hồ sơ: {decision.reason}")
+        log.info("approved by {} before the final click (request {})", decision.by, request.id)
+        self.ledger.record(
+            transfer.id, actor=self.actor, reason=f"cán bộ {decision.by} đã duyệt nộp (yêu cầu {request.id})"
+        )
+
     def deadline(self, receipt: Receipt, days: int) -> TransferFields:
         """When the portal took the application ("Ngày nộp") and the legal due date that follows."""
         submitted = receipt_time(receipt)
@@ -552,6 +620,20 @@ class Worker:
     def _backing_off(self, transfer: Transfer) -> bool:
         now = self.ledger.get(transfer.id)
         return now.state is S.QUEUED and now.next_attempt_at is not None and now.next_attempt_at > self.now()
+
+
+def approval_required(settings: Settings, procedure: str) -> bool:
+    """Whether ``[procedures.<procedure>] require_approval`` asks for a person before the final click."""
+    configured = settings.procedures.get(procedure)
+    return configured is not None and configured.require_approval
+
+
+def approval_image(evidence: Path) -> Path | None:
+    """The screenshot a person approves: the attempt's ``approval`` shot of the page right before the
+    final click, else the last one taken (the flow's review page)."""
+    shots = sorted(evidence.glob("*.png"))
+    taken = [shot for shot in shots if shot.stem.endswith("-approval")] or shots
+    return taken[-1] if taken else None
 
 
 def _opened(state: BreakerState | None) -> tuple[str, str]:
