@@ -7,7 +7,7 @@ queued ─claim─▶ filling ─▶ submitting ─▶ submitted ─▶ written_
    │  └─ released ┘ │ waiting_human (CAPTCHA, OTP, approval) ─▶ filling | queued
    │                ▼
    ├── retry ── failed_system          uncertain ─lookup─▶ submitted (found) | queued (proved absent)
-   ├── clerk ── failed_business            │
+   ├── clerk ── failed_business ◀─ supervisor cancels (from queued or failed_system)
    │            (the dossier is wrong)     ▼ (ambiguous, or nothing found again and again)
    └──────── clerk ─────────────────── needs_review ─clerk─▶ submitted (the clerk gives the receipt)
 ```
@@ -71,14 +71,14 @@ S = TransferState
 
 TRANSITIONS: MappingProxyType[TransferState, frozenset[TransferState]] = MappingProxyType(
     {
-        S.QUEUED: frozenset({S.FILLING}),
+        S.QUEUED: frozenset({S.FILLING, S.FAILED_BUSINESS}),
         S.FILLING: frozenset({S.SUBMITTING, S.FAILED_BUSINESS, S.FAILED_SYSTEM, S.WAITING_HUMAN, S.QUEUED}),
         S.SUBMITTING: frozenset({S.SUBMITTED, S.UNCERTAIN}),
         S.UNCERTAIN: frozenset({S.SUBMITTED, S.QUEUED, S.NEEDS_REVIEW}),
         S.SUBMITTED: frozenset({S.WRITTEN_BACK, S.NEEDS_REVIEW}),
         S.WRITTEN_BACK: frozenset({S.FINISHED}),
         S.FINISHED: frozenset(),
-        S.FAILED_SYSTEM: frozenset({S.QUEUED}),
+        S.FAILED_SYSTEM: frozenset({S.QUEUED, S.FAILED_BUSINESS}),
         S.FAILED_BUSINESS: frozenset({S.QUEUED}),
         S.WAITING_HUMAN: frozenset({S.QUEUED, S.FILLING}),
         S.NEEDS_REVIEW: frozenset({S.SUBMITTED, S.QUEUED}),
@@ -104,10 +104,19 @@ STATE_LABELS: MappingProxyType[TransferState, str] = MappingProxyType(
 """What a clerk or supervisor reads for each state (reports, the demo's table)."""
 
 CLERK_ONLY: frozenset[tuple[TransferState, TransferState]] = frozenset(
-    {(S.FAILED_BUSINESS, S.QUEUED), (S.NEEDS_REVIEW, S.SUBMITTED), (S.NEEDS_REVIEW, S.QUEUED)}
+    {
+        (S.FAILED_BUSINESS, S.QUEUED),
+        (S.NEEDS_REVIEW, S.SUBMITTED),
+        (S.NEEDS_REVIEW, S.QUEUED),
+        (S.QUEUED, S.FAILED_BUSINESS),
+        (S.FAILED_SYSTEM, S.FAILED_BUSINESS),
+    }
 )
 """Edges only a clerk (actor ``clerk:<name>``) may take: business failures are never retried
-automatically, and a transfer parked for review is settled by a person who looked at the portal."""
+automatically, and a transfer parked for review is settled by a person who looked at the portal.
+A supervisor cancels a transfer that is waiting (queued, or failed on a system error) by moving it to
+``failed_business`` with the reason: nothing retries it then, and only a person can queue it again. A
+transfer the portal may already hold (submitting, uncertain, needs_review) is never cancelled."""
 
 LEASED: frozenset[TransferState] = frozenset({S.FILLING, S.SUBMITTING, S.UNCERTAIN, S.WAITING_HUMAN})
 """States in which a worker holds the transfer under a lease; every other state has no lease."""

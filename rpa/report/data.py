@@ -35,6 +35,7 @@ __all__ = [
     "Waiting",
     "build_report",
     "day_bounds",
+    "first_attempt_by_day",
     "gather",
     "median",
     "p95",
@@ -380,6 +381,22 @@ def build_report(
         overdue=tuple(_overdue(histories, day)),
         daily=tuple(_daily(histories, day, minutes_per_dossier)),
     )
+
+
+def first_attempt_by_day(
+    day: date, transfers: Iterable[Transfer], events: Iterable[Event]
+) -> tuple[tuple[date, int, int], ...]:
+    """For each of the :data:`HISTORY_DAYS` days ending with ``day`` (oldest first): the day, the
+    dossiers submitted on it, and how many of those the portal accepted on the bot's first attempt
+    (one claim, no retry, no clerk's fix): the share tells how often a dossier goes through untouched."""
+    histories = _histories(transfers, events, day_bounds(day)[1])
+    found = []
+    for offset in range(HISTORY_DAYS - 1, -1, -1):
+        bounds = day_bounds(day - timedelta(days=offset))
+        submitted = [h for h in histories if _in(h.submitted, bounds)]
+        first = sum(1 for h in submitted if h.submitted is not None and h.attempts_until(h.submitted) == 1)
+        found.append((bounds[0].date(), len(submitted), first))
+    return tuple(found)
 
 
 def read_ledger(url: str, until: datetime) -> tuple[list[Transfer], list[Event]]:
