@@ -1,0 +1,152 @@
+"""Transfers a clerk starts from the console ("Chuyển sang Bộ"), each run off the request.
+
+Each one runs in its own thread of the console process, with its own worker, ledger connection and
+Chromium (:func:`rpa.transfer.session.worker_session`), exactly as ``rpa transfer CODE --clerk NAME``
+does. A thread rather than a ``python -m rpa transfer`` subprocess, because:
+
+* Playwright's Sync API must not run on the event loop's thread, and a thread of its own is enough;
+* the page can show the finer steps (each page opened, each field filled, the upload, the final
+  click) live: a loguru sink reads the step records the worker's thread writes, bound with the
+  dossier code, without parsing another process's log file;
+* the settings are the console's own, already loaded.
+
+The ledger's lease still keeps a dossier to one worker across processes (the scheduler's included);
+this registry only refuses a second start of a dossier from this console while one runs, and keeps
+the steps for the page that polls them.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+
+from rpa.config import Settings
+from rpa.errors import BusinessError, RpaError
+from rpa.ledger import TransferState, clerk
+
+if TYPE_CHECKING:
+    from loguru import Message
+
+__all__ = ["ClerkRun", "ClerkRuns", "step_text"]
+
+S = TransferState
+RESTARTABLE = frozenset({S.QUEUED, S.FAILED_BUSINESS, S.FAILED_SYSTEM, S.UNCERTAIN})
+"""States from which "Chuyển sang Bộ" may start a transfer (a failed one is queued again first, as
+``rpa transfer`` does; an uncertain one is settled by look-up, never typed again)."""
+
+_VERBS = {
+    "open": "Mở trang",
+    "fill": "Điền ô",
+    "pick_date": "Chọn ngày",
+    "choose": "Chọn",
+    "check": "Đánh dấu",
+    "add_row": "Thêm dòng",
+    "click": "Bấm",
+    "upload": "Tải lên tệp",
+    "wait": "Chờ",
+    "wait_any": "Chờ",
+    "screenshot": "Chụp màn hình",
+    "read_text": "Đọc",
+}
+"""The steps a clerk sees; checks such as ``exists`` and ``count`` are the bot's own business."""
+MAX_STEPS = 500  # a run's steps kept for the page (a transfer takes a few dozen)
+
+
+def step_text(step: str, name: str) -> str:
+    """One portal step as the clerk reads it: the action in Vietnamese and the element's name, never
+    the value typed (the step records of :class:`rpa.portal.steps.Steps` carry personal data)."""
+    return f"{_VERBS[step]} {name}".strip()
+
+
+@dataclass
+class ClerkRun:
+    code: str
+    by: str
+    started_at: datetime
+    steps: list[dict[str, str]] = field(default_factory=list)
+    done: bool = False
+    error: str | None = None  # what went wrong outside the ledger, in Vietnamese
+    thread: threading.Thread | None = None
+
+    def add_step(self, text: str, at: datetime) -> None:
+        if len(self.steps) < MAX_STEPS:
+            self.steps.append({"at": at.isoformat(), "text": text})
+
+    def view(self) -> dict[str, Any]:
+        return {"by": self.by, "done": self.done, "error": self.error, "steps": list(self.steps)}
+
+
+class ClerkRuns:
+    """The transfers this console started, by dossier code (the last one of each)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._runs: dict[str, ClerkRun] = {}
+
+    def get(self, code: str) -> ClerkRun | None:
+        with self._lock:
+            return self._runs.get(code)
+
+    def running(self, code: str) -> bool:
+        run = self.get(code)
+        return run is not None and not run.done
+
+    def start(self, code: str, by: str) -> ClerkRun | None:
+        """Start ``code``'s transfer for clerk ``by``; None when one started here still runs."""
+        with self._lock:
+            current = self._runs.get(code)
+            if current is not None and not current.done:
+                return None
+            run = ClerkRun(code, by, datetime.now(UTC))
+            self._runs[code] = run
+        run.thread = threading.Thread(
+            target=self._run, args=(run,), name=f"console-transfer-{code}", daemon=True
+        )
+        run.thread.start()
+        return run
+
+    def _run(self, run: ClerkRun) -> None:
+        from rpa.transfer.session import worker_session
+
+        thread_id = threading.get_ident()
+
+        def sink(message: Message) -> None:
+            record = message.record
+            step = record["extra"].get("step")
+            if step in _VERBS:
+                run.add_step(step_text(str(step), str(record["extra"].get("name", ""))), record["time"])
+
+        sink_id = logger.add(
+            sink,
+            level="INFO",
+            filter=lambda r: r["thread"].id == thread_id and r["extra"].get("dossier") == run.code,
+        )
+        actor = clerk(run.by)
+        try:
+            worker_id = f"console-{run.by}-{uuid.uuid4().hex[:6]}"
+            with worker_session(self.settings, worker_id=worker_id) as worker:
+                flow = worker.procedure_for(run.code).name
+                current = worker.ledger.enqueue(run.code, flow, actor=actor)
+                if current.state in (S.FAILED_BUSINESS, S.FAILED_SYSTEM):
+                    worker.ledger.transition(current.id, S.QUEUED, actor=actor, reason="cán bộ gửi lại")
+                worker.ledger.record(current.id, actor=actor, requested_by=run.by)
+                outcomes = worker.work(dossier_code=run.code)
+                last = outcomes[-1] if outcomes else None
+                if last is not None and last.error and last.state in ("queued", "filling"):
+                    run.error = last.error  # held back (working hours, rate, a session slot) or retried
+        except BusinessError as exc:  # the provincial system does not know it, or no procedure takes it
+            run.error = str(exc)
+        except RpaError as exc:
+            run.error = f"Lỗi hệ thống: {exc}"
+        except Exception as exc:  # a browser that would not start, a ledger that fails: the page says so
+            logger.opt(exception=exc).error("console transfer of {} failed", run.code)
+            run.error = f"Lỗi hệ thống ({type(exc).__name__}): {exc}"
+        finally:
+            logger.remove(sink_id)
+            run.done = True
