@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Engine, Integer, String, Text, func, select
+from sqlalchemy import JSON, Engine, Index, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from rpa.ledger.engine import WRITE
@@ -24,6 +24,7 @@ __all__ = ["AuditEntry", "AuditRow", "count_audit", "read_audit", "record_audit"
 
 class AuditRow(Base):
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_action_target", "action", "target"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

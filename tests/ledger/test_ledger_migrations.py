@@ -52,6 +52,11 @@ def test_opening_an_empty_database_migrates_it_to_head(database_url: str, engine
 
 def test_models_and_migrations_agree(database_url: str, engine: Engine) -> None:
     """The ``alembic check`` of this package: autogenerate finds nothing to add."""
+    # every table of the ledger's database, wherever its model lives (console, alerts, audit)
+    import rpa.console.accounts
+    import rpa.ledger.audit
+    import rpa.operations.alert_acks  # noqa: F401
+
     Ledger(database_url).close()
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
