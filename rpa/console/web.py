@@ -118,9 +118,15 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
     info: SessionInfo | None = getattr(request.state, "session_info", None)
+    waiting = 0
+    if info is not None and info.user.can(Role.SUPERVISOR):
+        from rpa.console.routes_alerts import unacknowledged_count  # the alerts pages import this module
+
+        waiting = unacknowledged_count(console_state(request))
     values = {
         "me": info.user if info else None,
         "csrf_token": info.csrf_token if info else "",
+        "alerts_waiting": waiting,
         **(context or {}),
     }
     return templates.TemplateResponse(request, name, values, status_code=status_code)
