@@ -41,7 +41,8 @@ The faults exactly-once exists for (issue 11), each switchable, all on by defaul
 - several dossiers of one person (``--same-person N``, default 3): N pairs of valid dossiers of each
   procedure sharing the applicant, added through ``POST /_sandbox/dossiers``: a judicial record's pair
   has different purposes, a business registration's is two companies of one owner with different
-  names. Check: each has its own application with its own purpose or name;
+  names, a badge request's is two requests of one transport business for different vehicles. Check:
+  each has its own application with its own purpose, name or vehicles;
 - status changes in flight (``--withdraw N``, default 2): while a worker runs, N valid accepted dossiers
   that are ``filling`` (first) or ``queued`` (next) are set to status 7 (withdrawn) through the
   provincial API, as a clerk would; the harness records the time before and after the call. Check:
@@ -368,7 +369,27 @@ def _business_pairs(seed: int, count: int, taken: set[str]) -> list[dict[str, An
     return pairs
 
 
-PAIRS = {"judicial_record": _judicial_pairs, "business_registration": _business_pairs}
+def _transport_pairs(seed: int, count: int, taken: set[str]) -> list[dict[str, Any]]:
+    """Two badge requests of one transport business for different vehicles: both generated as they are
+    (each valid on its own), found among many by their shared licence number."""
+    by_licence: dict[str, list[Any]] = {}
+    for item in _valid_accepted(seed, count * 40, "road_transport"):
+        by_licence.setdefault(item.data["payload"]["business"]["licence_number"], []).append(item)
+    pairs: list[dict[str, Any]] = []
+    for items in by_licence.values():
+        plates = [{v["plate"] for v in i.data["payload"]["vehicles"]} for i in items]
+        apart = [(a, b) for a in range(len(items)) for b in range(a + 1, len(items)) if not plates[a] & plates[b]]
+        if apart and len(pairs) < 2 * count:
+            first, second = apart[0]
+            pairs += [_body(items[first], items[first].data), _body(items[second], items[second].data)]
+    return pairs
+
+
+PAIRS = {
+    "judicial_record": _judicial_pairs,
+    "business_registration": _business_pairs,
+    "road_transport": _transport_pairs,
+}
 """How each procedure's same-person pairs are made (a procedure not named here gets none)."""
 
 
