@@ -148,6 +148,35 @@ def test_an_open_breaker_shows_its_drift_and_a_reset_needs_a_reason(
     assert "tenDoanhNghiep" in entry.detail["drift"]
 
 
+def test_a_transfer_page_offers_its_portals_breaker_and_goes_back_to_that_transfer_only(
+    console: Console, seeded: Seeded
+) -> None:
+    settings = console.world.settings
+    breaker = Breaker(settings.work_dir, "moj-lltp", settings.breaker_cooldown_s)
+    t = seeded.submitted  # a judicial-record transfer: its portal is moj-lltp
+    try:
+        breaker.open("selector map v1 of moj-lltp no longer matches: applicant.full_name")
+        with console.client("minh") as client:
+            page = client.get(f"/chuyen/{t.id}", headers={"accept": "text/html"}).text
+            assert "/tong-quan/cau-dao/moj-lltp/dat-lai" in page and "applicant.full_name" in page
+            url = "/tong-quan/cau-dao/moj-lltp/dat-lai"
+            form = {"csrf_token": client.csrf, "ly_do": "Bản đồ v2 đã có"}  # type: ignore[attr-defined]
+            response = client.post(url, data={**form, "chuyen": str(t.id)})
+            assert (response.status_code, response.headers["location"]) == (
+                303,
+                f"/chuyen/{t.id}?xong=breaker",
+            )
+            assert breaker.state() is None
+            breaker.open("drift again")
+            response = client.post(url, data={**form, "chuyen": "https://example.org/"})
+            assert response.headers["location"] == "/tong-quan?xong=breaker"  # never a URL from the form
+            assert client.post("/tong-quan/cau-dao/..%2Fbreakers/dat-lai", data=form).status_code == 404
+            closed = client.post(url, data=form, headers={"accept": "text/html"})
+            assert closed.status_code == 409 and "đang đóng" in closed.text
+    finally:
+        breaker.close()
+
+
 # -- one transfer: evidence, actions ---------------------------------------------------------------------
 
 
