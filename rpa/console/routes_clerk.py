@@ -216,6 +216,7 @@ def dossier_page(request: Request, code: str, tb: str = "", me: SessionInfo = Cl
         "can_start": transfer is None or transfer.state in RESTARTABLE,
         "run": run.view() if run is not None else None,
         "notice": NOTICES.get(tb, ""),
+        "started": tb == "da-bat-dau",  # that notice is hidden once the run ends
         "error": error,
     }
     return render(request, "clerk_dossier.html", context)

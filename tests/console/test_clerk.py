@@ -33,7 +33,9 @@ SHOTS = Path(__file__).parent / "screenshots"
 LAPTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
 
-VALID = [d for d in generate(1414, 40) if d.flaw is None and d.data["status"] == int(DossierStatus.ACCEPTED)]
+SEEDED = generate(1414, 40)
+VALID = [d for d in SEEDED if d.flaw is None and d.data["status"] == int(DossierStatus.ACCEPTED)]
+FLAWED = {d.flaw: d for d in SEEDED if d.flaw is not None}
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -111,6 +113,11 @@ def test_a_clerk_finds_a_new_dossier_pushes_it_and_sees_the_receipt_live(
     page.goto(f"{console.url}/ho-so")
     expect(page.locator("tr", has_text=code)).to_contain_text(transfer.receipt_code)
     _shoot(page, "clerk-search-list")
+    for size in (LAPTOP, TABLET):  # the whole list readable without scrolling sideways
+        page.set_viewport_size(size)
+        assert page.evaluate("() => document.querySelector('.table-wrap').scrollWidth") <= page.evaluate(
+            "() => document.querySelector('.table-wrap').clientWidth"
+        )
 
 
 def test_a_second_start_is_refused_while_one_runs(console: Console) -> None:
@@ -280,6 +287,40 @@ def test_names_with_markup_show_as_text(console: Console, page: Page) -> None:
     expect(page.locator("#clerk-applicant")).to_have_text(hostile)
     assert page.locator("#clerk-applicant script, #clerk-applicant img").count() == 0
     page.wait_for_timeout(500)
+    assert dialogs == []
+
+
+def test_a_refused_dossier_shows_its_reasons_and_a_scripted_name_as_text(
+    console: Console, page: Page
+) -> None:
+    """The seeded dossier whose applicant is named ``<script>alert(1)</script>`` goes through the real
+    path: the worker refuses it before the portal, records the name as written, and every page shows
+    that name as text and the reasons in Vietnamese."""
+    dossier = FLAWED["html_in_name"]
+    (code,) = console.world.add(dossier)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_viewport_size(LAPTOP)
+    console.login(page, "lan")
+    page.goto(f"{console.url}/ho-so/{code}")
+    expect(page.locator("#clerk-applicant")).to_have_text(
+        "<script>alert(1)</script>"
+    )  # from the provincial API
+    page.get_by_role("button", name="Chuyển sang Bộ").click()
+    expect(page.locator("#clerk-state")).to_have_text("Lỗi nghiệp vụ", timeout=60_000)
+    expect(page.locator("#clerk-outcome")).to_contain_text("Chưa nộp được")
+    transfer = console.ledger.find(code)
+    assert transfer is not None and transfer.business_reasons
+    assert transfer.applicant_name == "<script>alert(1)</script>"
+    reasons = page.locator("#clerk-reasons li").all_inner_texts()
+    assert reasons == list(transfer.business_reasons)
+    assert any("Họ" in r or "tên" in r for r in reasons), reasons  # the clerk reads which field is wrong
+    _shoot(page, "clerk-dossier-refused")
+    page.goto(f"{console.url}/ho-so?q={quote_plus('<SCRIPT>')}")
+    expect(page.locator("tr", has_text=code)).to_contain_text("<script>alert(1)</script>")
+    assert page.locator("main script").count() == 0
+    page.goto(f"{console.url}/ho-so?q={quote_plus('%_')}")  # LIKE wildcards are only characters
+    expect(page.locator("main")).to_contain_text("Không có hồ sơ nào khớp")
     assert dialogs == []
 
 

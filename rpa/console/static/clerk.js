@@ -100,6 +100,8 @@
         start.closest("form").hidden = Boolean(transfer && !transfer.can_start && !body.running);
       }
       if (runningNote) runningNote.hidden = !body.running;
+      const notice = document.getElementById("clerk-started");
+      if (notice && body.run && body.run.done) notice.hidden = true; // "started": no longer true
     }
 
     async function poll() {
