@@ -57,6 +57,9 @@ def create_app(settings: Settings, *, ledger: Ledger | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        for kept in _app.state.console.extra.values():  # a page family's background work ends first
+            if callable(close := getattr(kept, "close", None)):
+                close()
         ledger.close()
 
     app = FastAPI(

@@ -18,6 +18,7 @@ the steps for the page that polls them.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from loguru import logger
 from rpa.config import Settings
 from rpa.errors import BusinessError, RpaError
 from rpa.ledger import TransferState, clerk
+from rpa.operations.stopping import StopLatch
 
 if TYPE_CHECKING:
     from loguru import Message
@@ -88,6 +90,17 @@ class ClerkRuns:
         self.settings = settings
         self._lock = threading.Lock()
         self._runs: dict[str, ClerkRun] = {}
+        self.stop = StopLatch()  # set when the console stops: each worker ends as on SIGTERM
+
+    def close(self, timeout_s: float = 120.0) -> None:
+        """Stop every run as ``rpa transfer`` stops on SIGTERM: no new transfer, a CAPTCHA or approval
+        wait cancelled, the transfer in hand brought to a safe state; wait for them to end."""
+        self.stop.set()
+        with self._lock:
+            threads = [run.thread for run in self._runs.values() if run.thread is not None]
+        deadline = time.monotonic() + timeout_s
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def get(self, code: str) -> ClerkRun | None:
         with self._lock:
@@ -101,7 +114,7 @@ class ClerkRuns:
         """Start ``code``'s transfer for clerk ``by``; None when one started here still runs."""
         with self._lock:
             current = self._runs.get(code)
-            if current is not None and not current.done:
+            if (current is not None and not current.done) or self.stop.is_set():
                 return None
             run = ClerkRun(code, by, datetime.now(UTC))
             self._runs[code] = run
@@ -130,7 +143,7 @@ class ClerkRuns:
         actor = clerk(run.by)
         try:
             worker_id = f"console-{run.by}-{uuid.uuid4().hex[:6]}"
-            with worker_session(self.settings, worker_id=worker_id) as worker:
+            with worker_session(self.settings, worker_id=worker_id, stop=self.stop) as worker:
                 flow = worker.procedure_for(run.code).name
                 current = worker.ledger.enqueue(run.code, flow, actor=actor)
                 if current.state in (S.FAILED_BUSINESS, S.FAILED_SYSTEM):

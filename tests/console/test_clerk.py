@@ -18,10 +18,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rpa.config import ProcedureSettings
+from rpa.console.clerk_runs import ClerkRuns
 from rpa.domain import DossierStatus
 from rpa.domain.text import fold
 from rpa.ledger import TransferState
 from rpa.ledger.audit import read_audit
+from rpa.portal.approval import ApprovalDesk
 from rpa.sandbox.seed import generate
 
 if TYPE_CHECKING:
@@ -270,6 +272,26 @@ def test_an_approval_nobody_gives_ends_the_attempt_without_the_click(
     assert world.applications_of(_id(VALID[5])) == []
     page_html = client.get("/cho-xu-ly").text
     assert code not in page_html  # the expired request is no longer offered
+
+
+def test_a_console_that_stops_ends_its_runs_safely(console: Console, approval: ProcedureSettings) -> None:
+    """Stopping the console stops its transfers as SIGTERM stops ``rpa transfer``: the wait for a person
+    is cancelled, nothing is clicked, the transfer goes back to the queue, the thread ends."""
+    world = console.world
+    (code,) = world.add(VALID[8])
+    runs = ClerkRuns(world.settings)
+    run = runs.start(code, "lan")
+    assert run is not None and runs.start(code, "lan") is None
+    desk = ApprovalDesk(world.settings.work_dir / "approval")
+    _wait("the approval request", lambda: any(r.dossier_code == code for r in desk.list()))
+    (request,) = [r for r in desk.list() if r.dossier_code == code]
+    runs.close(timeout_s=60)
+    assert run.done and run.thread is not None and not run.thread.is_alive()
+    assert desk.get(request.id).status == "cancelled"
+    assert _state(console, code) is S.QUEUED
+    assert S.SUBMITTING not in [e.to_state for e in world.events(code)]
+    assert world.applications_of(_id(VALID[8])) == []
+    assert runs.start(code, "lan") is None  # a stopping console starts nothing new
 
 
 def test_names_with_markup_show_as_text(console: Console, page: Page) -> None:
