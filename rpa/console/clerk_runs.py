@@ -30,6 +30,7 @@ from rpa.config import Settings
 from rpa.errors import BusinessError, RpaError
 from rpa.ledger import TransferState, clerk
 from rpa.operations.stopping import StopLatch
+from rpa.transfer.outcome import Outcome
 
 if TYPE_CHECKING:
     from loguru import Message
@@ -81,6 +82,21 @@ class ClerkRun:
 
     def view(self) -> dict[str, Any]:
         return {"by": self.by, "done": self.done, "error": self.error, "steps": list(self.steps)}
+
+
+def _not_submitted(outcome: Outcome) -> str | None:
+    """Why the run ended without a receipt, for the clerk, when the ledger alone does not say it: a
+    system error (the transfer is queued again for a retry), or a reason the transfer still waits
+    (outside working hours, the rate, a CAPTCHA nobody read; already Vietnamese). None otherwise:
+    a receipt, or business reasons, which the page shows from the ledger."""
+    if outcome.state == S.FAILED_SYSTEM.value:
+        return (
+            "Lỗi hệ thống, hồ sơ chưa được nộp; bot sẽ tự thử lại sau "
+            f"(chi tiết kỹ thuật: {outcome.error or 'không rõ'})"
+        )
+    if outcome.state in (S.QUEUED.value, S.FILLING.value, S.UNCERTAIN.value) and outcome.error:
+        return f"Hồ sơ chưa được nộp, đang chờ lượt sau: {outcome.error}"
+    return None
 
 
 class ClerkRuns:
@@ -150,9 +166,7 @@ class ClerkRuns:
                     worker.ledger.transition(current.id, S.QUEUED, actor=actor, reason="cán bộ gửi lại")
                 worker.ledger.record(current.id, actor=actor, requested_by=run.by)
                 outcomes = worker.work(dossier_code=run.code)
-                last = outcomes[-1] if outcomes else None
-                if last is not None and last.error and last.state in ("queued", "filling"):
-                    run.error = last.error  # held back (working hours, rate, a session slot) or retried
+                run.error = _not_submitted(outcomes[-1]) if outcomes else None
         except BusinessError as exc:  # the provincial system does not know it, or no procedure takes it
             run.error = str(exc)
         except RpaError as exc:

@@ -382,3 +382,26 @@ def test_images_are_served_only_by_a_desk_request_id(console: Console, path: str
     response = console.client("lan").get(path)
     assert response.status_code == 404
     assert "root:" not in response.text and not response.headers["content-type"].startswith("image/")
+
+
+def test_a_system_error_ends_the_page_on_a_vietnamese_message(console: Console, page: Page) -> None:
+    """Last in the module: the portal is down for maintenance, the transfer fails and is queued for a
+    retry; the page ends on the system error in Vietnamese, not on a receipt."""
+    world = console.world
+    (code,) = world.add(VALID[9])
+    world.portal_knobs("moj-lltp", maintenance=True)
+    try:
+        page.set_viewport_size(LAPTOP)
+        console.login(page, "lan")
+        page.goto(f"{console.url}/ho-so/{code}")
+        page.get_by_role("button", name="Chuyển sang Bộ").click()
+        expect(page.locator("#clerk-outcome")).to_contain_text(
+            "Lỗi hệ thống, hồ sơ chưa được nộp; bot sẽ tự thử lại sau", timeout=120_000
+        )
+    finally:
+        world.portal_knobs("moj-lltp", maintenance=False)
+    _shoot(page, "clerk-dossier-system-error")
+    transfer = console.ledger.find(code)
+    assert transfer is not None and transfer.state is S.QUEUED and transfer.last_error
+    assert S.FAILED_SYSTEM in [e.to_state for e in world.events(code)]
+    assert world.applications_of(_id(VALID[9])) == []

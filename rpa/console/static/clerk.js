@@ -77,6 +77,10 @@
         outcome.appendChild(link);
       } else if (body.run && body.run.error) {
         outcome.appendChild(el("span", "error", body.run.error));
+      } else if (body.run && body.run.done && transfer && transfer.state === "queued") {
+        const last = body.events[body.events.length - 1];
+        outcome.appendChild(el("span", "error",
+          "Hồ sơ chưa được nộp, đang chờ lượt sau" + (last && last.reason ? ": " + last.reason : ".")));
       } else if (body.running) {
         outcome.appendChild(el("span", "muted", "Đang chuyển…"));
       }
