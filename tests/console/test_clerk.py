@@ -363,6 +363,10 @@ def test_pages_and_actions_need_a_signed_in_clerk_and_a_csrf_token(console: Cons
     assert client.post("/cho-xu-ly/duyet/0123abcd", data={"decision": "approve"}).status_code == 403
     assert client.post("/cho-xu-ly/ma-xac-nhan/0123abcd", data={"answer": "x"}).status_code == 403
     assert console.ledger.find(code) is None  # nothing started
+    for bad in ("-rf", "a%20b", "x%3Cscript%3E", "%2E%2E", ".hidden"):  # never a ledger row, file or URL
+        response = client.get(f"/ho-so/{bad}")
+        assert response.status_code == 404 and "<script>" not in response.text
+        assert client.post(f"/ho-so/{bad}/chuyen", data={"csrf_token": client.csrf}).status_code == 404  # type: ignore[attr-defined]
     # a supervisor and an admin may use the clerk's pages too
     assert console.client("minh").get(f"/ho-so/{code}").status_code == 200
 
