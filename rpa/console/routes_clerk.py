@@ -200,6 +200,10 @@ def dossier_page(request: Request, code: str, tb: str = "", me: SessionInfo = Cl
             error = data
         else:
             provincial = data
+    applicant = transfer.applicant_name if transfer else _applicant_name(provincial)
+    if transfer is not None and not applicant:  # queued by the scheduler, not read by a worker yet
+        data = _provincial_dossier(_settings(request), code)
+        applicant = _applicant_name(data) if isinstance(data, dict) else ""
     record_audit(ledger.engine, me.user.name, "view_dossier", code)
     runs = _runs(request)
     run = runs.get(code)
@@ -210,7 +214,7 @@ def dossier_page(request: Request, code: str, tb: str = "", me: SessionInfo = Cl
         "procedure": _procedure_title(transfer.flow)
         if transfer
         else str((provincial or {}).get("procedure_name") or ""),
-        "applicant": (transfer.applicant_name if transfer else _applicant_name(provincial)) or "",
+        "applicant": applicant or "",
         "events": [_event_view(e) for e in ledger.events(transfer.id)] if transfer else [],
         "running": runs.running(code),
         "can_start": transfer is None or transfer.state in RESTARTABLE,
