@@ -192,6 +192,7 @@ def approval(console: Console) -> Iterator[ProcedureSettings]:
 def _open_approval(console: Console, page: Page, code: str) -> None:
     page.goto(f"{console.url}/ho-so/{code}")
     page.get_by_role("button", name="Chuyển sang Bộ").click()
+    expect(page.get_by_role("status").first).to_contain_text("Đã bắt đầu chuyển")  # the POST is through
     page.goto(f"{console.url}/cho-xu-ly")
     deadline = time.monotonic() + 90
     while page.locator("article.clerk-approval", has_text=code).count() == 0:
