@@ -378,7 +378,9 @@ def _transport_pairs(seed: int, count: int, taken: set[str]) -> list[dict[str, A
     pairs: list[dict[str, Any]] = []
     for items in by_licence.values():
         plates = [{v["plate"] for v in i.data["payload"]["vehicles"]} for i in items]
-        apart = [(a, b) for a in range(len(items)) for b in range(a + 1, len(items)) if not plates[a] & plates[b]]
+        apart = [
+            (a, b) for a in range(len(items)) for b in range(a + 1, len(items)) if not plates[a] & plates[b]
+        ]
         if apart and len(pairs) < 2 * count:
             first, second = apart[0]
             pairs += [_body(items[first], items[first].data), _body(items[second], items[second].data)]
