@@ -17,9 +17,11 @@ the steps for the page that polls them.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,8 @@ from rpa.config import Settings
 from rpa.errors import BusinessError, RpaError
 from rpa.ledger import TransferState, clerk
 from rpa.operations.stopping import StopLatch
+from rpa.portal.selectors import SelectorMap, load_maps
+from rpa.procedures.contract import Procedure
 from rpa.transfer.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -60,10 +64,49 @@ _VERBS = {
 MAX_STEPS = 500  # a run's steps kept for the page (a transfer takes a few dozen)
 
 
-def step_text(step: str, name: str) -> str:
-    """One portal step as the clerk reads it: the action in Vietnamese and the element's name, never
-    the value typed (the step records of :class:`rpa.portal.steps.Steps` carry personal data)."""
-    return f"{_VERBS[step]} {name}".strip()
+_PAGES = {
+    "home": "chủ của cổng",
+    "login": "đăng nhập",
+    "new_application": "nộp hồ sơ mới",
+    "review": "xem lại hồ sơ",
+    "lookup": "tra cứu hồ sơ",
+    "status": "trạng thái hồ sơ",
+}
+"""The selector maps' usual page names, as a clerk reads them (another page shows its map name)."""
+_SHOWN = re.compile(r"(?P<element>[^\[]+)(?P<params>(?:\[[^=\]]+=[^\]]*\])*)")
+_PARAM = re.compile(r"\[([^=\]]+)=([^\]]*)\]")
+
+
+def step_text(step: str, name: str, maps: Sequence[SelectorMap] = ()) -> str:
+    """One portal step as the clerk reads it: the action in Vietnamese and the field as the portal
+    labels it (from the selector maps, newest first; the map's own name when none has a label, e.g.
+    ``Điền ô Họ và tên`` or ``Điền ô Nơi cư trú – dòng 3``), never the value typed (the step records of
+    :class:`rpa.portal.steps.Steps` carry personal data)."""
+    if step == "open":
+        return f"{_VERBS[step]} {_PAGES.get(name, name)}"
+    shown = name
+    parsed = _SHOWN.fullmatch(name)
+    if parsed is not None:
+        fmt = dict(_PARAM.findall(parsed["params"]))
+        for selector_map in maps:
+            label = selector_map.human_name(parsed["element"], fmt)
+            if label:
+                # a parameter naming another element is the group the field sits in ("Địa chỉ thường trú")
+                groups = [selector_map.human_name(v) for k, v in fmt.items() if k != "n"]
+                shown = " – ".join([label, *(g for g in groups if g)])
+                shown += f" – dòng {fmt['n']}" if "n" in fmt and fmt["n"] not in label else ""
+                break
+    return f"{_VERBS[step]} {shown}".strip()
+
+
+def _maps_of(procedure: Procedure, settings: Settings) -> list[SelectorMap]:
+    """The procedure's selector maps, newest UI version first; none when they cannot be read (the
+    steps then show the maps' own element names: the transfer itself reports a broken map)."""
+    try:
+        found = load_maps(procedure.portal, settings.selectors_dir or procedure.selectors_dir)
+    except RpaError:
+        return []
+    return [found[version] for version in sorted(found, reverse=True)]
 
 
 @dataclass
@@ -144,12 +187,13 @@ class ClerkRuns:
         from rpa.transfer.session import worker_session
 
         thread_id = threading.get_ident()
+        maps: list[SelectorMap] = []  # the procedure's selector maps, newest first, once it is known
 
         def sink(message: Message) -> None:
             record = message.record
             step = record["extra"].get("step")
             if step in _VERBS:
-                run.add_step(step_text(str(step), str(record["extra"].get("name", ""))), record["time"])
+                run.add_step(step_text(str(step), str(record["extra"].get("name", "")), maps), record["time"])
 
         sink_id = logger.add(
             sink,
@@ -160,7 +204,9 @@ class ClerkRuns:
         try:
             worker_id = f"console-{run.by}-{uuid.uuid4().hex[:6]}"
             with worker_session(self.settings, worker_id=worker_id, stop=self.stop) as worker:
-                flow = worker.procedure_for(run.code).name
+                procedure = worker.procedure_for(run.code)
+                flow = procedure.name
+                maps[:] = _maps_of(procedure, self.settings)
                 current = worker.ledger.enqueue(run.code, flow, actor=actor)
                 if current.state in (S.FAILED_BUSINESS, S.FAILED_SYSTEM):
                     worker.ledger.transition(current.id, S.QUEUED, actor=actor, reason="cán bộ gửi lại")

@@ -26,6 +26,7 @@ the element to search inside (itself a ``{placeholder}`` when the caller chooses
 from __future__ import annotations
 
 import functools
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,19 @@ class SelectorMap(BaseModel):
             return _format(self.pages[page], params)
         except KeyError:
             raise ConfigError(f"{self.portal} v{self.version}: no page named {page!r} in the map") from None
+
+    def human_name(self, name: str, fmt: dict[str, Any] | None = None) -> str | None:
+        """What a person reads on the page for element ``name``: the label, accessible name, placeholder
+        or text of its first candidate that has one (placeholders filled from ``fmt`` when they can be),
+        or None when every candidate is CSS or XPath."""
+        for candidate in self.elements.get(name, []):
+            shown = candidate.label or candidate.name or candidate.placeholder or candidate.text
+            if shown:
+                try:
+                    return shown.format(**(fmt or {}))
+                except (KeyError, IndexError, ValueError):
+                    return re.sub(r"\s*\{[^}]*\}", "", shown).strip() or None
+        return None
 
     def scope_placeholders(self) -> set[str]:
         """Placeholders used as ``within`` (their values name elements)."""
