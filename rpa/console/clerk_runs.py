@@ -17,7 +17,6 @@ the steps for the page that polls them.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
@@ -29,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from rpa.config import Settings
+from rpa.console.field_names import field_label, maps_of
 from rpa.errors import BusinessError, RpaError
 from rpa.ledger import TransferState, clerk
 from rpa.operations.stopping import StopLatch
-from rpa.portal.selectors import SelectorMap, load_maps
-from rpa.procedures.contract import Procedure
+from rpa.portal.selectors import SelectorMap
 from rpa.transfer.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -73,8 +72,6 @@ _PAGES = {
     "status": "trạng thái hồ sơ",
 }
 """The selector maps' usual page names, as a clerk reads them (another page shows its map name)."""
-_SHOWN = re.compile(r"(?P<element>[^\[]+)(?P<params>(?:\[[^=\]]+=[^\]]*\])*)")
-_PARAM = re.compile(r"\[([^=\]]+)=([^\]]*)\]")
 
 
 def step_text(step: str, name: str, maps: Sequence[SelectorMap] = ()) -> str:
@@ -84,29 +81,8 @@ def step_text(step: str, name: str, maps: Sequence[SelectorMap] = ()) -> str:
     :class:`rpa.portal.steps.Steps` carry personal data)."""
     if step == "open":
         return f"{_VERBS[step]} {_PAGES.get(name, name)}"
-    shown = name
-    parsed = _SHOWN.fullmatch(name)
-    if parsed is not None:
-        fmt = dict(_PARAM.findall(parsed["params"]))
-        for selector_map in maps:
-            label = selector_map.human_name(parsed["element"], fmt)
-            if label:
-                # a parameter naming another element is the group the field sits in ("Địa chỉ thường trú")
-                groups = [selector_map.human_name(v) for k, v in fmt.items() if k != "n"]
-                shown = " – ".join([label, *(g for g in groups if g)])
-                shown += f" – dòng {fmt['n']}" if "n" in fmt and fmt["n"] not in label else ""
-                break
+    shown = field_label(name, maps) or name
     return f"{_VERBS[step]} {shown}".strip()
-
-
-def _maps_of(procedure: Procedure, settings: Settings) -> list[SelectorMap]:
-    """The procedure's selector maps, newest UI version first; none when they cannot be read (the
-    steps then show the maps' own element names: the transfer itself reports a broken map)."""
-    try:
-        found = load_maps(procedure.portal, settings.selectors_dir or procedure.selectors_dir)
-    except RpaError:
-        return []
-    return [found[version] for version in sorted(found, reverse=True)]
 
 
 @dataclass
@@ -206,7 +182,7 @@ class ClerkRuns:
             with worker_session(self.settings, worker_id=worker_id, stop=self.stop) as worker:
                 procedure = worker.procedure_for(run.code)
                 flow = procedure.name
-                maps[:] = _maps_of(procedure, self.settings)
+                maps[:] = maps_of(procedure, self.settings)
                 current = worker.ledger.enqueue(run.code, flow, actor=actor)
                 if current.state in (S.FAILED_BUSINESS, S.FAILED_SYSTEM):
                     worker.ledger.transition(current.id, S.QUEUED, actor=actor, reason="cán bộ gửi lại")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from rpa.config import Settings
 from rpa.console.accounts import SessionInfo
 from rpa.console.clerk_runs import RESTARTABLE, ClerkRuns
+from rpa.console.field_names import field_label, maps_of_flow
 from rpa.console.web import Clerk, console_state, redirect, render
 from rpa.domain import dossier_code_problem
 from rpa.errors import RpaError
@@ -337,7 +338,8 @@ def _approval_desk(request: Request) -> ApprovalDesk:
 @router.get("/cho-xu-ly")
 def waiting_page(request: Request, me: SessionInfo = Clerk) -> Response:
     captchas = _captcha_desk(request).list()
-    approvals = [_approval_view(r) for r in _approval_desk(request).list()]
+    settings = console_state(request).settings
+    approvals = [_approval_view(r, settings) for r in _approval_desk(request).list()]
     if approvals:  # the screenshots and values are a dossier's personal data
         codes = ",".join(a["request"].dossier_code for a in approvals)[:256]
         record_audit(_ledger(request).engine, me.user.name, "view_approvals", codes)
@@ -345,13 +347,18 @@ def waiting_page(request: Request, me: SessionInfo = Clerk) -> Response:
     return render(request, "clerk_waiting.html", context)
 
 
-def _approval_view(request: ApprovalRequest) -> dict[str, Any]:
+def _approval_view(request: ApprovalRequest, settings: Settings) -> dict[str, Any]:
     """A request with the values typed (the attempt's manifest, written right before it asked)."""
-    values: list[tuple[str, str]] = []
+    values: list[tuple[str, str | None, str]] = []  # element name, the portal's label of it, value
     try:
         manifest = json.loads((Path(request.evidence) / "manifest.json").read_text(encoding="utf-8"))
         typed = manifest.get("typed") or {}
-        values = [(str(name), _shown(value)) for name, value in typed.items() if value not in (None, "")]
+        maps = maps_of_flow(request.flow, settings)
+        values = [
+            (str(name), field_label(str(name), maps), _shown(value))
+            for name, value in typed.items()
+            if value not in (None, "")
+        ]
     except (OSError, ValueError) as exc:
         logger.warning("approval {}: values typed not readable: {}", request.id, exc)
     return {"request": request, "values": values, "procedure": _procedure_title(request.flow)}

@@ -26,6 +26,7 @@ from rpa.console.accounts import SessionInfo
 from rpa.console.dashboard import build_dashboard, open_breakers
 from rpa.console.evidence_access import attempts_of, find_attempt
 from rpa.console.exports import transfers_workbook
+from rpa.console.field_names import field_label, maps_of
 from rpa.console.transfer_list import (
     PAGE_SIZE,
     count_transfers,
@@ -246,12 +247,16 @@ def _transfer_page(
         for e in read_audit(engine, target=f"transfer:{transfer.id}", limit=500)
         if e.action in ACTION_LABELS
     ]
+    maps = maps_of(procedure, state.settings) if procedure else []
+    attempts = attempts_of(state.settings.recordings_dir, transfer.dossier_code)
+    fields = {key: field_label(key, maps) for a in attempts for key in a.typed}
     context: dict[str, Any] = {
         "nav": "transfers",
         "t": transfer,
+        "field_labels": fields,
         "procedure": procedure,
         "events": state.ledger.events(transfer.id),
-        "attempts": attempts_of(state.settings.recordings_dir, transfer.dossier_code),
+        "attempts": attempts,
         "breaker": breaker,
         "audit": audit,
         "action_labels": ACTION_LABELS,
