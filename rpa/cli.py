@@ -21,6 +21,7 @@ from rpa.clock import VN
 from rpa.config import Settings, load_settings
 from rpa.console.cli import console_command, users_app
 from rpa.errors import BusinessError, RpaError
+from rpa.evidence.cli import evidence_app, keys_app
 from rpa.sandbox.cli import sandbox_app
 from rpa.transfer.worker import Outcome
 
@@ -37,6 +38,8 @@ app.add_typer(captcha_app, name="captcha")
 breaker_app = typer.Typer(no_args_is_help=True, help="Portals the bots stopped using after their UI changed.")
 app.add_typer(breaker_app, name="breaker")
 app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+app.add_typer(evidence_app, name="evidence")
 app.command("console")(console_command)
 
 ConfigOption = Annotated[

@@ -89,6 +89,7 @@ class ScheduleSettings(BaseModel):
     intake_every_s: float = 60.0  # import the workbooks dropped in [intake] watch_dir
     report_at: str = "18:00"  # daily report (HH:MM)
     purge_at: str = "02:30"  # evidence retention purge (HH:MM)
+    checkpoint_at: str = "18:10"  # sign the evidence chain's head, after the daily report (HH:MM)
 
 
 class IntakeSettings(BaseModel):
@@ -125,6 +126,19 @@ class AlertSettings(BaseModel):
     email: EmailSettings | None = None  # None: no e-mail
 
 
+class KeySettings(BaseModel):
+    """The installation's keys (``rpa keys init``); relative to ``work_dir`` when not set."""
+
+    signing_key: Path | None = None  # Ed25519, signs checkpoints; default <work_dir>/keys/signing.key
+    master_key: Path | None = None  # 32 random bytes, for encrypting evidence; <work_dir>/keys/master.key
+
+    def signing_key_path(self, settings: Settings) -> Path:
+        return self.signing_key or settings.work_dir / "keys" / "signing.key"
+
+    def master_key_path(self, settings: Settings) -> Path:
+        return self.master_key or settings.work_dir / "keys" / "master.key"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RPA_", env_nested_delimiter="__", extra="forbid")
 
@@ -158,6 +172,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    keys: KeySettings = Field(default_factory=KeySettings)
     reports_dir: Path = Path("reports")  # daily Excel reports
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
     evidence_retention_days: int = 365  # evidence folders older than this are purged

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from rpa.config import Settings, load_settings, write_config
 from rpa.domain import DossierStatus
+from rpa.evidence.keys import ensure_keys
 from rpa.ledger import STATE_LABELS, TransferState
 from rpa.private_files import private_dir, write_private
 from rpa.procedures import active_procedures, all_procedures, portals, procedure_codes
@@ -91,6 +92,7 @@ def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
         )
         write_config(data_dir / "rpa.toml", config)
         settings = load_settings(data_dir / "rpa.toml")
+        ensure_keys(settings.keys.signing_key_path(settings), settings.keys.master_key_path(settings))
         shown = "  ·  ".join(f"{name} {url}/" for name, url in ministries.items())
         console.print(f"Sandbox: provincial {provincial}/  ·  {shown}")
         outcomes = _transfer_all(settings, console)

@@ -41,6 +41,7 @@ __all__ = [
     "JobContext",
     "bind",
     "check_health",
+    "checkpoint_evidence",
     "daily_report",
     "import_workbooks",
     "mail_alerts",
@@ -74,6 +75,7 @@ JOB_LABELS = {
     "sync": "đồng bộ trạng thái",
     "report": "báo cáo hằng ngày",
     "purge": "dọn bằng chứng cũ",
+    "checkpoint": "ký số chuỗi băm bằng chứng",
     "health": "kiểm tra hệ thống",
     "intake": "nhập hồ sơ từ tệp Excel",
     "mail": "gửi thư cảnh báo",
@@ -185,6 +187,11 @@ def purge_old_files() -> None:
     _run("purge", _purge)
 
 
+def checkpoint_evidence() -> None:
+    """Sign the evidence chain's head (a missing signing key fails the job, which alerts)."""
+    _run("checkpoint", _checkpoint)
+
+
 def check_health() -> None:
     """Check that every portal and the provincial system answer; alert on a change."""
     _run("health", _health)
@@ -287,6 +294,18 @@ def _purge(context: JobContext) -> None:
     from rpa.operations.retention import purge
 
     purge(context.settings, datetime.now(context.tz).date())
+
+
+def _checkpoint(context: JobContext) -> None:
+    from rpa.evidence.chain import checkpoint
+    from rpa.evidence.core import CHAIN
+
+    settings = context.settings
+    if not (settings.recordings_dir / CHAIN).exists():
+        logger.info("checkpoint: no evidence chained yet")
+        return
+    record = checkpoint(settings.recordings_dir, settings.keys.signing_key_path(settings))
+    logger.info("checkpoint: chain head {} signed", record["head"]["seq"])
 
 
 def _health(context: JobContext) -> None:

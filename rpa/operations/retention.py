@@ -78,6 +78,7 @@ def _purge_evidence(root: Path, cutoff: date) -> list[Path]:
     for folder in sorted(root.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]")):
         day = _date(*folder.relative_to(root).parts)
         if folder.is_dir() and day is not None and day < cutoff:
+            _record_erasures(root, folder)
             shutil.rmtree(folder)
             deleted.append(folder)
     months = {folder.parent for folder in deleted}
@@ -86,6 +87,16 @@ def _purge_evidence(root: Path, cutoff: date) -> list[Path]:
     for year in sorted({month.parent for month in months}):
         _remove_if_empty(year)
     return deleted
+
+
+def _record_erasures(root: Path, day_folder: Path) -> None:
+    """Tell the evidence chain these attempts are erased on purpose, so verification does not take the
+    purge for tampering (recorded first: a crash in between leaves folders marked erased, not lost)."""
+    from rpa.evidence.chain import record_erasure
+
+    for code in sorted(p for p in day_folder.iterdir() if p.is_dir()):
+        attempts = [a.relative_to(root).as_posix() for a in code.iterdir() if a.is_dir()]
+        record_erasure(root, code.name, attempts)
 
 
 def _purge_reports(root: Path, cutoff: date) -> list[Path]:

@@ -8,6 +8,7 @@ Jobs (:mod:`rpa.operations.jobs`), timed by ``Settings.schedule`` in its time zo
 - ``health``, every ``health_every_s``: GET every portal and the provincial system, alert on a change;
 - ``report``, daily at ``report_at``: the day's Excel report;
 - ``purge``, daily at ``purge_at``: delete evidence and reports past the retention period;
+- ``checkpoint``, daily at ``checkpoint_at``: sign the evidence chain's head (:mod:`rpa.evidence.chain`);
 - ``intake``, every ``intake_every_s`` when ``[intake] watch_dir`` is set: import the Excel exports
   dropped there (:mod:`rpa.intake.watch`).
 - ``mail``, every ``[alerts.email] every_s`` when e-mail is configured: mail the new alerts
@@ -117,6 +118,11 @@ def job_specs(settings: Settings) -> list[JobSpec]:
         ),
         JobSpec("report", "rpa.operations.jobs:daily_report", daily(schedule.report_at, "report_at")),
         JobSpec("purge", "rpa.operations.jobs:purge_old_files", daily(schedule.purge_at, "purge_at")),
+        JobSpec(
+            "checkpoint",
+            "rpa.operations.jobs:checkpoint_evidence",
+            daily(schedule.checkpoint_at, "checkpoint_at"),
+        ),
     ]
     if settings.intake.watch_dir is not None:  # Excel intake: no browser, like the API poll
         intake = every(schedule.intake_every_s, "intake_every_s")

@@ -40,6 +40,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from rpa.clock import VN, vn_now
 from rpa.domain.text import fold
+from rpa.evidence.chain import record_attempt
 from rpa.private_files import fsync_dir, write_all
 
 __all__ = [
@@ -313,10 +314,15 @@ class AttemptEvidence:
         """
         manifest = self._manifest(outcome=outcome, finished=_vn_time(finished).isoformat(), extra=extra)
         try:
-            return self._replace_manifest(manifest)
+            path = self._replace_manifest(manifest)
         except OSError as exc:
             logger.error("evidence {}: manifest ({}) not saved: {}", self.folder, outcome, exc)
             return self.folder / MANIFEST
+        try:  # the final manifest goes into the hash chain (rpa.evidence.chain); a rewrite supersedes
+            record_attempt(self.root, self.folder, self.dossier_code, self.attempt)
+        except OSError as exc:  # verification then names the folder as not in the chain
+            logger.error("evidence {}: not added to the hash chain: {}", self.folder, exc)
+        return path
 
     def _manifest(
         self, *, outcome: str | None, finished: str | None, extra: dict[str, Any]

@@ -13,6 +13,7 @@ import httpx
 import typer
 
 from rpa.config import write_config
+from rpa.evidence.keys import ensure_keys
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
 
 sandbox_app = typer.Typer(
@@ -138,6 +139,8 @@ def serve(
             if arrivals_every or advance_every:
                 config["schedule"] = dict(LIVE_SCHEDULE)
             write_config(write_config_to, config)
+            keys = Path(config["work_dir"]) / "keys"  # its own keys, so evidence commands work at once
+            ensure_keys(keys / "signing.key", keys / "master.key")
             typer.echo(f"Configuration written to {write_config_to}", err=True)
         for name, url in running.urls.items():
             typer.echo(f"{name}: {url}/", err=True)

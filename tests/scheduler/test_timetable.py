@@ -41,7 +41,7 @@ def _started(settings: Settings, now: datetime) -> BackgroundScheduler:
 
 def test_the_timetable_comes_from_the_settings(tmp_path: Path) -> None:
     specs = {s.id: s for s in job_specs(_settings(tmp_path, queue_every_s=30, report_at="17:45"))}
-    assert list(specs) == ["poll", "queue", "sync", "health", "report", "purge"]
+    assert list(specs) == ["poll", "queue", "sync", "health", "report", "purge", "checkpoint"]
     assert str(specs["queue"].trigger) == "interval[0:00:30]"
     assert str(specs["report"].trigger) == "cron[hour='17', minute='45']"
     assert str(specs["report"].trigger.timezone) == "Asia/Ho_Chi_Minh"  # type: ignore[attr-defined]
@@ -79,7 +79,7 @@ def test_jobs_are_stored_by_name_and_a_restart_keeps_their_next_runs(tmp_path: P
     with engine.connect() as connection:
         states = connection.execute(text(f"SELECT job_state FROM {JOB_TABLE}")).scalars().all()
     engine.dispose()
-    assert len(states) == 6 and not any(PASSWORD.encode() in state for state in states)
+    assert len(states) == 7 and not any(PASSWORD.encode() in state for state in states)
 
     restarted = _started(settings, first_start + timedelta(hours=2))
     again = {job.id: job for job in restarted.get_jobs()}
