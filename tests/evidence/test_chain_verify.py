@@ -243,3 +243,51 @@ def test_retention_purge_records_its_erasures_and_later_attempts_stay_checked(
     assert report.verified == [f"2027/01/05/{CODES[0]}/3"]
     (later.folder / "extra.png").write_bytes(b"x")
     assert _kinds(root, key) == [("file_added", "extra.png")]
+
+
+def _append_many(root: str, code: str) -> None:
+    from rpa.evidence.chain import append_entry
+
+    for number in range(25):
+        append_entry(Path(root), {"kind": "test", "dossier_code": code, "n": number})
+
+
+def test_concurrent_workers_never_interleave_or_fork_the_chain(tmp_path: Path) -> None:
+    import multiprocessing
+
+    root = tmp_path / "recordings"
+    root.mkdir()
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_append_many, args=(str(root), code)) for code in CODES]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    report = core.verify(root, None)
+    assert report.entries == 75 and report.findings == []
+    assert [json.loads(line)["seq"] for line in core.read_lines(root / core.CHAIN)] == list(range(1, 76))
+
+
+def test_bundle_verifies_in_a_fresh_venv_with_only_cryptography(
+    store: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """What an inspector does: a new virtual environment, ``pip install cryptography``, the script."""
+    root, key = store
+    out = tmp_path / "bundle.zip"
+    export_bundle(root, key, CODES[1], out)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    installed = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", "cryptography"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if installed.returncode != 0:
+        pytest.skip(f"no package registry here: {installed.stderr[-300:]}")
+    with zipfile.ZipFile(out) as bundle:
+        (tmp_path / "verify.py").write_bytes(bundle.read("verify.py"))
+    result = _run_bundle(tmp_path, out, str(venv / "bin" / "python"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Khớp: 2026/11/20/{CODES[1]}/1" in result.stdout
