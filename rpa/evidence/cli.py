@@ -80,7 +80,11 @@ def evidence_verify(
     except MissingKeyError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    folder_day = date.fromisoformat(day).strftime("%Y/%m/%d") if day else None
+    try:
+        folder_day = date.fromisoformat(day).strftime("%Y/%m/%d") if day else None
+    except ValueError:
+        typer.echo(f"Ngày không đúng dạng YYYY-MM-DD: {day}", err=True)
+        raise typer.Exit(2) from None
     report = core.verify(settings.recordings_dir, public, code=code, day=folder_day)
     _audit(settings, "evidence.verify", code or day or "all", {"findings": len(report.findings)})
     if as_json:

@@ -159,9 +159,13 @@ def _check_checkpoints(
         return
     by_seq = {int(e.get("seq", 0)): e for e in entries}
     for line in lines:
-        checkpoint = json.loads(line)
-        head = checkpoint.get("head", {})
-        seq = int(head.get("seq", 0))
+        try:
+            checkpoint = json.loads(line)
+            head = checkpoint["head"]
+            seq = int(head.get("seq", 0))
+        except (ValueError, KeyError, TypeError, AttributeError):  # garbled: it cannot vouch for anything
+            report.findings.append(Finding("checkpoint_forged"))
+            continue
         try:
             assert public_key is not None
             if checkpoint.get("key") != fingerprint(public_key):

@@ -291,3 +291,19 @@ def test_bundle_verifies_in_a_fresh_venv_with_only_cryptography(
     result = _run_bundle(tmp_path, out, str(venv / "bin" / "python"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Khớp: 2026/11/20/{CODES[1]}/1" in result.stdout
+
+
+def test_chain_entry_edited_in_place_and_a_garbled_checkpoint(store: tuple[Path, Path]) -> None:
+    """A file's hash in its entry changed to match an edited file: the next link and the checkpoint break."""
+    root, key = store
+    lines = core.read_lines(root / core.CHAIN)
+    entry = json.loads(lines[1])
+    shot = root / entry["folder"] / "01-buoc.png"
+    shot.write_bytes(b"\x89PNG edited")
+    entry["files"][0] |= {"sha256": core.file_sha256(shot), "size": shot.stat().st_size}
+    _rewrite_chain(root, [lines[0], core.canonical(entry).decode(), *lines[2:]])
+    with (root / core.CHECKPOINTS).open("a", encoding="utf-8") as stream:
+        stream.write("{not json\n")
+    kinds = _kinds(root, key)
+    assert ("entry_altered", "2") in kinds and ("checkpoint_forged", "0") in kinds
+    assert ("file_altered", "01-buoc.png") not in kinds  # the files match the edited entry: the chain tells
