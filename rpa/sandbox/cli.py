@@ -138,9 +138,11 @@ def serve(
             config = bot_config(running)
             if arrivals_every or advance_every:
                 config["schedule"] = dict(LIVE_SCHEDULE)
+            keys = data_dir.resolve() / "keys"  # its own keys, so evidence commands work at once
+            signing, master = keys / "signing.key", keys / "master.key"
+            config["keys"] = {"signing_key": str(signing), "master_key": str(master)}
             write_config(write_config_to, config)
-            keys = Path(config["work_dir"]) / "keys"  # its own keys, so evidence commands work at once
-            ensure_keys(keys / "signing.key", keys / "master.key")
+            ensure_keys(signing, master)
             typer.echo(f"Configuration written to {write_config_to}", err=True)
         for name, url in running.urls.items():
             typer.echo(f"{name}: {url}/", err=True)

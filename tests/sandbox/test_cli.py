@@ -49,6 +49,7 @@ def test_serve_prints_urls_first_and_writes_a_working_config(
     settings = load_settings(config)
     assert settings.provincial.base_url == urls["provincial"]
     assert settings.portals["moj-lltp"].base_url == urls["moj-lltp"]
+    assert settings.keys.signing_key_path(settings).exists()  # evidence commands work at once
     assert settings.portals["dkkd"].base_url == urls["dkkd"]
     token = httpx.post(
         urls["provincial"] + "/api/auth/token",
