@@ -5,13 +5,14 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rpa.config import Settings
-from rpa.console.accounts import AccountError, Accounts, Role
+from rpa.console.accounts import AccountError, Accounts, Role, User
 from rpa.errors import RpaError
 
 __all__ = ["console_command", "users_app"]
@@ -58,6 +59,16 @@ def _done(call: object) -> None:
     typer.echo(json.dumps(call, ensure_ascii=False))
 
 
+def _change(config: Path | None, change: Callable[[Accounts], User]) -> None:
+    """Apply one account change; a refused one prints its Vietnamese reason and exits 2."""
+    try:
+        user = change(_accounts(config))
+    except AccountError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    _done({"user": user.name, "role": user.role.value, "disabled": user.disabled})
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, . _ -")],
@@ -65,34 +76,19 @@ def users_add(
     config: ConfigOption = None,
 ) -> None:
     """Add an account; its password is read from standard input."""
-    try:
-        user = _accounts(config).add(name, role, _read_password(), by=_actor())
-    except AccountError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    _done({"user": user.name, "role": user.role.value, "disabled": user.disabled})
+    _change(config, lambda accounts: accounts.add(name, role, _read_password(), by=_actor()))
 
 
 @users_app.command("disable")
 def users_disable(name: str, config: ConfigOption = None) -> None:
     """Disable an account and end its sessions at once."""
-    try:
-        user = _accounts(config).disable(name, by=_actor())
-    except AccountError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    _done({"user": user.name, "role": user.role.value, "disabled": user.disabled})
+    _change(config, lambda accounts: accounts.disable(name, by=_actor()))
 
 
 @users_app.command("reset-password")
 def users_reset_password(name: str, config: ConfigOption = None) -> None:
     """Set a new password (read from standard input), enable the account, end its sessions."""
-    try:
-        user = _accounts(config).reset_password(name, _read_password(), by=_actor())
-    except AccountError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    _done({"user": user.name, "role": user.role.value, "disabled": user.disabled})
+    _change(config, lambda accounts: accounts.reset_password(name, _read_password(), by=_actor()))
 
 
 @users_app.command("list")

@@ -97,7 +97,7 @@ def entry_hash(entry: dict[str, Any]) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    # Same as rpa.portal.evidence.sha256_of, kept here since this module must run without the project.
+    # rpa.portal.evidence.sha256_of calls this: the module itself must run without the project.
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):

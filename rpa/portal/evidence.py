@@ -22,7 +22,6 @@ own outcome.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -41,6 +40,7 @@ from playwright.sync_api import BrowserContext, Page
 from rpa.clock import VN, vn_now
 from rpa.domain.text import fold
 from rpa.evidence.chain import record_attempt
+from rpa.evidence.core import file_sha256
 from rpa.private_files import fsync_dir, write_all
 
 __all__ = [
@@ -98,12 +98,8 @@ def next_attempt(root: Path, dossier_code: str) -> int:
 
 
 def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in chunks, as lower-case hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The SHA-256 of a file, read in chunks, as lower-case hex (the chain's verifier computes it)."""
+    return file_sha256(path)
 
 
 def _make_dirs(folder: Path) -> None:
