@@ -71,3 +71,38 @@ def load_public(signing_key: Path) -> Ed25519PublicKey:
     if not path.exists():
         raise MissingKeyError(MISSING_KEY)
     return load_public_key(path)
+
+
+MISSING_MASTER = "Chưa có khoá chủ (master key) để mã hoá dữ liệu: chạy rpa keys init"
+MASTER_ENV = "RPA_MASTER_KEY"
+"""The master key may come from the environment instead of a file: 32 bytes, base64."""
+
+
+def load_master_key(path: Path) -> bytes:
+    """The installation's 32-byte master key: from ``$RPA_MASTER_KEY`` (base64) or from ``path``.
+
+    A key file others can read is refused, as SSH refuses such a private key: whoever reads it reads
+    every citizen's evidence.
+
+    Raises:
+        MissingKeyError: neither is there (the message says to run ``rpa keys init``), or the file is
+            readable by others (the message says to ``chmod 600`` it).
+        ValueError: the key is not 32 bytes.
+    """
+    import base64
+    import stat
+
+    if os.environ.get(MASTER_ENV):
+        key = base64.b64decode(os.environ[MASTER_ENV], validate=True)
+    else:
+        if not path.is_file():
+            raise MissingKeyError(MISSING_MASTER)
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise MissingKeyError(
+                f"Khoá chủ {path} đang để người khác đọc được ({stat.filemode(mode)}): chạy chmod 600 {path}"
+            )
+        key = path.read_bytes()
+    if len(key) != 32:
+        raise ValueError(f"the master key must be 32 bytes, got {len(key)}")
+    return key

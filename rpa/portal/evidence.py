@@ -28,14 +28,14 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from loguru import logger
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Locator, Page
 
 from rpa.clock import VN, vn_now
 from rpa.domain.text import fold
@@ -186,8 +186,11 @@ class AttemptEvidence:
                 continue
 
     # ---- files ------------------------------------------------------------------------------------
-    def screenshot(self, page: Page, label: str) -> Path:
+    def screenshot(self, page: Page, label: str, *, mask: Sequence[Locator] = ()) -> Path:
         """A full-page PNG of ``page`` named ``NN-<label>.png`` (01, 02, ... in the order taken).
+
+        Every element ``mask`` matches is painted over in the picture (Playwright's screenshot
+        ``mask``): fields a procedure chooses not to keep as images, such as an identity number.
 
         A file the disk refuses (full: ``OSError``) is logged and named in the manifest's ``unsaved``,
         and the path returned does not exist: the attempt goes on, since after the final click a
@@ -195,7 +198,7 @@ class AttemptEvidence:
         """
         self._shots += 1
         path = self.folder / f"{self._shots:02d}-{_slug(label)}.png"
-        image = page.screenshot(full_page=True, type="png")
+        image = page.screenshot(full_page=True, type="png", mask=list(mask))
         try:
             _write_private(path, image)
         except OSError as exc:
