@@ -25,6 +25,7 @@ __all__ = [
     "private_dir",
     "private_opener",
     "write_all",
+    "write_new",
     "write_private",
 ]
 
@@ -89,6 +90,22 @@ def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def write_new(path: Path, data: bytes) -> Path:
+    """Write a new file (it must not exist), owner-only from the first byte, fsynced; nothing is left
+    on failure (a truncated PNG or manifest would pass for evidence)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        write_all(fd, data)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return path
 
 
 def fsync_dir(folder: Path) -> None:

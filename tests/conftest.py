@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from typing import Any
 
 import pytest
@@ -9,6 +11,13 @@ import pytest
 from rpa.portal.browser import CHROMIUM_ARGS, BrowserSettings
 
 CHROMIUM = str(BrowserSettings().executable_path)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Evidence and submissions are sealed with the installation's master key (``rpa keys init``); a
+    test run has one in the environment, shared by every worker and subprocess. Tests of the key
+    file itself ``monkeypatch.delenv("RPA_MASTER_KEY")``."""
+    os.environ.setdefault("RPA_MASTER_KEY", base64.b64encode(os.urandom(32)).decode("ascii"))
 
 
 @pytest.fixture(scope="session")

@@ -82,7 +82,8 @@ def append_entry(root: Path, fields: dict[str, Any]) -> dict[str, Any]:
 def record_attempt(root: Path, folder: Path, dossier_code: str, attempt: int) -> dict[str, Any]:
     """Chain the manifest now in ``folder`` (called when it is written for the last time)."""
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"]} for f in manifest.get("files", [])]
+    kept = ("name", "sha256", "size", "plain_sha256", "plain_size")  # a sealed file: both hashes
+    files = [{k: f[k] for k in kept if k in f} for f in manifest.get("files", [])]
     return append_entry(
         root,
         {

@@ -17,6 +17,7 @@ from rpa.evidence import core
 from rpa.evidence.chain import checkpoint
 from rpa.evidence.export import export_bundle
 from rpa.evidence.keys import MissingKeyError, init_keys, load_public
+from rpa.vault import rotate_master, vault_for
 
 keys_app = typer.Typer(no_args_is_help=True, help="The installation's signing and master keys.")
 evidence_app = typer.Typer(no_args_is_help=True, help="Tamper-evident evidence: checkpoints, verify, export.")
@@ -111,10 +112,73 @@ def evidence_export(
     """One dossier's evidence, chain, checkpoints, public key and verify.py in one zip."""
     settings = _settings(config)
     try:
-        about = export_bundle(settings.recordings_dir, settings.keys.signing_key_path(settings), code, out)
+        vault = vault_for(settings)
+        signing = settings.keys.signing_key_path(settings)
+        about = export_bundle(settings.recordings_dir, signing, code, out, vault)
     except (MissingKeyError, LookupError) as exc:
         typer.echo(str(exc).strip("'\""), err=True)
         raise typer.Exit(1) from None
     _audit(settings, "evidence.export", code, {"out": str(out), "folders": about["folders"]})
     json.dump(about, sys.stdout, ensure_ascii=False)
+    typer.echo()
+
+
+@keys_app.command("rotate")
+def keys_rotate(config: ConfigOption = None) -> None:
+    """A new master key: every data key is wrapped again with it, the old one is destroyed.
+
+    The evidence is not rewritten. Stop the scheduler and workers first: a worker started before
+    the rotation would wrap a new dossier's key with the old master key.
+    """
+    settings = _settings(config)
+    try:
+        done = rotate_master(settings)
+    except MissingKeyError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    _audit(settings, "keys.rotate", "master", {k: v for k, v in done.items() if k != "master_key"})
+    json.dump(done, sys.stdout, ensure_ascii=False)
+    typer.echo()
+
+
+@evidence_app.command("open")
+def evidence_open(
+    code: Annotated[str, typer.Argument(help="The dossier's code.")],
+    out: Annotated[Path, typer.Option("--out", help="A new folder for the opened files.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    config: ConfigOption = None,
+) -> None:
+    """Open (decrypt) a dossier's evidence into a new owner-only folder; recorded in the audit log."""
+    from rpa.evidence.opening import open_dossier
+
+    settings = _settings(config)
+    try:
+        opened = open_dossier(settings, vault_for(settings), code, out)
+    except (MissingKeyError, LookupError, FileExistsError) as exc:
+        typer.echo(str(exc).strip("'\""), err=True)
+        raise typer.Exit(1) from None
+    _audit(settings, "evidence.open", code, {"out": str(out), "files": len(opened), "reason": reason})
+    json.dump({"dossier_code": code, "out": str(out), "files": opened}, sys.stdout, ensure_ascii=False)
+    typer.echo()
+
+
+@evidence_app.command("erase")
+def evidence_erase(
+    code: Annotated[str, typer.Argument(help="The dossier's code.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (a citizen's request, a decision...).")],
+    config: ConfigOption = None,
+) -> None:
+    """Erase a dossier's data for good: its data key (every copy, backups included, becomes
+    unreadable), its evidence folders, recorded in the chain (verification reports it as erased)
+    and in the audit log. Refused while the dossier's transfer is still in progress."""
+    from rpa.evidence.opening import erase_dossier
+
+    settings = _settings(config)
+    try:
+        erased = erase_dossier(settings, vault_for(settings), code, reason)
+    except (MissingKeyError, LookupError, ValueError) as exc:
+        typer.echo(str(exc).strip("'\""), err=True)
+        raise typer.Exit(1) from None
+    _audit(settings, "evidence.erase", code, {"folders": erased["folders"], "reason": reason})
+    json.dump(erased, sys.stdout, ensure_ascii=False)
     typer.echo()

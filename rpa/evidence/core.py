@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 CHAIN = "chain.jsonl"
 CHECKPOINTS = "checkpoints.jsonl"
 MANIFEST = "manifest.json"
+SEALED = ".enc"  # a file sealed with the dossier's key (rpa.vault); its entry has both hashes
 GENESIS = "0" * 64
 
 MESSAGES = {
@@ -201,14 +202,21 @@ def _check_folder(root: Path, entry: dict[str, Any], report: Report) -> None:
         report.findings.append(Finding("manifest_missing", folder=relative))
     elif file_sha256(manifest) != entry.get("manifest_sha256"):
         report.findings.append(Finding("manifest_altered", folder=relative))
-    chained = {f["name"]: (f["sha256"], int(f["size"])) for f in entry.get("files", [])}
     present = _on_disk(folder)
-    for name, facts in chained.items():
+    accounted = set()
+    for chained in entry.get("files", []):
+        name = str(chained["name"])
+        facts = (chained["sha256"], int(chained["size"]))
+        if name not in present and name.endswith(SEALED) and "plain_sha256" in chained:
+            # an exported bundle holds the sealed file opened: check it against the plaintext's hash
+            name = name.removesuffix(SEALED)
+            facts = (chained["plain_sha256"], int(chained["plain_size"]))
+        accounted.add(name)
         if name not in present:
             report.findings.append(Finding("file_missing", folder=relative, name=name))
         elif present[name] != facts:
             report.findings.append(Finding("file_altered", folder=relative, name=name))
-    for name in present.keys() - chained.keys():
+    for name in sorted(present.keys() - accounted):
         report.findings.append(Finding("file_added", folder=relative, name=name))
     if len(report.findings) == before:
         report.verified.append(relative)

@@ -1,8 +1,9 @@
 """``rpa evidence export``: one dossier's evidence in a zip an inspector verifies on their own.
 
-The bundle holds the dossier's attempt folders, the whole chain (hashes and sizes only, no personal
-data) up to the last checkpoint covering them, those checkpoints, the public key and ``verify.py`` (a
-copy of :mod:`rpa.evidence.core`, which needs only Python and ``cryptography``).
+The bundle holds the dossier's attempt folders (sealed files opened), the whole chain (hashes and
+sizes only, no personal data) up to the last checkpoint covering them, those checkpoints, the public
+key and ``verify.py`` (a copy of :mod:`rpa.evidence.core`, which needs only Python and
+``cryptography``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,20 @@ from typing import Any
 from rpa.evidence import core
 from rpa.evidence.keys import MissingKeyError, public_path
 from rpa.private_files import FILE_MODE
+from rpa.vault import SUFFIX, Vault, dossier_scope, evidence_aad, is_sealed
 
 
-def export_bundle(root: Path, signing_key: Path, code: str, out: Path) -> dict[str, Any]:
+def export_bundle(
+    root: Path, signing_key: Path, code: str, out: Path, vault: Vault | None = None
+) -> dict[str, Any]:
     """Write the bundle of ``code`` to ``out`` (owner-only); return what it holds.
 
+    Sealed files are opened with ``vault`` and written in the clear under their plain names (the
+    chain holds the plaintext's hash too, so the bundle's own ``verify.py`` checks them); without a
+    vault they are copied sealed.
+
     Raises:
+        ErasedKey: the dossier's data was erased: there is nothing left to hand over.
         MissingKeyError: no public key.
         LookupError: the chain has no entry for ``code``.
     """
@@ -46,7 +55,12 @@ def export_bundle(root: Path, signing_key: Path, code: str, out: Path) -> dict[s
         for folder in folders:
             base = root / folder
             for path in sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []:
-                bundle.write(path, f"{folder}/{path.relative_to(base).as_posix()}")
+                name = path.relative_to(base).as_posix()
+                if vault is not None and is_sealed(path):  # the inspector gets it opened
+                    plain = vault.read(dossier_scope(code), path, evidence_aad(code, base.name, name))
+                    bundle.writestr(f"{folder}/{name.removesuffix(SUFFIX)}", plain)
+                else:
+                    bundle.write(path, f"{folder}/{name}")
         bundle.writestr(core.CHAIN, "".join(f"{line}\n" for line in chain))
         bundle.writestr(core.CHECKPOINTS, "".join(json.dumps(c, sort_keys=True) + "\n" for c in kept))
         bundle.write(public, "signing.pub")

@@ -19,6 +19,7 @@ from rpa.portal.network import retry_gateway_errors
 from rpa.portal.selectors import load_maps, map_files
 from rpa.portal.steps import Steps, open_portal
 from rpa.procedures import Procedure
+from rpa.vault import vault_for
 
 __all__ = ["Attempt", "portal_attempt", "selectors_dir_for"]
 
@@ -53,7 +54,7 @@ def portal_attempt(
     starts once the session is logged in, and is saved redacted (:func:`rpa.portal.evidence.redact_trace`):
     no login page, password, CAPTCHA reading or session cookie is in it.
     """
-    evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code)
+    evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code, vault=vault_for(settings))
     deadline = time.monotonic() + settings.dossier_timeout_s
     name = procedure.portal
     portal = settings.portals[name]

@@ -22,6 +22,7 @@ own outcome.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -41,13 +42,15 @@ from rpa.clock import VN, vn_now
 from rpa.domain.text import fold
 from rpa.evidence.chain import record_attempt
 from rpa.evidence.core import file_sha256
-from rpa.private_files import fsync_dir, write_all
+from rpa.private_files import fsync_dir, write_new
+from rpa.vault import SUFFIX, Vault, dossier_scope, evidence_aad, is_sealed
 
 __all__ = [
     "DIR_MODE",
     "FILE_MODE",
     "MANIFEST",
     "TRACE",
+    "VALUES",
     "AttemptEvidence",
     "attempt_folder",
     "next_attempt",
@@ -59,6 +62,8 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 MANIFEST = "manifest.json"
 TRACE = "trace.zip"
+VALUES = "values.json"
+"""With a vault: the values typed and the portal's answers, sealed as ``values.json.enc``."""
 _SAFE_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 
 
@@ -116,21 +121,6 @@ def _make_dirs(folder: Path) -> None:
         raise FileExistsError(f"evidence folder already exists: {folder}")
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a new file readable by its owner only from the first byte; nothing is left on failure
-    (a truncated PNG or manifest would pass for evidence)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        write_all(fd, data)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        path.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-
-
 def _slug(label: str) -> str:
     """A label fit for a file name: ASCII, lower case, words joined by dashes (``Bước A`` → ``buoc-a``)."""
     slug = re.sub(r"[^0-9a-z]+", "-", fold(label).lower()).strip("-")
@@ -160,30 +150,67 @@ class AttemptEvidence:
     """
 
     def __init__(
-        self, root: Path, dossier_code: str, attempt: int, *, started: datetime | None = None
+        self,
+        root: Path,
+        dossier_code: str,
+        attempt: int,
+        *,
+        started: datetime | None = None,
+        vault: Vault | None = None,
     ) -> None:
         self.root = root
         self.dossier_code = dossier_code
         self.attempt = attempt
         self.started = _vn_time(started)
+        self.vault = vault
+        self.scope = dossier_scope(dossier_code)
         self.folder = attempt_folder(root, dossier_code, attempt, self.started)
+        if vault is not None:
+            vault.seal(self.scope, b"")  # the dossier's key exists before anything is typed
         _make_dirs(self.folder)
         self._shots = 0
         self._typed: dict[str, Any] = {}
+        self._masked: dict[str, str] = {}
         self._unsaved: list[dict[str, str]] = []
+        self._plain: dict[str, tuple[str, int]] = {}  # sealed file name -> plaintext (sha256, size)
 
     @classmethod
-    def begin(cls, root: Path, dossier_code: str, *, started: datetime | None = None) -> AttemptEvidence:
+    def begin(
+        cls,
+        root: Path,
+        dossier_code: str,
+        *,
+        started: datetime | None = None,
+        vault: Vault | None = None,
+    ) -> AttemptEvidence:
         """The evidence of the next attempt at ``dossier_code`` (numbered by :func:`next_attempt`).
 
         Two processes starting the same dossier at once both compute the same number; the loser's
-        folder creation fails and it takes the following number.
+        folder creation fails and it takes the following number. With a ``vault`` every file is
+        sealed under the dossier's key (``<name>.enc``, :mod:`rpa.vault`); without one (tests of
+        the layout only) files are written in the clear.
         """
         while True:
             try:
-                return cls(root, dossier_code, next_attempt(root, dossier_code), started=started)
+                return cls(root, dossier_code, next_attempt(root, dossier_code), started=started, vault=vault)
             except FileExistsError:
                 continue
+
+    def _store(self, path: Path, data: bytes) -> Path:
+        """Write a new evidence file ``path`` (sealed as ``<path>.enc`` with a vault); return where."""
+        if self.vault is None:
+            write_new(path, data)
+            return path
+        sealed = path.with_name(path.name + SUFFIX)
+        self.vault.write(self.scope, sealed, data, evidence_aad(self.dossier_code, self.attempt, path.name))
+        self._plain[sealed.name] = (hashlib.sha256(data).hexdigest(), len(data))
+        return sealed
+
+    def read(self, path: Path) -> bytes:
+        """The plain bytes of one of this attempt's files (opened with the vault when sealed)."""
+        if self.vault is not None and is_sealed(path):
+            return self.vault.read(self.scope, path, evidence_aad(self.dossier_code, self.attempt, path.name))
+        return path.read_bytes()
 
     # ---- files ------------------------------------------------------------------------------------
     def screenshot(self, page: Page, label: str, *, mask: Sequence[Locator] = ()) -> Path:
@@ -200,7 +227,7 @@ class AttemptEvidence:
         path = self.folder / f"{self._shots:02d}-{_slug(label)}.png"
         image = page.screenshot(full_page=True, type="png", mask=list(mask))
         try:
-            _write_private(path, image)
+            return self._store(path, image)
         except OSError as exc:
             self._unsaved.append({"name": path.name, "error": str(exc)})
             logger.error("evidence {}: screenshot {} not saved: {}", self.folder, path.name, exc)
@@ -209,6 +236,14 @@ class AttemptEvidence:
     def typed(self, name: str, value: object) -> None:
         """Record the value typed or chosen in field ``name``; a field typed again keeps the last value."""
         self._typed[name] = _json_value(value)
+
+    def masked(self, name: str, value: str) -> None:
+        """Record that field ``name`` is painted over in the screenshots, with a keyed hash of its value
+        (:meth:`rpa.vault.Vault.digest`): the manifest proves what it held without showing it."""
+        if self.vault is not None:
+            self._masked[name] = self.vault.digest(self.scope, value)
+        else:
+            self._masked[name] = "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
 
     def add_file(self, path: Path) -> Path:
         """Include ``path`` in the evidence: a file outside the folder is copied in (mode 0o600).
@@ -219,12 +254,18 @@ class AttemptEvidence:
             FileExistsError: a different file of that name is already in the folder.
         """
         path = Path(path)
-        if path.resolve().parent == self.folder.resolve():
+        inside = path.resolve().parent == self.folder.resolve()
+        if inside and (self.vault is None or is_sealed(path)):
             os.chmod(path, FILE_MODE)
             return path
+        if path.name in (MANIFEST, VALUES):
+            raise ValueError(f"{path.name} is written by write_manifest, not added")
+        if self.vault is not None:
+            stored = self._store(self.folder / path.name, path.read_bytes())
+            if inside:
+                path.unlink()  # the clear copy must not stay beside the sealed one
+            return stored
         target = self.folder / path.name
-        if target.name == MANIFEST:
-            raise ValueError(f"{MANIFEST} is written by write_manifest, not added")
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         with os.fdopen(fd, "wb") as out, path.open("rb") as source:
             os.fchmod(out.fileno(), FILE_MODE)
@@ -260,10 +301,21 @@ class AttemptEvidence:
             return None
         cookies = [cookie.get("value", "") for cookie in context.cookies()]
         path = self.folder / TRACE
-        context.tracing.stop(path=path)  # inside a 0o700 folder, so private before the chmod too
-        os.chmod(path, FILE_MODE)
-        redact_trace(path, [*secrets, *cookies])
-        return path
+        if self.vault is None:
+            context.tracing.stop(path=path)  # inside a 0o700 folder, so private before the chmod too
+            os.chmod(path, FILE_MODE)
+            redact_trace(path, [*secrets, *cookies])
+            return path
+        # Playwright writes the trace in the clear: into a hidden file of this 0o700 folder, sealed
+        # and removed at once (the purge removes one a crash left behind).
+        clear = self.folder / f".{TRACE}.{os.getpid()}.clear"
+        try:
+            context.tracing.stop(path=clear)
+            os.chmod(clear, FILE_MODE)
+            redact_trace(clear, [*secrets, *cookies])
+            return self._store(path, clear.read_bytes())
+        finally:
+            clear.unlink(missing_ok=True)
 
     # ---- manifest ---------------------------------------------------------------------------------
     def files(self) -> list[dict[str, Any]]:
@@ -271,9 +323,12 @@ class AttemptEvidence:
         entries = []
         for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
             name = path.relative_to(self.folder).as_posix()
-            if name == MANIFEST or name.startswith(f".{MANIFEST}"):
+            if name == MANIFEST or name.startswith("."):
                 continue
-            entries.append({"name": name, "sha256": sha256_of(path), "size": path.stat().st_size})
+            entry: dict[str, Any] = {"name": name, "sha256": sha256_of(path), "size": path.stat().st_size}
+            if name in self._plain:
+                entry["plain_sha256"], entry["plain_size"] = self._plain[name]
+            entries.append(entry)
         return entries
 
     def checkpoint(self, **extra: Any) -> Path:
@@ -326,6 +381,14 @@ class AttemptEvidence:
     def _manifest(
         self, *, outcome: str | None, finished: str | None, extra: dict[str, Any]
     ) -> dict[str, Any]:
+        values: dict[str, Any] = {"typed": self._typed, "extra": extra}
+        if self.vault is not None:  # what was typed and answered is personal data: sealed beside
+            data = json.dumps(values, ensure_ascii=False, indent=2, default=_json_value).encode("utf-8")
+            sealed = self.folder / (VALUES + SUFFIX)
+            aad = evidence_aad(self.dossier_code, self.attempt, VALUES)
+            self.vault.write(self.scope, sealed, data, aad, exclusive=False)
+            self._plain[sealed.name] = (hashlib.sha256(data).hexdigest(), len(data))
+            values = {"values": sealed.name, "encryption": {"alg": "AES-256-GCM", "scope": self.scope}}
         manifest = {
             "dossier_code": self.dossier_code,
             "attempt": self.attempt,
@@ -333,9 +396,10 @@ class AttemptEvidence:
             "finished": finished,
             "outcome": outcome,
             "files": self.files(),
-            "typed": self._typed,
-            "extra": extra,
+            **values,
         }
+        if self._masked:
+            manifest["masked"] = self._masked
         if self._unsaved:
             manifest["unsaved"] = self._unsaved
         return manifest
@@ -347,7 +411,7 @@ class AttemptEvidence:
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"
         temporary.unlink(missing_ok=True)
         try:
-            _write_private(temporary, data)
+            write_new(temporary, data)
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)

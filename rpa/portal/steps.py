@@ -79,7 +79,8 @@ def record_drift(drift: PageDrift, page: Page, evidence: Evidence | None = None)
         else:
             shot = evidence.screenshot(page, label)
             drift.files.append(shot)
-            drift.screenshot = shot.read_bytes()
+            reader = getattr(evidence, "read", None)  # sealed evidence opens through its recorder
+            drift.screenshot = reader(shot) if reader else shot.read_bytes()
     if evidence is not None and drift.dom is not None:
         with suppress(OSError), TemporaryDirectory(prefix="rpa-drift-") as folder:
             html = Path(folder) / f"{label}.html"

@@ -61,6 +61,7 @@ from rpa.status.deadlines import (
 )
 from rpa.status.summary import Finished, Overdue, Parked, StatusChange, SyncError, SyncSummary
 from rpa.status.writeback import write_back_status
+from rpa.vault import vault_for
 
 __all__ = ["SyncSummary", "deadline_facts", "sync_once"]
 
@@ -357,7 +358,8 @@ def _flag_overdue(
 
 def _screenshot(settings: Settings, attempt: Attempt, transfer: Transfer, status: PortalStatus) -> list[str]:
     """The status page, in the dossier's own evidence (a new numbered folder next to its attempts)."""
-    evidence = AttemptEvidence.begin(settings.recordings_dir, transfer.dossier_code)
+    vault = vault_for(settings)
+    evidence = AttemptEvidence.begin(settings.recordings_dir, transfer.dossier_code, vault=vault)
     evidence.screenshot(attempt.steps.page, f"status-{status.status}")
     evidence.write_manifest(
         outcome=f"status:{status.status}", receipt=transfer.receipt_code, label=status.label,

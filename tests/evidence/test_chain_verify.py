@@ -18,14 +18,17 @@ from rpa.evidence import core
 from rpa.evidence.chain import checkpoint, record_erasure
 from rpa.evidence.export import export_bundle
 from rpa.evidence.keys import MissingKeyError, init_keys, load_public, public_path
+from rpa.ledger import Ledger
+from rpa.ledger.data_keys import KeyStore
 from rpa.portal.evidence import AttemptEvidence
+from rpa.vault import Vault
 
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=VN)
 CODES = ("000.00.01.H55-261120-0001", "000.00.01.H55-261120-0002", "000.00.01.H55-261120-0003")
 
 
-def _attempt(root: Path, scratch: Path, code: str, *, shots: int = 2) -> AttemptEvidence:
-    evidence = AttemptEvidence.begin(root, code, started=DAY)
+def _attempt(root: Path, scratch: Path, code: str, vault: Vault, *, shots: int = 2) -> AttemptEvidence:
+    evidence = AttemptEvidence.begin(root, code, started=DAY, vault=vault)
     for number in range(1, shots + 1):
         picture = scratch / f"{number:02d}-buoc.png"
         picture.write_bytes(b"\x89PNG\r\n\x1a\n" + f"{code}-{evidence.attempt}-{number}".encode() * 50)
@@ -37,15 +40,21 @@ def _attempt(root: Path, scratch: Path, code: str, *, shots: int = 2) -> Attempt
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> tuple[Path, Path]:
+def vault(tmp_path: Path) -> Vault:
+    """Data keys in a ledger of their own, wrapped by a master key of this test."""
+    return Vault(KeyStore(Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}").engine, [os.urandom(32)]))
+
+
+@pytest.fixture()
+def store(tmp_path: Path, vault: Vault) -> tuple[Path, Path]:
     """Three dossiers (the first with two attempts), checkpointed; returns (recordings, signing key)."""
     root, scratch = tmp_path / "recordings", tmp_path / "scratch"
     scratch.mkdir()
     keys = init_keys(tmp_path / "keys" / "signing.key", tmp_path / "keys" / "master.key")
     for code in CODES:
-        _attempt(root, scratch, code)
+        _attempt(root, scratch, code, vault)
     checkpoint(root, Path(keys["signing_key"]))
-    _attempt(root, scratch, CODES[0], shots=1)
+    _attempt(root, scratch, CODES[0], vault, shots=1)
     checkpoint(root, Path(keys["signing_key"]))
     return root, Path(keys["signing_key"])
 
@@ -88,25 +97,25 @@ def test_untouched_store_verifies_and_chain_holds_no_typed_values(store: tuple[P
 
 def test_one_byte_of_a_screenshot_changed(store: tuple[Path, Path]) -> None:
     root, key = store
-    shot = _folder(root, CODES[1]) / "02-buoc.png"
+    shot = _folder(root, CODES[1]) / "02-buoc.png.enc"
     data = bytearray(shot.read_bytes())
     data[20] ^= 1
     shot.write_bytes(bytes(data))
-    assert _kinds(root, key) == [("file_altered", "02-buoc.png")]
+    assert _kinds(root, key) == [("file_altered", "02-buoc.png.enc")]
     assert _kinds(root, key, code=CODES[0]) == []  # the other dossiers are intact
 
 
 def test_manifest_edited_with_its_hashes_recomputed_is_caught_by_the_chain(store: tuple[Path, Path]) -> None:
     root, key = store
     folder = _folder(root, CODES[2])
-    shot = folder / "01-buoc.png"
+    shot = folder / "01-buoc.png.enc"
     shot.write_bytes(b"\x89PNG forged")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"][0] |= {"sha256": core.file_sha256(shot), "size": shot.stat().st_size}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert _kinds(root, key) == [
         ("manifest_altered", folder.relative_to(root).as_posix()),
-        ("file_altered", "01-buoc.png"),
+        ("file_altered", "01-buoc.png.enc"),
     ]
 
 
@@ -175,9 +184,11 @@ def test_erased_dossier_is_reported_as_erased_and_the_others_verify(store: tuple
     assert len(report.verified) == 2
 
 
-def test_rewritten_manifest_supersedes_the_earlier_entry(store: tuple[Path, Path], tmp_path: Path) -> None:
+def test_rewritten_manifest_supersedes_the_earlier_entry(
+    store: tuple[Path, Path], tmp_path: Path, vault: Vault
+) -> None:
     root, key = store
-    evidence = AttemptEvidence(root, CODES[1], 2, started=DAY)
+    evidence = AttemptEvidence(root, CODES[1], 2, started=DAY, vault=vault)
     (tmp_path / "a.png").write_bytes(b"\x89PNG first")
     evidence.add_file(tmp_path / "a.png")
     evidence.write_manifest(outcome="uncertain")
@@ -206,10 +217,12 @@ def _run_bundle(script_dir: Path, bundle: Path, python: str) -> subprocess.Compl
     )
 
 
-def test_exported_bundle_verifies_with_its_own_script(store: tuple[Path, Path], tmp_path: Path) -> None:
+def test_exported_bundle_verifies_with_its_own_script(
+    store: tuple[Path, Path], tmp_path: Path, vault: Vault
+) -> None:
     root, key = store
     out = tmp_path / "bundle.zip"
-    about = export_bundle(root, key, CODES[0], out)
+    about = export_bundle(root, key, CODES[0], out, vault)
     assert about["folders"] == [f"2026/11/20/{CODES[0]}/1", f"2026/11/20/{CODES[0]}/2"]
     assert about["covered_by_checkpoint"] and about["chain_end"] == 4
     unpacked = tmp_path / "unpacked"
@@ -269,12 +282,12 @@ def test_concurrent_workers_never_interleave_or_fork_the_chain(tmp_path: Path) -
 
 
 def test_bundle_verifies_in_a_fresh_venv_with_only_cryptography(
-    store: tuple[Path, Path], tmp_path: Path
+    store: tuple[Path, Path], tmp_path: Path, vault: Vault
 ) -> None:
     """What an inspector does: a new virtual environment, ``pip install cryptography``, the script."""
     root, key = store
     out = tmp_path / "bundle.zip"
-    export_bundle(root, key, CODES[1], out)
+    export_bundle(root, key, CODES[1], out, vault)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     installed = subprocess.run(
@@ -298,7 +311,7 @@ def test_chain_entry_edited_in_place_and_a_garbled_checkpoint(store: tuple[Path,
     root, key = store
     lines = core.read_lines(root / core.CHAIN)
     entry = json.loads(lines[1])
-    shot = root / entry["folder"] / "01-buoc.png"
+    shot = root / entry["folder"] / "01-buoc.png.enc"
     shot.write_bytes(b"\x89PNG edited")
     entry["files"][0] |= {"sha256": core.file_sha256(shot), "size": shot.stat().st_size}
     _rewrite_chain(root, [lines[0], core.canonical(entry).decode(), *lines[2:]])
@@ -306,4 +319,4 @@ def test_chain_entry_edited_in_place_and_a_garbled_checkpoint(store: tuple[Path,
         stream.write("{not json\n")
     kinds = _kinds(root, key)
     assert ("entry_altered", "2") in kinds and ("checkpoint_forged", "0") in kinds
-    assert ("file_altered", "01-buoc.png") not in kinds  # the files match the edited entry: the chain tells
+    assert ("file_altered", "01-buoc.png.enc") not in kinds  # the files match the edited entry

@@ -55,6 +55,7 @@ def test_models_and_migrations_agree(database_url: str, engine: Engine) -> None:
     # every table of the ledger's database, wherever its model lives (console, alerts, audit)
     import rpa.console.accounts
     import rpa.ledger.audit
+    import rpa.ledger.data_keys
     import rpa.operations.alert_acks  # noqa: F401
 
     Ledger(database_url).close()
