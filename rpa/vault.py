@@ -43,6 +43,7 @@ __all__ = [
     "evidence_aad",
     "is_sealed",
     "rotate_master",
+    "submission_aad",
     "vault_for",
 ]
 
@@ -64,6 +65,11 @@ def dossier_scope(dossier_code: str) -> str:
 def evidence_aad(dossier_code: str, attempt: int | str, name: str) -> str:
     """What an evidence file is bound to: its dossier, attempt and plain name (``01-x.png``)."""
     return f"evidence/{dossier_code}/{attempt}/{name.removesuffix(SUFFIX)}"
+
+
+def submission_aad(dossier_code: str) -> str:
+    """What the ledger's sealed record of a submission (``transfers.submission``) is bound to."""
+    return f"submission/{dossier_code}"
 
 
 def is_sealed(path: Path) -> bool:
@@ -203,6 +209,9 @@ def rotate_master(settings: Settings) -> dict[str, Any]:
     store = KeyStore(Ledger(settings.ledger_url).engine, [current, new])
     rewrapped = store.rewrap(new)
     os.replace(following, path)  # the old master key is gone: ledger backups of erased keys die with it
+    # A worker that read the old key just before the swap may have wrapped one more key with it:
+    # this process still holds the old key, so a second pass moves such stragglers too.
+    rewrapped += store.rewrap(new)
     with _VAULTS_LOCK:
         _VAULTS.clear()
     return {"master_key": str(path), "old": master_id(current), "new": master_id(new), "rewrapped": rewrapped}

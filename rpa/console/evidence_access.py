@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rpa.portal.evidence import MANIFEST, TRACE
+from loguru import logger
 
-__all__ = ["Attempt", "attempts_of", "find_attempt"]
+from rpa.evidence.opening import open_attempt_file, read_values
+from rpa.ledger.data_keys import ErasedKey
+from rpa.portal.evidence import MANIFEST, TRACE
+from rpa.vault import SUFFIX, SealedDataError, Vault
+
+__all__ = ["Attempt", "attempts_of", "find_attempt", "opened"]
 
 _SAFE_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")  # as rpa.portal.evidence names folders
 
@@ -30,16 +35,18 @@ class Attempt:
     screenshots: tuple[Path, ...]
     trace: Path | None
     manifest: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # {"typed", "extra"}, opened when sealed
+    erased: bool = False  # the dossier's key was erased: its files no longer open
 
     @property
     def typed(self) -> dict[str, Any]:
-        typed = self.manifest.get("typed")
+        typed = self.values.get("typed")
         return typed if isinstance(typed, dict) else {}
 
     @property
     def answer(self) -> dict[str, Any]:
         """What the portal answered, as the bot recorded it (receipt code, or what a look-up found)."""
-        extra = self.manifest.get("extra")
+        extra = self.values.get("extra")
         return extra if isinstance(extra, dict) else {}
 
     def screenshot(self, n: int) -> Path | None:
@@ -62,8 +69,21 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def attempts_of(root: Path, dossier_code: str) -> list[Attempt]:
-    """Every attempt folder of ``dossier_code`` under ``root``, by attempt number."""
+def _values(vault: Vault | None, code: str, folder: Path) -> tuple[dict[str, Any], bool]:
+    if vault is None:
+        return {}, False
+    try:
+        return read_values(vault, code, folder), False
+    except ErasedKey:
+        return {}, True
+    except (OSError, ValueError, KeyError) as exc:  # an altered file: verification names it
+        logger.warning("evidence {}: values not readable: {}", folder, exc)
+        return {}, False
+
+
+def attempts_of(root: Path, dossier_code: str, vault: Vault | None = None) -> list[Attempt]:
+    """Every attempt folder of ``dossier_code`` under ``root``, by attempt number; with ``vault``,
+    the values typed and answered opened (the caller records that a person saw them)."""
     if not _SAFE_CODE.fullmatch(dossier_code) or ".." in dossier_code or not root.is_dir():
         return []
     real_root = root.resolve()
@@ -73,19 +93,40 @@ def attempts_of(root: Path, dossier_code: str) -> list[Attempt]:
             continue
         if not folder.resolve().is_relative_to(real_root):
             continue
-        shots = tuple(sorted(p for p in folder.glob("*.png") if _inside(p, folder)))
-        trace = folder / TRACE
+        shots = tuple(sorted(p for p in folder.glob("*.png*") if _inside(p, folder) and _picture(p)))
+        trace = next((t for t in (folder / TRACE, folder / f"{TRACE}{SUFFIX}") if _inside(t, folder)), None)
+        values, erased = _values(vault, dossier_code, folder)
         year, month, day = folder.parts[-5:-2]
         found[int(folder.name)] = Attempt(
             number=int(folder.name),
             folder=folder,
             day=f"{day}/{month}/{year}",
             screenshots=shots,
-            trace=trace if _inside(trace, folder) else None,
+            trace=trace,
             manifest=_read_manifest(folder),
+            values=values,
+            erased=erased,
         )
     return [found[n] for n in sorted(found)]
 
 
+def _picture(path: Path) -> bool:
+    return path.name.endswith((".png", f".png{SUFFIX}"))
+
+
 def find_attempt(root: Path, dossier_code: str, number: int) -> Attempt | None:
     return next((a for a in attempts_of(root, dossier_code) if a.number == number), None)
+
+
+def opened(vault: Vault, dossier_code: str, path: Path) -> bytes:
+    """The plain bytes of an evidence file found here; 410 when the dossier was erased, 409 altered."""
+    from fastapi import HTTPException
+
+    try:
+        return open_attempt_file(vault, dossier_code, path)
+    except ErasedKey as exc:
+        raise HTTPException(410, str(exc)) from None
+    except SealedDataError:
+        raise HTTPException(
+            409, "Tệp bằng chứng này đã bị sửa, không mở được: chạy rpa evidence verify."
+        ) from None

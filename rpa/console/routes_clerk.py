@@ -10,6 +10,7 @@ to the audit log with the person's name.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,10 +25,12 @@ from sqlalchemy.orm import Session
 from rpa.config import Settings
 from rpa.console.accounts import SessionInfo
 from rpa.console.clerk_runs import RESTARTABLE, ClerkRuns
+from rpa.console.evidence_access import opened
 from rpa.console.field_names import field_label, maps_of_flow
 from rpa.console.web import Clerk, console_state, redirect, render
 from rpa.domain import dossier_code_problem
 from rpa.errors import RpaError
+from rpa.evidence.opening import read_values
 from rpa.ledger import STATE_LABELS, Event, Ledger, Transfer, TransferState
 from rpa.ledger.audit import record_audit
 from rpa.ledger.models import TransferRow
@@ -36,6 +39,7 @@ from rpa.portal.approval import REQUEST_ID, ApprovalDesk, ApprovalRequest
 from rpa.portal.captcha import CaptchaDesk, CaptchaRequest
 from rpa.procedures import named
 from rpa.sources.provincial import ProvincialClient, ProvincialRefused
+from rpa.vault import vault_for
 
 router = APIRouter()
 
@@ -351,15 +355,15 @@ def _approval_view(request: ApprovalRequest, settings: Settings) -> dict[str, An
     """A request with the values typed (the attempt's manifest, written right before it asked)."""
     values: list[tuple[str, str | None, str]] = []  # element name, the portal's label of it, value
     try:
-        manifest = json.loads((Path(request.evidence) / "manifest.json").read_text(encoding="utf-8"))
-        typed = manifest.get("typed") or {}
+        folder = Path(request.evidence)
+        typed = read_values(vault_for(settings), request.dossier_code, folder).get("typed") or {}
         maps = maps_of_flow(request.flow, settings)
         values = [
             (str(name), field_label(str(name), maps), _shown(value))
             for name, value in typed.items()
             if value not in (None, "")
         ]
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, LookupError) as exc:
         logger.warning("approval {}: values typed not readable: {}", request.id, exc)
     return {"request": request, "values": values, "procedure": _procedure_title(request.flow)}
 
@@ -393,11 +397,19 @@ def _approval(request: Request, request_id: str) -> ApprovalRequest:
         raise HTTPException(404, "Không có yêu cầu này.") from None
 
 
-def _image(path: str, inside: Path) -> FileResponse:
-    """The PNG at ``path`` (from a desk's own request file) if it lies inside ``inside``."""
+def _image(path: str, inside: Path, *, opener: Callable[[Path], bytes] | None = None) -> Response:
+    """The PNG at ``path`` (from a desk's own request file) if it lies inside ``inside``; a sealed
+    one (``.png.enc``, evidence) opened with ``opener``."""
     image = Path(path).resolve()
-    if not image.is_relative_to(inside.resolve()) or image.suffix != ".png" or not image.is_file():
+    sealed = opener is not None and image.name.endswith(".png.enc")
+    if (
+        not image.is_relative_to(inside.resolve())
+        or not (sealed or image.suffix == ".png")
+        or not image.is_file()
+    ):
         raise HTTPException(404, "Không có ảnh này.")
+    if sealed and opener is not None:
+        return Response(opener(image), media_type="image/png", headers={"Cache-Control": "private, no-store"})
     return FileResponse(image, media_type="image/png")
 
 
@@ -439,7 +451,10 @@ def approval_image(request: Request, request_id: str, me: SessionInfo = Clerk) -
         found.dossier_code,
         detail={"request": found.id},
     )
-    return _image(found.image, _settings(request).recordings_dir)
+    vault = vault_for(_settings(request))
+    return _image(
+        found.image, _settings(request).recordings_dir, opener=lambda p: opened(vault, found.dossier_code, p)
+    )
 
 
 @router.post("/cho-xu-ly/duyet/{request_id}")

@@ -24,7 +24,7 @@ from rpa.clock import VN
 from rpa.console import supervisor_actions as actions
 from rpa.console.accounts import SessionInfo
 from rpa.console.dashboard import build_dashboard, open_breakers
-from rpa.console.evidence_access import attempts_of, find_attempt
+from rpa.console.evidence_access import attempts_of, find_attempt, opened
 from rpa.console.exports import transfers_workbook
 from rpa.console.field_names import field_label, maps_of
 from rpa.console.transfer_list import (
@@ -37,10 +37,12 @@ from rpa.console.transfer_list import (
 from rpa.console.web import Supervisor, console_state, redirect, render, templates
 from rpa.ledger import STATE_LABELS, Transfer, TransferState
 from rpa.ledger.audit import read_audit, record_audit
+from rpa.ledger.data_keys import ErasedKey
 from rpa.ledger.errors import UnknownTransfer
 from rpa.procedures import all_procedures, get_procedure
 from rpa.report.data import build_report, day_bounds, procedure_names, vn_number
 from rpa.report.workbook import report_path, save_report
+from rpa.vault import SealedDataError, Vault, dossier_scope, submission_aad, vault_for
 
 router = APIRouter()
 
@@ -248,11 +250,14 @@ def _transfer_page(
         if e.action in ACTION_LABELS
     ]
     maps = maps_of(procedure, state.settings) if procedure else []
-    attempts = attempts_of(state.settings.recordings_dir, transfer.dossier_code)
-    fields = {key: field_label(key, maps) for a in attempts for key in a.typed}
+    vault = vault_for(state.settings)
+    attempts = attempts_of(state.settings.recordings_dir, transfer.dossier_code, vault)
+    submission = _submission(vault, transfer)
+    fields = {key: field_label(key, maps) for a in attempts for key in [*a.typed, *(submission or {})]}
     context: dict[str, Any] = {
         "nav": "transfers",
         "t": transfer,
+        "submission": submission,
         "field_labels": fields,
         "procedure": procedure,
         "events": state.ledger.events(transfer.id),
@@ -271,6 +276,19 @@ def _transfer_page(
     return render(request, "supervisor_transfer.html", context, status_code=status)
 
 
+def _submission(vault: Vault, transfer: Transfer) -> dict[str, Any] | None:
+    """What was typed before the final click (sealed in the ledger), opened for this page."""
+    if not transfer.submission:
+        return None
+    try:
+        value = vault.open_json(
+            dossier_scope(transfer.dossier_code), transfer.submission, submission_aad(transfer.dossier_code)
+        )
+    except (ErasedKey, SealedDataError, KeyError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 @router.get("/chuyen/{transfer_id:int}/bang-chung/{attempt:int}/{n:int}")
 def screenshot(
     request: Request, transfer_id: int, attempt: int, n: int, info: SessionInfo = Supervisor
@@ -285,7 +303,8 @@ def screenshot(
         state.ledger.engine, info.user.name, "view_evidence", f"transfer:{transfer.id}",
         detail={"dossier": transfer.dossier_code, "attempt": attempt, "file": path.name},
     )  # fmt: skip
-    return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+    picture = opened(vault_for(state.settings), transfer.dossier_code, path)
+    return Response(picture, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/chuyen/{transfer_id:int}/trace/{attempt:int}")
@@ -300,7 +319,9 @@ def trace(request: Request, transfer_id: int, attempt: int, info: SessionInfo = 
         detail={"dossier": transfer.dossier_code, "attempt": attempt},
     )  # fmt: skip
     name = f"trace-{quote(transfer.dossier_code, safe='')}-{attempt}.zip"
-    return FileResponse(found.trace, media_type="application/zip", filename=name)
+    data = opened(vault_for(state.settings), transfer.dossier_code, found.trace)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
+    return Response(data, media_type="application/zip", headers=headers)
 
 
 @router.post("/chuyen/{transfer_id:int}/{action}")

@@ -9,14 +9,17 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from rpa.errors import ConfigError
 from rpa.evidence.core import fingerprint, load_public_key
 from rpa.private_files import private_dir, write_private
 
 MISSING_KEY = "Chưa có khoá ký: chạy rpa keys init"
 
 
-class MissingKeyError(RuntimeError):
-    """A key the command needs is not there; the message says what to run (Vietnamese, for people)."""
+class MissingKeyError(ConfigError):
+    """A key the command needs is not there; the message says what to run (Vietnamese, for people).
+
+    A configuration problem: a worker stops at once rather than failing every dossier the same way."""
 
 
 def public_path(signing_key: Path) -> Path:

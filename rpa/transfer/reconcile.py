@@ -23,7 +23,7 @@ from rpa.ledger import Transfer, TransferState
 from rpa.portal import Receipt
 from rpa.procedures import Procedure, form_for, get_procedure, procedure_codes
 from rpa.transfer.outcome import Outcome
-from rpa.transfer.settle import Found, Submitted, VerdictKind, settle
+from rpa.transfer.settle import Found, Submitted, VerdictKind, open_submission, settle
 
 if TYPE_CHECKING:
     from rpa.transfer.worker import Worker
@@ -124,7 +124,7 @@ def _submitted(worker: Worker, transfer: Transfer, procedure: Procedure, since: 
     """What was typed before the final click, as recorded then; for a transfer committed
     ``submitting`` before that was recorded, the dossier as the provincial system shows it."""
     if transfer.submission:
-        return Submitted.from_json(transfer.submission)
+        return open_submission(worker.settings, transfer.dossier_code, transfer.submission)
     attachments = worker.attachments_folder(transfer.id)
     try:
         record = worker.source.read(transfer.dossier_code, attachments)

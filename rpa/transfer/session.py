@@ -19,6 +19,7 @@ from rpa.portal.session import opened_browser
 from rpa.sources import make_source
 from rpa.sources.provincial import ProvincialClient
 from rpa.transfer.worker import Worker
+from rpa.vault import vault_for
 
 __all__ = ["open_worker", "worker_session"]
 
@@ -29,6 +30,7 @@ def open_worker(
 ) -> Iterator[Worker]:
     """A worker for a command: logging configured, SIGTERM handled, everything closed on exit."""
     configure_logging(settings.log_file, console=console_log)
+    vault_for(settings)  # without the master key nothing can be sealed: stop now, not on each dossier
     worker: Worker | None = None
 
     def stop(signum: int, frame: FrameType | None) -> None:

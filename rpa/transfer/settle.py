@@ -17,7 +17,10 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rpa.config import Settings
 
 __all__ = ["Found", "Submitted", "Verdict", "VerdictKind", "same_value", "settle"]
 
@@ -43,6 +46,23 @@ class Submitted:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Submitted:
         return cls(str(data["id_number"]), dict(data.get("facts") or {}), datetime.fromisoformat(data["at"]))
+
+
+def seal_submission(settings: Settings, dossier_code: str, submitted: Submitted) -> dict[str, str]:
+    """``submitted`` as the ledger keeps it: sealed under the dossier's key (it holds the identity
+    number), so the database alone reveals nothing about the citizen."""
+    from rpa.vault import dossier_scope, submission_aad, vault_for
+
+    scope, aad = dossier_scope(dossier_code), submission_aad(dossier_code)
+    return vault_for(settings).seal_json(scope, submitted.to_json(), aad)
+
+
+def open_submission(settings: Settings, dossier_code: str, column: Mapping[str, Any]) -> Submitted:
+    """The :class:`Submitted` :func:`seal_submission` sealed (a record from before sealing as is)."""
+    from rpa.vault import dossier_scope, submission_aad, vault_for
+
+    scope, aad = dossier_scope(dossier_code), submission_aad(dossier_code)
+    return Submitted.from_json(vault_for(settings).open_json(scope, dict(column), aad))
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ from rpa.transfer.intake import NotAccepted, intake, require_accepted
 from rpa.transfer.lease import LeaseKeeper, keep_lease
 from rpa.transfer.outcome import Outcome
 from rpa.transfer.reconcile import reconcile
-from rpa.transfer.settle import Submitted
+from rpa.transfer.settle import Submitted, seal_submission
 
 __all__ = ["NotAccepted", "Outcome", "Worker", "intake"]
 
@@ -376,9 +376,10 @@ class Worker:
             lease.check()  # a worker whose lease ran out must not click: another may be looking it up
             require_accepted(transfer.dossier_code, self.client.get(transfer.dossier_code).get("status"))
             submitted = Submitted(procedure.lookup_key(form), procedure.submission_facts(form), self.now())
+            sealed = seal_submission(self.settings, transfer.dossier_code, submitted)
             self.move(
                 transfer, S.SUBMITTING, "bấm nút nộp hồ sơ", evidence=[str(evidence)],
-                submission=submitted.to_json(), deadline_days=days,
+                submission=sealed, deadline_days=days,
             )  # fmt: skip
 
         try:
@@ -631,8 +632,8 @@ def approval_required(settings: Settings, procedure: str) -> bool:
 def approval_image(evidence: Path) -> Path | None:
     """The screenshot a person approves: the attempt's ``approval`` shot of the page right before the
     final click, else the last one taken (the flow's review page)."""
-    shots = sorted(evidence.glob("*.png"))
-    taken = [shot for shot in shots if shot.stem.endswith("-approval")] or shots
+    shots = sorted(p for p in evidence.glob("*.png*") if p.name.endswith((".png", ".png.enc")))
+    taken = [shot for shot in shots if shot.name.removesuffix(".enc").endswith("-approval.png")] or shots
     return taken[-1] if taken else None
 
 

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from rpa.config import Settings, load_settings, write_config
+from rpa.evidence.keys import ensure_keys
 from rpa.ledger import Event, Ledger, Transfer
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.records import SeededDossier
@@ -56,8 +57,9 @@ class World:
         return [sys.executable, "-m", "rpa", *args, "--config", str(self.config)]
 
     def env(self) -> dict[str, str]:
-        """The environment of a bot: this one without any ``RPA_*`` override of the configuration."""
-        return {k: v for k, v in os.environ.items() if not k.startswith("RPA_")}
+        """The environment of a bot: this one without any ``RPA_*`` override of the configuration
+        (but the test run's master key, so the test reads what the bots sealed)."""
+        return {k: v for k, v in os.environ.items() if not k.startswith("RPA_") or k == "RPA_MASTER_KEY"}
 
     def rpa(self, *args: str, timeout: float = CLI_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
         """Run ``rpa ARGS --config FILE`` to its end."""
@@ -234,7 +236,9 @@ def open_world(stack: ExitStack, root: Path, *, lease_s: float = 5.0) -> World:
             httpx.post(f"{url}/_sandbox/knobs", json={"captcha": False}, timeout=10).raise_for_status()
     path = root / "rpa.toml"
     write_config(path, _bot_config(root, running, lease_s=lease_s))
-    return World(root, running, path, load_settings(path))
+    settings = load_settings(path)  # the signing key is a file (the master key: the test run's)
+    ensure_keys(settings.keys.signing_key_path(settings), settings.keys.master_key_path(settings))
+    return World(root, running, path, settings)
 
 
 def _bot_config(root: Path, running: RunningSandbox, **extra: Any) -> dict[str, Any]:

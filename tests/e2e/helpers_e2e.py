@@ -16,6 +16,7 @@ from typing import Any
 import psutil
 
 from flows.judicial_record.form import JudicialRecordForm
+from rpa.config import Settings
 from rpa.domain import DossierStatus
 from rpa.portal.evidence import MANIFEST, sha256_of
 
@@ -68,7 +69,8 @@ def check_attempt_folder(folder: Path, recordings: Path, code: str) -> dict[str,
         path = folder / entry["name"]
         assert sha256_of(path) == entry["sha256"], f"{path} does not match its manifest hash"
         assert path.stat().st_size == entry["size"], path
-    assert any(name.endswith(".png") for name in on_disk), f"no screenshot in {folder}"
+    assert any(name.endswith(".png.enc") for name in on_disk), f"no sealed screenshot in {folder}"
+    assert not any(name.endswith((".png", ".zip", ".json")) for name in on_disk), f"clear files in {folder}"
     assert folder.stat().st_mode & 0o077 == 0, f"evidence folder {folder} is readable by others"
     for name in on_disk:
         assert (folder / name).stat().st_mode & 0o077 == 0, f"{name} is readable by others"
@@ -77,8 +79,16 @@ def check_attempt_folder(folder: Path, recordings: Path, code: str) -> dict[str,
 
 def screenshot_labels(folder: Path) -> list[str]:
     """The labels of the numbered screenshots of an attempt, in the order taken (``01-a-applicant.png``)."""
-    shots = sorted(p.name for p in folder.glob("[0-9][0-9]-*.png"))
+    shots = sorted(p.name.removesuffix(".enc") for p in folder.glob("[0-9][0-9]-*.png*"))
     return [name[3:-4] for name in shots]
+
+
+def opened_file(settings: Settings, code: str, path: Path) -> bytes:
+    """One sealed evidence file of ``code``, opened as the console or ``rpa evidence open`` would."""
+    from rpa.evidence.opening import open_attempt_file
+    from rpa.vault import vault_for
+
+    return open_attempt_file(vault_for(settings), code, path)
 
 
 def wait_for(what: str, check: Callable[[], bool], timeout_s: float, process: subprocess.Popen[str]) -> None:

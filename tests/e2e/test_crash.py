@@ -9,7 +9,6 @@ API (exempt from latency) and SIGKILLs the bot at that moment.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -23,8 +22,10 @@ import psutil
 import pytest
 
 from rpa.domain import DossierStatus
+from rpa.evidence.opening import read_values
 from rpa.ledger import TransferState
 from rpa.sandbox.seed import generate
+from rpa.vault import vault_for
 
 if TYPE_CHECKING:
     from conftest import World
@@ -71,7 +72,7 @@ def test_a_crash_after_the_final_click_ends_submitted_through_lookup(
     try:
         _wait_for(
             "the step C screenshot",
-            lambda: any(f.glob("*-c-residences.png") for f in world.evidence_folders(code)),
+            lambda: any(f.glob("*-c-residences.png*") for f in world.evidence_folders(code)),
             120,
             bot,
         )
@@ -123,8 +124,8 @@ def test_a_crash_after_the_final_click_ends_submitted_through_lookup(
     assert "tra cứu" in found.reason and receipt in found.reason, found.reason
     assert found.evidence and all(os.path.exists(p) for p in found.evidence)
     assert len(world.evidence_folders(code)) == 2  # the killed attempt and the look-up
-    manifest = json.loads((Path(found.evidence[0]) / "manifest.json").read_text(encoding="utf-8"))
-    assert receipt in manifest["extra"]["found"], manifest["extra"]
+    values = read_values(vault_for(world.settings), code, Path(found.evidence[0]))
+    assert receipt in values["extra"]["found"], values["extra"]
 
     after = world.dossiers()[code]
     assert after["receipt_codes"] == [receipt]

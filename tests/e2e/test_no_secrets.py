@@ -26,7 +26,9 @@ import pytest
 
 from flows import SELECTORS_DIR
 from rpa.domain import DossierStatus
+from rpa.evidence.opening import open_attempt_file
 from rpa.sandbox.seed import generate
+from rpa.vault import vault_for
 
 if TYPE_CHECKING:
     from conftest import World
@@ -74,21 +76,33 @@ def _cookie_values(world: World) -> set[str]:
     return values
 
 
-def _contents(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
-    """``data`` and, for a zip, every member's bytes (recursively), each named by its path."""
+def _contents(
+    name: str, data: bytes, opener: Callable[[Path], bytes] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """``data`` and, for a zip, every member's bytes (recursively), each named by its path; a sealed
+    evidence file opened too (a supervisor downloads the trace opened: it must hold no secret either)."""
     yield name, data
+    if opener is not None and name.endswith(".enc") and "/recordings/" in name:
+        yield from _contents(f"{name}(opened)", opener(Path(name)))
+        return
     if zipfile.is_zipfile(io.BytesIO(data)):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.namelist():
                 yield from _contents(f"{name}!{member}", archive.read(member))
 
 
-def _leaks(files: list[Path], printed: list[str], needles: dict[str, str]) -> list[str]:
-    """``what in where`` for every needle found in a file (zips opened) or in a command's output."""
+def _leaks(
+    files: list[Path],
+    printed: list[str],
+    needles: dict[str, str],
+    opener: Callable[[Path], bytes] | None = None,
+) -> list[str]:
+    """``what in where`` for every needle found in a file (zips and sealed evidence opened) or in a
+    command's output."""
     found = []
     blobs: list[tuple[str, bytes]] = [(f"output {i}", text.encode()) for i, text in enumerate(printed)]
     for path in files:
-        blobs.extend(_contents(str(path), path.read_bytes()))
+        blobs.extend(_contents(str(path), path.read_bytes(), opener))
     for where, data in blobs:
         text = data.decode("utf-8", errors="replace")
         for what, needle in needles.items():
@@ -157,7 +171,7 @@ def test_no_password_cookie_or_captcha_reading_in_what_a_failed_run_writes(
 
     # the runs really did what this test is about: logged in twice, failed after it, kept the traces
     assert len(cookies) >= 2, cookies
-    traces = sorted(world.settings.recordings_dir.rglob("trace.zip"))
+    traces = sorted(world.settings.recordings_dir.rglob("trace.zip.enc"))
     assert len(traces) == 3, traces
     log_file = world.settings.log_file
     assert log_file is not None and log_file.stat().st_size > 0
@@ -180,5 +194,10 @@ def test_no_password_cookie_or_captcha_reading_in_what_a_failed_run_writes(
     assert any(p.name.startswith("rpa-ledger.sqlite") for p in files)
     needles = {"the password": password, "the CAPTCHA reading": reading}
     needles |= {f"session cookie {i}": value for i, value in enumerate(sorted(cookies))}
-    leaks = _leaks(files, printed, needles)
+    vault = vault_for(world.settings)
+
+    def opener(path: Path) -> bytes:  # <recordings>/YYYY/MM/DD/<code>/<attempt>/<name>.enc
+        return open_attempt_file(vault, path.parent.parent.name, path)
+
+    leaks = _leaks(files, printed, needles, opener)
     assert not leaks, "\n".join(leaks)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from helpers_e2e import check_attempt_folder, form_differences, screenshot_labels
+from helpers_e2e import check_attempt_folder, form_differences, opened_file, screenshot_labels
 
 from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
@@ -243,8 +243,9 @@ def test_a_screenshot_shows_the_receipt(first_run: FirstRun) -> None:
     world = first_run.world
     code = first_run.codes(accepted=True, valid=True)[0]
     (folder,) = world.evidence_folders(code)
-    (receipt_shot,) = folder.glob("*-receipt.png")
-    data = receipt_shot.read_bytes()
+    (receipt_shot,) = folder.glob("*-receipt.png.enc")
+    assert receipt_shot.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n"  # sealed on disk
+    data = opened_file(world.settings, code, receipt_shot)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
 

@@ -124,7 +124,7 @@ class SchedulerWorld:
         return [sys.executable, "-m", "rpa", *args, "--config", str(self.config)]
 
     def env(self) -> dict[str, str]:
-        return {k: v for k, v in os.environ.items() if not k.startswith("RPA_")}
+        return {k: v for k, v in os.environ.items() if not k.startswith("RPA_") or k == "RPA_MASTER_KEY"}
 
     def start(self, *args: str, name: str = "scheduler") -> Bot:
         """Start ``rpa ARGS`` (default ``rpa scheduler``) in the background."""
