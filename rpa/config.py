@@ -35,6 +35,7 @@ __all__ = [
     "IntakeSettings",
     "PortalSettings",
     "ProcedureSettings",
+    "RetentionSettings",
     "ScheduleSettings",
     "Settings",
     "SourceSettings",
@@ -139,6 +140,22 @@ class KeySettings(BaseModel):
         return self.master_key or settings.work_dir / "keys" / "master.key"
 
 
+class RetentionSettings(BaseModel):
+    """How many days each kind of personal data is kept (``[retention]``); the scheduler's daily
+    ``purge`` deletes what is older and records each kind it purged in the audit log
+    (:mod:`rpa.operations.retention`, docs/evidence.md "Retention")."""
+
+    # Evidence day folders (screenshots, values typed, manifests); None: ``evidence_retention_days``
+    # (the older setting, kept working), whose default is 365.
+    screenshots: int | None = Field(None, ge=1)
+    traces: int = Field(90, ge=1)  # Playwright traces inside evidence folders still kept
+    attachments: int = Field(1, ge=1)  # attachment folders a killed worker left in <work_dir>/attachments
+    logs: int = Field(180, ge=1)  # rotated JSON log files beside ``log_file`` (rotated daily)
+    sessions: int = Field(7, ge=1)  # saved portal logins not refreshed for this long
+    bundles: int = Field(30, ge=1)  # evidence exports kept in <work_dir>/exports
+    reports: int = Field(365, ge=1)  # sealed daily reports; a year covers the yearly statistics
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RPA_", env_nested_delimiter="__", extra="forbid")
 
@@ -173,6 +190,7 @@ class Settings(BaseSettings):
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     keys: KeySettings = Field(default_factory=KeySettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     reports_dir: Path = Path("reports")  # daily Excel reports
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
     evidence_retention_days: int = 365  # evidence folders older than this are purged
