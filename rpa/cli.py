@@ -390,21 +390,42 @@ def report(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Excel file (default: reports_dir/bao-cao-DAY.xlsx).", show_default=False),
+        typer.Option(
+            "--out",
+            help="Also write an opened copy here for a person (.xlsx, owner-only; audited as report.open).",
+            show_default=False,
+        ),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Write the daily Excel report for supervisors; print its path and a one-line summary."""
+    """Seal the daily Excel report for supervisors into reports_dir (bao-cao-DAY.xlsx.enc); print its
+    path (the opened copy's with --out) and a one-line summary."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from rpa.evidence.keys import MissingKeyError
+    from rpa.ledger import Ledger
+    from rpa.ledger.audit import record_audit
+    from rpa.private_files import private_dir, write_private
     from rpa.report.data import gather, summary_line
-    from rpa.report.workbook import report_path, save_report
+    from rpa.report.workbook import report_bytes, report_scope, seal_report
 
     report_day = _report_day(day)
     settings = _settings(config)
     try:
         data = gather(settings, report_day)
-        path = save_report(data, out or report_path(settings, report_day))
+        content = report_bytes(data)
+        path = seal_report(settings, report_day, content)
+        if out is not None:
+            private_dir(out.parent)
+            path = write_private(out, content)
+            with Ledger(settings.ledger_url) as ledger:  # a clear copy of citizens' data left the vault
+                record_audit(
+                    ledger.engine, f"cli:{getpass.getuser()}", "report.open", report_scope(report_day),
+                    detail={"out": str(out)},
+                )  # fmt: skip
+    except MissingKeyError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
     except (OSError, SQLAlchemyError) as exc:
         typer.echo(f"report not written: {exc}", err=True)
         raise typer.Exit(EXIT_SYSTEM) from None

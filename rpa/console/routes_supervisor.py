@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from rpa.clock import VN
 from rpa.console import supervisor_actions as actions
@@ -41,7 +41,7 @@ from rpa.ledger.data_keys import ErasedKey
 from rpa.ledger.errors import UnknownTransfer
 from rpa.procedures import all_procedures, get_procedure
 from rpa.report.data import build_report, day_bounds, procedure_names, vn_number
-from rpa.report.workbook import report_path, save_report
+from rpa.report.workbook import report_bytes, report_name, report_scope, seal_report
 from rpa.vault import SealedDataError, Vault, dossier_scope, submission_aad, vault_for
 
 router = APIRouter()
@@ -205,9 +205,13 @@ def daily_report(request: Request, info: SessionInfo = Supervisor, ngay: str = "
         minutes_per_dossier=state.settings.manual_minutes_per_dossier,
         now=datetime.now(UTC),
     )
-    path = save_report(data, report_path(state.settings, day))
-    record_audit(state.ledger.engine, info.user.name, "download_report", f"report:{day.isoformat()}")
-    return FileResponse(path, media_type=XLSX, filename=path.name)
+    # Kept sealed in reports_dir like the scheduler's, and handed to the supervisor from memory:
+    # failure reasons quote citizens, so no clear copy is left on the server.
+    content = report_bytes(data)
+    seal_report(state.settings, day, content, vault_for(state.settings))
+    record_audit(state.ledger.engine, info.user.name, "report.open", report_scope(day))
+    disposition = f'attachment; filename="{report_name(day)}"'
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
 # -- one transfer ----------------------------------------------------------------------------------------

@@ -1,20 +1,23 @@
 """The daily Excel report for supervisors: one sheet per topic, Vietnamese headings, dd/mm/yyyy dates.
 
 ```python
-from rpa.report.workbook import write_daily_report
+from rpa.report.workbook import open_report, write_daily_report
 
-path = write_daily_report(settings, date(2025, 7, 2))   # reports/bao-cao-2025-07-02.xlsx
+path = write_daily_report(settings, date(2025, 7, 2))   # reports/bao-cao-2025-07-02.xlsx.enc
+content = open_report(settings, date(2025, 7, 2))        # the .xlsx bytes, for a person
 ```
 
-The figures come from :mod:`rpa.report.data`; this module only lays them out. The file is written to a
-temporary name and renamed, so a reader never opens half a report; like the evidence it is readable by
-its owner only, because failure reasons may quote a citizen's data.
+The figures come from :mod:`rpa.report.data`; this module only lays them out. Failure reasons quote
+citizens' names, so the stored report is sealed like the evidence (:mod:`rpa.vault`): built in memory,
+written as ``bao-cao-<day>.xlsx.enc`` under the day's own key (scope ``report:<day>``), replaced
+atomically, owner-only; never a clear .xlsx in ``reports_dir``. Erasing the day's key (retention)
+makes every copy unreadable. A person's opened copy (``rpa report --out``) is written by
+:func:`save_report`, and the command records it in the audit log.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,10 +32,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rpa.config import Settings
 from rpa.ledger import STATE_LABELS, TransferState
-from rpa.private_files import private_dir
+from rpa.private_files import private_dir, write_private
 from rpa.report.data import HISTORY_DAYS, VN, ProcedureSummary, ReportData, gather, vn_number
+from rpa.vault import SUFFIX, Vault, vault_for
 
-__all__ = ["build_workbook", "report_path", "save_report", "write_daily_report"]
+__all__ = [
+    "build_workbook",
+    "open_report",
+    "report_bytes",
+    "report_name",
+    "report_path",
+    "report_scope",
+    "save_report",
+    "seal_report",
+    "write_daily_report",
+]
 
 S = TransferState
 STATE_NOTES: dict[TransferState, str] = {
@@ -69,31 +83,64 @@ class Column:
     wrap: bool = False  # long free text (reasons): wrapped in a column of bounded width
 
 
+def report_name(day: date) -> str:
+    """The plain file name of the report of ``day`` (what a person's copy is called, and the sealed
+    file's additional data: a sealed report renamed to another day does not open)."""
+    return f"bao-cao-{day:%Y-%m-%d}.xlsx"
+
+
+def report_scope(day: date) -> str:
+    """The data key of one day's report: erasing it makes that report unreadable everywhere."""
+    return f"report:{day.isoformat()}"
+
+
 def report_path(settings: Settings, day: date) -> Path:
-    """Where the report of ``day`` goes by default."""
-    return settings.reports_dir / f"bao-cao-{day:%Y-%m-%d}.xlsx"
+    """Where the sealed report of ``day`` is kept."""
+    return settings.reports_dir / f"{report_name(day)}{SUFFIX}"
 
 
-def write_daily_report(settings: Settings, day: date, out: Path | None = None) -> Path:
-    """Write the report of Vietnam day ``day`` to ``out`` (default: :func:`report_path`); return it."""
-    return save_report(gather(settings, day), out or report_path(settings, day))
+def report_bytes(data: ReportData) -> bytes:
+    """The workbook as .xlsx bytes, built in memory (no clear copy touches the disk)."""
+    buffer = io.BytesIO()
+    build_workbook(data).save(buffer)
+    return buffer.getvalue()
+
+
+def seal_report(settings: Settings, day: date, content: bytes, vault: Vault | None = None) -> Path:
+    """Seal ``content`` (:func:`report_bytes`) as the report of ``day`` into :func:`report_path`,
+    replacing an older one; return that path.
+
+    Raises:
+        MissingKeyError: no master key (the message says to run ``rpa keys init``).
+    """
+    vault = vault or vault_for(settings)
+    private_dir(settings.reports_dir)
+    path = report_path(settings, day)
+    return vault.write(report_scope(day), path, content, report_name(day), exclusive=False)
+
+
+def open_report(settings: Settings, day: date, vault: Vault | None = None) -> bytes:
+    """The .xlsx bytes of the stored report of ``day``.
+
+    Raises:
+        FileNotFoundError: no report of that day was written (or it was purged).
+        ErasedKey: its key was erased by the retention purge.
+        SealedDataError: the file was altered, or renamed from another day.
+    """
+    vault = vault or vault_for(settings)
+    return vault.read(report_scope(day), report_path(settings, day), report_name(day))
+
+
+def write_daily_report(settings: Settings, day: date) -> Path:
+    """Seal the report of Vietnam day ``day`` into :func:`report_path`; return that path."""
+    return seal_report(settings, day, report_bytes(gather(settings, day)))
 
 
 def save_report(data: ReportData, out: Path) -> Path:
-    """Write ``data`` as an Excel file atomically (temporary file, fsync, rename); create the folder."""
+    """Write ``data`` as a clear Excel file for a person, owner-only and atomically; create the
+    folder. The caller records who asked for it."""
     private_dir(out.parent)
-    workbook = build_workbook(data)
-    fd, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            workbook.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return out
+    return write_private(out, report_bytes(data))
 
 
 def build_workbook(data: ReportData) -> Workbook:

@@ -428,6 +428,11 @@ def test_daily_report_downloads_for_today_or_a_chosen_day(console: Console, seed
         assert today.status_code == 200
         workbook = load_workbook(io.BytesIO(today.content))
         assert "Lỗi" in workbook.sheetnames
+        reports = console.world.settings.reports_dir  # kept sealed on the server, never in clear
+        assert list(reports.glob("*.xlsx")) == [] and list(reports.glob("bao-cao-*.xlsx.enc"))
+        assert all(not p.read_bytes().startswith(b"PK") for p in reports.iterdir())
+        opened = read_audit(console.ledger.engine, action="report.open")
+        assert opened[0].actor == "minh" and opened[0].target.startswith("report:")
         chosen = client.get("/chuyen/bao-cao", params={"ngay": "12/01/2026"})
         assert (
             chosen.status_code == 200 and "bao-cao-2026-01-12.xlsx" in chosen.headers["content-disposition"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ from report_scenario import (
 )
 
 from rpa.config import Settings
-from rpa.report.workbook import write_daily_report
+from rpa.report.workbook import open_report, report_path, write_daily_report
+from rpa.vault import MAGIC, SealedDataError
 
 SHEETS = ["Tổng hợp", "Lỗi", "Chờ người xử lý", "Quá hạn", "Theo ngày"]
 HEADER_ROW = 3
@@ -35,8 +37,9 @@ JUDICIAL = "Cấp Phiếu lý lịch tư pháp"
 
 
 @pytest.fixture
-def report(settings: Settings, tmp_path: Path) -> Workbook:
-    return load_workbook(write_daily_report(settings, REPORT_DAY, tmp_path / "out" / "report.xlsx"))
+def report(settings: Settings) -> Workbook:
+    write_daily_report(settings, REPORT_DAY)
+    return load_workbook(io.BytesIO(open_report(settings, REPORT_DAY)))
 
 
 def table(ws: Worksheet) -> list[dict[str, Any]]:
@@ -162,11 +165,26 @@ def test_every_sheet_has_a_title_a_frozen_header_and_an_auto_filter(report: Work
 
 def test_a_day_without_activity_still_gives_a_complete_report(settings: Settings, tmp_path: Path) -> None:
     path = write_daily_report(settings, date(2025, 5, 1))
-    assert path == settings.reports_dir / "bao-cao-2025-05-01.xlsx"
+    assert path == settings.reports_dir / "bao-cao-2025-05-01.xlsx.enc"
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
-    report = load_workbook(path)
+    report = load_workbook(io.BytesIO(open_report(settings, date(2025, 5, 1))))
     assert report.sheetnames == SHEETS
     assert summary(report)["Cuối ngày", "Tổng số hồ sơ"][JUDICIAL] == 0
     assert table(report["Lỗi"]) == [] and report["Lỗi"].auto_filter.ref == "A3:G3"
     assert path.stat().st_mode & 0o077 == 0
     assert table(report["Quá hạn"]) == [] and table(report["Chờ người xử lý"]) == []
+
+
+def test_the_stored_report_is_sealed_and_bound_to_its_day(settings: Settings) -> None:
+    path = write_daily_report(settings, REPORT_DAY)
+    sealed = path.read_bytes()
+    assert not sealed.startswith(b"PK") and sealed.startswith(MAGIC)  # no clear .xlsx (a zip) on disk
+    assert not list(settings.reports_dir.glob("*.xlsx"))
+    opened = load_workbook(io.BytesIO(open_report(settings, REPORT_DAY)))
+    assert opened["Lỗi"].cell(HEADER_ROW + 1, 5).value is not None
+    other_day = date(2025, 7, 3)
+    other = write_daily_report(settings, other_day)
+    path.replace(other)  # a report passed off as another day's does not open
+    assert other == report_path(settings, other_day)
+    with pytest.raises(SealedDataError):
+        open_report(settings, other_day)
