@@ -52,8 +52,8 @@ def test_a_redesign_parks_the_queue_until_the_new_map_arrives(
     (alert,) = read_alerts(world.settings.work_dir)
     assert alert["kind"] == "selector_drift" and alert["portal"] == "moj-lltp"
     (folder,) = world.evidence_folders(parked["dossier_code"])
-    assert any(p.suffix == ".png" and "drift" in p.name for p in folder.iterdir())
-    assert any(p.suffix == ".html" and "drift" in p.name for p in folder.iterdir())
+    assert any(p.name.endswith(".png.enc") and "drift" in p.name for p in folder.iterdir())
+    assert any(p.name.endswith(".html.enc") and "drift" in p.name for p in folder.iterdir())
     status = world.rpa("breaker", "status", "moj-lltp")
     assert "open since" in status.stdout
 
