@@ -84,12 +84,15 @@ def configure_logging(log_file: Path | None = None, *, level: str = "INFO", cons
         )
     if log_file is not None:
         # Log lines name citizens: the file is owner-only from its first byte, and so is every file
-        # loguru opens after a rotation (it reuses the opener).
+        # loguru opens after a rotation (it reuses the opener). Rotated daily so that old lines can
+        # go: the scheduler's retention purge deletes rotated files past [retention] logs and records
+        # it in the audit log (no loguru ``retention``, which would delete unrecorded).
         private_dir(log_file.parent)
         logger.add(
             log_file,
             level="DEBUG",
             format=_json_line,
+            rotation="1 day",
             encoding="utf-8",
             enqueue=False,
             diagnose=False,

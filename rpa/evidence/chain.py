@@ -110,6 +110,13 @@ def record_erasure(root: Path, dossier_code: str, folders: list[str] | None = No
     return append_entry(root, fields)
 
 
+def record_file_erasure(root: Path, dossier_code: str, files: list[str]) -> dict[str, Any]:
+    """Record that these files (``YYYY/MM/DD/<code>/<attempt>/<name>``, relative to ``root``) were
+    erased on purpose from folders that stay (the retention purge deletes traces before screenshots):
+    verification checks the folders' other files and reports these as erased, not missing."""
+    return append_entry(root, {"kind": "erased_files", "dossier_code": dossier_code, "files": sorted(files)})
+
+
 def checkpoint(root: Path, signing_key: Path) -> dict[str, Any]:
     """Sign the chain head into ``checkpoints.jsonl``; return the checkpoint.
 

@@ -12,7 +12,9 @@ How entries are read: the *last* ``attempt`` entry of a folder is the one its fi
 against (a manifest written again later appends an entry that supersedes the earlier one; the earlier
 ones still count for the chain's links and checkpoints). An ``erased`` entry for a dossier code marks
 every folder of that code chained before it (or only those it lists in ``folders``) as erased: gone
-on purpose, not tampered with.
+on purpose, not tampered with. An ``erased_files`` entry does the same for single files of folders
+that stay (``files``: ``<folder>/<name>``; traces go before screenshots): the folder's other files are
+still checked.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
     verified: list[str] = field(default_factory=list)  # folders whose every file matched
-    erased: list[str] = field(default_factory=list)  # folders erased on purpose (recorded in the chain)
+    erased: list[str] = field(default_factory=list)  # folders (or files) erased on purpose, per the chain
     entries: int = 0
     checkpoints: int = 0
 
@@ -255,9 +257,17 @@ def verify(
             for folder in gone:
                 del latest[folder]
                 erased.add(folder)
+        elif entry.get("kind") == "erased_files":
+            for path in map(str, entry.get("files", [])):
+                folder, _, name = path.rpartition("/")
+                if folder in latest and _in_scope(folder, str(entry.get("dossier_code")), None):
+                    kept = [f for f in latest[folder].get("files", []) if f.get("name") != name]
+                    latest[folder] = latest[folder] | {"files": kept}
+                    erased.add(path)
         elif "folder" in entry:
             latest[str(entry["folder"])] = entry
             erased.discard(str(entry["folder"]))
+            erased.difference_update({f for f in erased if f.startswith(f"{entry['folder']}/")})
     for folder in sorted(latest):
         if _in_scope(folder, code, day):
             _check_folder(root, latest[folder], report)
