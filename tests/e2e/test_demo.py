@@ -96,7 +96,8 @@ def _scan_for_clear_personal_data(root: Path, env: dict[str, str]) -> None:
     assert len(numbers) >= 10, "the seeded citizens' identity numbers were not found in the sandbox"
     written = [p for p in root.rglob("*") if p.is_file() and not p.is_relative_to(sandbox)]
     assert any(p.name.endswith(".png.enc") for p in written) and any("ledger" in p.name for p in written)
-    assert any(p.is_relative_to(root / "reports") for p in written), "the report was written"
+    reports = [p for p in written if p.is_relative_to(root / "reports")]
+    assert reports and all(p.name.endswith(".xlsx.enc") for p in reports), "the report was written, sealed"
     leaks = []
     for path in written:
         if path.name.endswith(".enc"):
