@@ -20,6 +20,7 @@ from sqlalchemy import Engine, LargeBinary, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from rpa.errors import BusinessError
 from rpa.ledger.engine import WRITE
 from rpa.ledger.models import Base, UtcDateTime
 
@@ -39,8 +40,11 @@ class DataKeyRow(Base):
     erased_reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class ErasedKey(LookupError):
-    """The scope's key was erased on purpose: its data is unreadable, as intended."""
+class ErasedKey(BusinessError, LookupError):
+    """The scope's key was erased on purpose: its data is unreadable, as intended.
+
+    For a worker a business problem: a dossier whose data was erased and that is sent again is
+    parked for a clerk with this reason, never retried (nothing of it may be sealed again)."""
 
     def __init__(self, scope: str, at: datetime | None, reason: str) -> None:
         self.scope, self.at, self.reason = scope, at, reason

@@ -12,6 +12,7 @@ import pytest
 
 from rpa.clock import VN
 from rpa.config import Settings
+from rpa.errors import FailureKind, failure_kind
 from rpa.evidence import core
 from rpa.evidence.chain import checkpoint
 from rpa.evidence.keys import MissingKeyError, init_keys, load_master_key, load_public
@@ -111,6 +112,9 @@ def test_erased_dossier_is_unreadable_everywhere_and_reported_as_erased(
     assert report.erased == [f"2026/11/20/{CODE}/1"] and report.verified == [f"2026/11/20/{OTHER}/1"]
     with pytest.raises(LookupError):
         open_dossier(settings, vault_for(settings), CODE, tmp_path / "opened")
+    with pytest.raises(ErasedKey) as sent_again:  # sent again: nothing of it may be sealed again
+        AttemptEvidence.begin(settings.recordings_dir, CODE, vault=vault_for(settings))
+    assert failure_kind(sent_again.value) is FailureKind.BUSINESS  # parked for a clerk, not retried
 
 
 def test_rotation_rewraps_keys_without_rewriting_evidence(settings: Settings, tmp_path: Path) -> None:
