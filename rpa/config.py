@@ -40,13 +40,35 @@ __all__ = [
     "Settings",
     "SourceSettings",
     "load_settings",
+    "resolve_passwords",
     "write_config",
 ]
 
 
 class Account(BaseModel):
+    """An account the bot logs in with; where its password comes from: :mod:`rpa.passwords`."""
+
     username: str
-    password: SecretStr
+    password: SecretStr | None = None  # with password_from = "config" (the default) only
+    password_from: Literal["config", "env", "keyring", "file"] = "config"
+    password_env: str | None = None  # the variable holding it, with password_from = "env"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Account:
+        if self.password_from == "config" and self.password is None:
+            raise ValueError(
+                "password missing: set password, or password_from = env|keyring|file (rpa credentials set)"
+            )
+        if self.password_from == "env" and not self.password_env:
+            raise ValueError('password_from = "env" needs password_env (the variable\'s name)')
+        return self
+
+    @property
+    def secret(self) -> str:
+        """The password, once :func:`load_settings` resolved it."""
+        if self.password is None:
+            raise ConfigError(f"password of {self.username} not resolved (load settings with load_settings)")
+        return self.password.get_secret_value()
 
 
 class SourceSettings(BaseModel):
@@ -132,12 +154,18 @@ class KeySettings(BaseModel):
 
     signing_key: Path | None = None  # Ed25519, signs checkpoints; default <work_dir>/keys/signing.key
     master_key: Path | None = None  # 32 random bytes, for encrypting evidence; <work_dir>/keys/master.key
+    credentials_file: Path | None = (
+        None  # passwords sealed by the master key; <work_dir>/keys/credentials.enc
+    )
 
     def signing_key_path(self, settings: Settings) -> Path:
         return self.signing_key or settings.work_dir / "keys" / "signing.key"
 
     def master_key_path(self, settings: Settings) -> Path:
         return self.master_key or settings.work_dir / "keys" / "master.key"
+
+    def credentials_file_path(self, settings: Settings) -> Path:
+        return self.credentials_file or settings.work_dir / "keys" / "credentials.enc"
 
 
 class RetentionSettings(BaseModel):
@@ -238,7 +266,7 @@ def _check_private(path: Path) -> None:
         )
 
 
-def load_settings(path: Path | None = None) -> Settings:
+def load_settings(path: Path | None = None, *, resolve: bool = True) -> Settings:
     """Load settings from ``path`` (or ``$RPA_CONFIG``) and the environment.
 
     Raises:
@@ -255,10 +283,49 @@ def load_settings(path: Path | None = None) -> Settings:
         model_config = SettingsConfigDict(toml_file=path)
 
     try:
-        return _FromFile()
+        settings = _FromFile()
     except ValidationError as exc:
         lines = [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise ConfigError(f"invalid configuration ({path or 'environment'}):\n" + "\n".join(lines)) from None
+    if resolve:  # ``rpa credentials`` stores the passwords that may be missing: it reads without
+        resolve_passwords(settings)
+    return settings
+
+
+def resolve_passwords(settings: Settings) -> None:
+    """Fill each account's password from where it says (:mod:`rpa.passwords`).
+
+    Raises:
+        ConfigError: a password is not where its account says, in Vietnamese with what to run.
+    """
+    from rpa.evidence.keys import load_master_key
+    from rpa.passwords import file_passwords, keyring_password
+
+    accounts = [("provincial", settings.provincial.account)]
+    accounts += [(name, portal.account) for name, portal in settings.portals.items()]
+    stored: dict[str, dict[str, str]] | None = None
+    for scope, account in accounts:
+        found: str | None
+        if account.password_from == "config":
+            continue
+        if account.password_from == "env":
+            found = os.environ.get(account.password_env or "")
+        elif account.password_from == "keyring":
+            found = keyring_password(scope, account.username)
+        else:
+            if stored is None:
+                master = load_master_key(settings.keys.master_key_path(settings))
+                stored = file_passwords(settings.keys.credentials_file_path(settings), master)
+            found = stored.get(scope, {}).get(account.username)
+        if not found:
+            where = {"env": f"biến môi trường {account.password_env}", "keyring": "keyring của hệ điều hành"}
+            raise ConfigError(
+                f"Chưa có mật khẩu cho tài khoản {account.username} của {scope} "
+                f"({where.get(account.password_from, 'tệp mật khẩu mã hoá')}): "
+                f"chạy rpa credentials set {scope} {account.username}"
+                + (" --keyring" if account.password_from == "keyring" else "")
+            )
+        account.password = SecretStr(found)
 
 
 def write_config(path: Path, tables: dict[str, Any]) -> None:

@@ -21,8 +21,9 @@ from rich.table import Table
 
 from rpa.config import Settings, load_settings, write_config
 from rpa.domain import DossierStatus
-from rpa.evidence.keys import ensure_keys
+from rpa.evidence.keys import ensure_keys, load_master_key
 from rpa.ledger import STATE_LABELS, TransferState
+from rpa.passwords import move_to_file
 from rpa.private_files import private_dir, write_private
 from rpa.procedures import active_procedures, all_procedures, portals, procedure_codes
 from rpa.sandbox.cli import bot_config
@@ -90,9 +91,11 @@ def run_demo(data_dir: Path, *, dossiers: int = 20, seed: int = 1) -> int:
             work_dir=str((data_dir / "work").resolve()),
             log_file=str((data_dir / "rpa.jsonl").resolve()),
         )
-        write_config(data_dir / "rpa.toml", config)
+        keys = Path(config["work_dir"]) / "keys"  # the defaults of [keys], under this work folder
+        ensure_keys(keys / "signing.key", keys / "master.key")
+        move_to_file(config, keys / "credentials.enc", load_master_key(keys / "master.key"))
+        write_config(data_dir / "rpa.toml", config)  # no password in it: they are sealed beside the keys
         settings = load_settings(data_dir / "rpa.toml")
-        ensure_keys(settings.keys.signing_key_path(settings), settings.keys.master_key_path(settings))
         shown = "  ·  ".join(f"{name} {url}/" for name, url in ministries.items())
         console.print(f"Sandbox: provincial {provincial}/  ·  {shown}")
         outcomes = _transfer_all(settings, console)

@@ -176,7 +176,7 @@ def _provincial_dossier(settings: Settings, code: str) -> dict[str, Any] | str |
     account = settings.provincial.account
     try:
         with ProvincialClient(
-            settings.provincial.base_url, account.username, account.password.get_secret_value(), timeout=10
+            settings.provincial.base_url, account.username, account.secret, timeout=10
         ) as client:
             return client.get(code)
     except ProvincialRefused as exc:

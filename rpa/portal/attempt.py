@@ -68,7 +68,7 @@ def portal_attempt(
         page = context.new_page()
         attempt: Attempt | None = None
         traced = False
-        password = account.password.get_secret_value()
+        password = account.secret
         readings: list[str] = []  # CAPTCHA readings: secrets like the password, kept out of the trace
         try:
             attempt = Attempt(

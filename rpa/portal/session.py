@@ -75,7 +75,7 @@ def read_status(
                 raise
             logger.warning("{}; logging in again", exc)
             account = settings.portals[procedure.portal].account
-            procedure.login(steps, account.username, account.password.get_secret_value())
+            procedure.login(steps, account.username, account.secret)
             context = steps.page.context
             save_login_state(context, browser_settings(settings), procedure.portal, account.username, session)
     raise AssertionError("unreachable")

@@ -13,7 +13,8 @@ import httpx
 import typer
 
 from rpa.config import write_config
-from rpa.evidence.keys import ensure_keys
+from rpa.evidence.keys import ensure_keys, load_master_key
+from rpa.passwords import move_to_file
 from rpa.sandbox.serving import RunningSandbox, start_sandbox
 
 sandbox_app = typer.Typer(
@@ -140,9 +141,15 @@ def serve(
                 config["schedule"] = dict(LIVE_SCHEDULE)
             keys = data_dir.resolve() / "keys"  # its own keys, so evidence commands work at once
             signing, master = keys / "signing.key", keys / "master.key"
-            config["keys"] = {"signing_key": str(signing), "master_key": str(master)}
-            write_config(write_config_to, config)
+            credentials = keys / "credentials.enc"
+            config["keys"] = {
+                "signing_key": str(signing),
+                "master_key": str(master),
+                "credentials_file": str(credentials),
+            }
             ensure_keys(signing, master)
+            move_to_file(config, credentials, load_master_key(master))  # no password in the file written
+            write_config(write_config_to, config)
             typer.echo(f"Configuration written to {write_config_to}", err=True)
         for name, url in running.urls.items():
             typer.echo(f"{name}: {url}/", err=True)

@@ -36,7 +36,7 @@ def make_source(
         ConfigError: ``kind`` is ``web`` and no browser is given.
     """
     account = settings.account
-    password = account.password.get_secret_value()
+    password = account.secret
     if settings.kind == "web":
         if browser is None:
             raise ConfigError("the provincial source is 'web' but no browser was given")

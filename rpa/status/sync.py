@@ -110,7 +110,7 @@ def sync_once(settings: Settings, portal: str | None = None) -> SyncSummary:
                         ProvincialClient(
                             settings.provincial.base_url,
                             account.username,
-                            account.password.get_secret_value(),
+                            account.secret,
                         )
                     )
                     browser = stack.enter_context(opened_browser(settings))

@@ -67,9 +67,7 @@ def worker_session(
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(settings.ledger_url))
         client = stack.enter_context(
-            ProvincialClient(
-                settings.provincial.base_url, account.username, account.password.get_secret_value()
-            )
+            ProvincialClient(settings.provincial.base_url, account.username, account.secret)
         )
         browser = stack.enter_context(opened_browser(settings))
         configured = make_source(settings.provincial, browser, max_attachment_mb=settings.max_attachment_mb)

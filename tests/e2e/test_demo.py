@@ -53,8 +53,8 @@ def test_the_demo_transfers_every_valid_dossier_once_and_parks_the_flawed_ones(
     states = [t.state for t in transfers]
     assert states.count(TransferState.WRITTEN_BACK) == valid
     assert states.count(TransferState.FAILED_BUSINESS) == flawed
-    settings = load_settings(tmp_path / "demo-data" / "rpa.toml")
     monkeypatch.delenv("RPA_MASTER_KEY", raising=False)  # the demo sealed with its own key file
+    settings = load_settings(tmp_path / "demo-data" / "rpa.toml")
     vault = vault_for(settings)
     manifests = []
     for path in (tmp_path / "recordings").rglob("manifest.json"):
