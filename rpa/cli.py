@@ -24,6 +24,7 @@ from rpa.errors import BusinessError, RpaError
 from rpa.evidence.cli import evidence_app, keys_app
 from rpa.operations.doctor_cli import doctor_command
 from rpa.passwords_cli import credentials_app
+from rpa.privacy_cli import privacy_app
 from rpa.sandbox.cli import sandbox_app
 from rpa.transfer.worker import Outcome
 
@@ -43,6 +44,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(credentials_app, name="credentials")
+app.add_typer(privacy_app, name="privacy")
 app.command("console")(console_command)
 app.command("doctor")(doctor_command)
 
