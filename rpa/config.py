@@ -99,6 +99,8 @@ class ProcedureSettings(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     # a person approves the review screenshot before the final click (the console's "Chờ cán bộ")
     require_approval: bool = False
+    # map names of the fields painted over in screenshots; None = the plug-in's masked_fields, [] = none
+    masked_fields: list[str] | None = None
 
 
 class ScheduleSettings(BaseModel):

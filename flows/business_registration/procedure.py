@@ -80,4 +80,14 @@ PROCEDURE = Procedure(
     certificate_name="mã số doanh nghiệp",
     labels=PAYLOAD_LABELS,
     value_labels={**VALUE_LABELS, "payload.contributions.*.asset": ASSET_LABELS},
+    # identity numbers: the owner's and every legal representative's fields (one per row), the look-up
+    # field, and the page-8 review tables and the status page that show them back
+    masked_fields=(
+        "owner.id_number",
+        "representative.id_number",
+        "lookup.id_number",
+        "review.id_number",
+        "review.representative",
+        "status.id_number",
+    ),
 )

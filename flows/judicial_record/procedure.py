@@ -71,4 +71,13 @@ PROCEDURE = Procedure(
     certificate_name="số phiếu",
     labels=PAYLOAD_LABELS,
     value_labels=VALUE_LABELS,
+    # identity numbers: the applicant's and the authorised person's fields, the look-up field, and the
+    # review and receipt tables that show them back (step B asks no family member's number)
+    masked_fields=(
+        "applicant.id_number",
+        "authorised.id_number",
+        "lookup.id_number",
+        "review.id_number",
+        "receipt.id_number",
+    ),
 )

@@ -78,4 +78,7 @@ PROCEDURE = Procedure(
     labels=PAYLOAD_LABELS,
     value_labels=VALUE_LABELS,
     configure=configure,
+    # none by default: the form names the business by its transport licence and tax code, and its
+    # contact person by name, phone and e-mail; no identity number is typed
+    masked_fields=(),
 )

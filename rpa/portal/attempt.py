@@ -19,6 +19,7 @@ from rpa.portal.network import retry_gateway_errors
 from rpa.portal.selectors import load_maps, map_files
 from rpa.portal.steps import Steps, open_portal
 from rpa.procedures import Procedure
+from rpa.procedures.active import masked_fields
 from rpa.vault import vault_for
 
 __all__ = ["Attempt", "portal_attempt", "selectors_dir_for"]
@@ -82,6 +83,7 @@ def portal_attempt(
                     reloads=settings.network_retries,
                     deadline=deadline,
                     selectors_dir=selectors_dir,
+                    masked=masked_fields(settings, procedure),
                 ),
                 evidence,
             )
@@ -98,7 +100,7 @@ def portal_attempt(
         except BaseException:
             if attempt is not None:
                 attempt.failed = True
-            _last_screen(page, evidence)
+            _last_screen(page, evidence, None if attempt is None else attempt.steps)
             raise
         finally:
             failed = attempt is None or attempt.failed
@@ -137,9 +139,10 @@ def _paused(
     return read
 
 
-def _last_screen(page: Page, evidence: AttemptEvidence) -> None:
-    """The screen when the attempt failed, for the supervisor (best effort: the page may be gone)."""
+def _last_screen(page: Page, evidence: AttemptEvidence, steps: Steps | None) -> None:
+    """The screen when the attempt failed, for the supervisor (best effort: the page may be gone),
+    with the masked fields painted over (none are typed before the steps exist)."""
     try:
-        evidence.screenshot(page, "failure")
+        evidence.screenshot(page, "failure", mask=[] if steps is None else steps.mask_locators())
     except Exception as exc:  # the browser itself may be what failed
         logger.debug("no failure screenshot: {}", exc)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import string
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -28,9 +29,9 @@ from playwright.sync_api import Frame, Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rpa.domain.text import nfc
-from rpa.errors import PortalError, SelectorDrift
+from rpa.errors import ConfigError, PortalError, SelectorDrift
 from rpa.portal.selectors import Locator as CandidateLocator
-from rpa.portal.selectors import PageDrift, SelectorMap, load_maps, pick_map
+from rpa.portal.selectors import PageDrift, SelectorMap, load_maps, pick_map, placeholders
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "PageDrift", "Steps", "mask", "open_portal", "record_drift"]
 
@@ -52,9 +53,14 @@ _SELECTED = "e => [e.value, e.selectedOptions.length ? e.selectedOptions[0].text
 class Evidence(Protocol):
     """What the steps hand to the attempt's evidence recorder (``rpa.portal.evidence.AttemptEvidence``)."""
 
-    def screenshot(self, page: Page, label: str) -> Path: ...
+    def screenshot(self, page: Page, label: str, *, mask: Sequence[Locator] = ()) -> Path: ...
 
     def typed(self, name: str, value: str) -> None: ...
+
+    def masked(self, name: str, value: str) -> None:
+        """Record a keyed hash of the value typed into a field the screenshots paint over. Steps call it
+        only on a recorder that has it (``getattr``)."""
+        ...
 
     def add_file(self, path: Path) -> Path: ...
 
@@ -64,10 +70,13 @@ def mask(value: str) -> str:
     return re.sub(r"\d{7,}", lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], value)
 
 
-def record_drift(drift: PageDrift, page: Page, evidence: Evidence | None = None) -> PageDrift:
+def record_drift(
+    drift: PageDrift, page: Page, evidence: Evidence | None = None, *, mask: Sequence[Locator] = ()
+) -> PageDrift:
     """Fill ``drift`` with the page's URL, a full-page screenshot and the DOM; save both through ``evidence``.
 
-    Best effort: a page that cannot be photographed or read (closed, crashed) leaves those fields None.
+    ``mask``: elements painted over in the screenshot (:meth:`Steps.mask_locators`). Best effort: a page
+    that cannot be photographed or read (closed, crashed) leaves those fields None.
     """
     label = "drift-" + "+".join(drift.names)
     drift.url = page.url
@@ -75,9 +84,9 @@ def record_drift(drift: PageDrift, page: Page, evidence: Evidence | None = None)
         drift.dom = page.content()
     with suppress(PlaywrightError, OSError):
         if evidence is None:
-            drift.screenshot = page.screenshot(full_page=True, type="png")
+            drift.screenshot = page.screenshot(full_page=True, type="png", mask=list(mask))
         else:
-            shot = evidence.screenshot(page, label)
+            shot = _shoot(evidence, page, label, mask)
             drift.files.append(shot)
             reader = getattr(evidence, "read", None)  # sealed evidence opens through its recorder
             drift.screenshot = reader(shot) if reader else shot.read_bytes()
@@ -87,6 +96,20 @@ def record_drift(drift: PageDrift, page: Page, evidence: Evidence | None = None)
             html.write_text(drift.dom, encoding="utf-8")
             drift.files.append(evidence.add_file(html))
     return drift
+
+
+def _shoot(evidence: Evidence, page: Page, label: str, mask: Sequence[Locator]) -> Path:
+    """``evidence.screenshot``; ``mask`` is passed only when there is something to paint over."""
+    if mask:
+        return evidence.screenshot(page, label, mask=mask)
+    return evidence.screenshot(page, label)
+
+
+def _widened(template: str, exact: bool | None) -> re.Pattern[str]:
+    """A pattern matching ``template`` whatever its ``{placeholders}`` are filled with."""
+    parsed = string.Formatter().parse(template)
+    body = "".join(re.escape(text) + (".+?" if field else "") for text, field, _, _ in parsed)
+    return re.compile(f"^\\s*{body}\\s*$" if exact else body)
 
 
 def _show(name: str, fmt: dict[str, Any]) -> str:
@@ -109,8 +132,15 @@ class Steps:
         reloads: int = 0,
         deadline: float | None = None,
         opened: tuple[str, str] | None = None,
+        masked: Sequence[str] = (),
     ) -> None:
         self.page = page
+        # map names painted over in every screenshot (the procedure's masked_fields); their values are
+        # never logged, and the evidence keeps a keyed hash of them
+        self.masked = frozenset(masked)
+        # parameters each masked name was typed with ({"n": 2}): a CSS or XPath candidate with
+        # placeholders cannot be widened to every row, but the rows typed in are known
+        self._masked_typed: dict[str, list[dict[str, Any]]] = {}
         self.map = selector_map
         self.base_url = base_url.rstrip("/")
         self.timeout_ms = timeout_ms
@@ -142,7 +172,7 @@ class Steps:
         try:
             found = self._find(name, fmt, wait=True)
         except PageDrift as drift:
-            record_drift(drift, self.page, self.evidence)
+            record_drift(drift, self.page, self.evidence, mask=self.mask_locators())
             raise
         assert found is not None
         return found
@@ -316,9 +346,61 @@ class Steps:
             with suppress(PlaywrightError):
                 self.page.reload()
 
-    def _typed(self, name: str, value: str) -> None:
+    def _typed(self, name: str, fmt: dict[str, Any], value: str) -> None:
+        shown = _show(name, fmt)
+        if name in self.masked:
+            if fmt not in (typed := self._masked_typed.setdefault(name, [])):
+                typed.append(dict(fmt))
+            masked = getattr(self.evidence, "masked", None)  # recorders from before masking lack it
+            if masked is not None:
+                masked(shown, value)
         if self.evidence is not None:
-            self.evidence.typed(name, value)
+            self.evidence.typed(shown, value)
+
+    def _hidden(self, name: str, value: str, *, secret: bool = False) -> str:
+        """``value`` as a log line may show it: never for a secret or a masked field, else masked."""
+        return "***" if secret or name in self.masked else mask(value)
+
+    def mask_locators(self) -> list[Locator]:
+        """The elements of the masked fields on the page now, for a screenshot's ``mask``.
+
+        Never waits: a masked field absent from this page (or from this UI version's map) is skipped.
+        Each candidate is widened to every element it can denote, so a parametrised name masks every
+        row: placeholders in a label, name, placeholder or text match anything, and a scope that needs
+        parameters is replaced by the whole page (masking too much is the safe side). A CSS or XPath
+        candidate with placeholders covers the rows typed through these steps.
+        """
+        found: list[Locator] = []
+        for name in sorted(self.masked & self.map.elements.keys()):
+            wide = [w for c in self.map.candidates(name) if (w := self._widen(c)) is not None]
+            for fmt in self._masked_typed.get(name, []):
+                with suppress(ConfigError):  # a parameter this candidate does not take
+                    wide += [self._unresolved(c, fmt) for c in self.map.candidates(name)]
+            for locator in wide:
+                with suppress(PlaywrightError):
+                    if locator.count():
+                        found.append(locator)
+        return found
+
+    def _widen(self, candidate: CandidateLocator) -> Locator | None:
+        """Every element ``candidate`` may denote, whatever its parameters (None: cannot be widened)."""
+        root: Page | Locator = self.page
+        if candidate.within and not placeholders(candidate.within):
+            scope = self._widen(self.map.candidates(candidate.within)[0])
+            root = self.page if scope is None else scope
+        if not any(placeholders(t) for t in candidate.templates() if t is not candidate.within):
+            return candidate.build(root, {})
+        if candidate.role is not None and candidate.name is not None and not placeholders(candidate.role):
+            return root.get_by_role(candidate.role, name=_widened(candidate.name, candidate.exact))  # type: ignore[arg-type]
+        if candidate.label is not None:
+            return root.get_by_label(_widened(candidate.label, candidate.exact))
+        if candidate.placeholder is not None:
+            return root.get_by_placeholder(_widened(candidate.placeholder, candidate.exact))
+        if candidate.text is not None:
+            return root.get_by_text(_widened(candidate.text, candidate.exact))
+        if candidate.test_id is not None:
+            return root.get_by_test_id(_widened(candidate.test_id, True))
+        return None
 
     def open(self, page_name: str, **params: Any) -> None:
         """Go to one of the map's pages, e.g. ``open("status", receipt=code)``."""
@@ -334,7 +416,7 @@ class Steps:
     def fill(self, name: str, value: str, *, secret: bool = False, **fmt: Any) -> None:
         """Type ``value`` (NFC) and read it back; PortalError when the field holds something else."""
         value = nfc(value)
-        with self._step("fill", _show(name, fmt), "***" if secret else mask(value)):
+        with self._step("fill", _show(name, fmt), self._hidden(name, value, secret=secret)):
 
             def put(element: Locator, timeout: float | None) -> str:
                 element.fill(value, timeout=timeout)
@@ -342,14 +424,15 @@ class Steps:
 
             got = nfc(self._set(name, fmt, put))
             if got != value:
-                shown = "***" if secret else f"{mask(got)!r} instead of {mask(value)!r}"
+                hidden = secret or name in self.masked
+                shown = "***" if hidden else f"{mask(got)!r} instead of {mask(value)!r}"
                 raise PortalError(f"fill {name}: the field holds {shown}")
         if not secret:
-            self._typed(_show(name, fmt), value)
+            self._typed(name, fmt, value)
 
     def pick_date(self, name: str, date: str, **fmt: Any) -> None:
         """Type a dd/MM/yyyy date into a masked input digit by digit, then read it back."""
-        with self._step("pick_date", _show(name, fmt), date):
+        with self._step("pick_date", _show(name, fmt), self._hidden(name, date)):
 
             def put(element: Locator, timeout: float | None) -> str:
                 element.fill("", timeout=timeout)
@@ -358,8 +441,9 @@ class Steps:
 
             got = self._set(name, fmt, put)
             if got != date:
-                raise PortalError(f"pick_date {name}: the field shows {got!r} instead of {date!r}")
-        self._typed(_show(name, fmt), date)
+                shown = "something else" if name in self.masked else f"{got!r} instead of {date!r}"
+                raise PortalError(f"pick_date {name}: the field shows {shown}")
+        self._typed(name, fmt, date)
 
     def choose(self, name: str, value: str, *, navigates: bool = False, **fmt: Any) -> None:
         """Pick an option by value or label in a native ``<select>`` or a custom combobox.
@@ -371,10 +455,10 @@ class Steps:
         list, which reloads the lists that depend on it): wait until the new page has loaded, then read
         the choice back from it. An option already chosen is left alone (no change, no postback).
         """
-        with self._step("choose", _show(name, fmt), mask(value)):
+        with self._step("choose", _show(name, fmt), self._hidden(name, value)):
             if navigates:
                 self._select_posting_back(name, value, fmt)
-                self._typed(_show(name, fmt), value)
+                self._typed(name, fmt, value)
                 return
             key = (self.map.portal, self.map.version, name)
             if key not in _TAGS:  # one round trip per name and UI version, not per dossier
@@ -383,7 +467,7 @@ class Steps:
                 self._select(name, value, fmt)
             else:
                 self._pick_option(name, value, fmt)
-        self._typed(_show(name, fmt), value)
+        self._typed(name, fmt, value)
 
     def _select(self, name: str, value: str, fmt: dict[str, Any]) -> None:
         def put(element: Locator, timeout: float | None) -> tuple[str, str]:
@@ -429,7 +513,7 @@ class Steps:
 
             if self._set(name, fmt, put) != checked:
                 raise PortalError(f"check {name}: still {'un' if checked else ''}checked")
-        self._typed(_show(name, fmt), str(checked))
+        self._typed(name, fmt, str(checked))
 
     def add_row(self, button_name: str, rows_name: str, **fmt: Any) -> int:
         """Click ``button_name``, wait for one more ``rows_name``; the new row's number (from 1)."""
@@ -463,7 +547,7 @@ class Steps:
             got = self._set(name, fmt, put)
             if got != shown:
                 raise PortalError(f"upload {name}: the input holds {got!r} instead of {shown!r}")
-        self._typed(_show(name, fmt), shown)
+        self._typed(name, fmt, shown)
 
     def click(self, name: str, *, navigates: bool = False, **fmt: Any) -> None:
         """Click ``name``. ``navigates``: the click loads another document in the page, possibly from a
@@ -538,7 +622,7 @@ class Steps:
         if self.evidence is None:
             return None
         with self._step("screenshot", label):
-            return self.evidence.screenshot(self.page, label)
+            return _shoot(self.evidence, self.page, label, self.mask_locators())
 
 
 def open_portal(

@@ -157,6 +157,11 @@ class Procedure:
     The one-stop system's pages show these labels, and the web source reads them back into codes
     (:mod:`rpa.procedures.choices`). An enum member's own ``label`` needs no entry; a code with no
     label at all is shown as it is, so give one for every code a clerk would not read as it is."""
+    masked_fields: tuple[str, ...] = ()
+    """Selector-map names of the fields painted over in every screenshot by default (identity numbers,
+    typically): the manifest keeps a keyed hash of what was typed into them instead of a picture, and
+    the step log never shows their values. A parametrised name (a row's field) masks every row. The
+    installation may override it with ``[procedures.<name>] masked_fields``."""
     configure: Callable[[Mapping[str, Any]], None] | None = None
     """Optional: applies the province's own settings of the plug-in, ``[procedures.<name>.options]``
     (e.g. a vehicle's age limit per kind of badge), which only the plug-in understands; raises
