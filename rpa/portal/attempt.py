@@ -17,7 +17,7 @@ from rpa.portal.browser import BrowserSettings, new_context, save_login_state
 from rpa.portal.evidence import AttemptEvidence
 from rpa.portal.network import retry_gateway_errors
 from rpa.portal.selectors import load_maps, map_files
-from rpa.portal.steps import Steps, open_portal
+from rpa.portal.steps import Steps, masked_screenshot, open_portal
 from rpa.procedures import Procedure
 from rpa.procedures.active import masked_fields
 from rpa.vault import vault_for
@@ -143,6 +143,6 @@ def _last_screen(page: Page, evidence: AttemptEvidence, steps: Steps | None) -> 
     """The screen when the attempt failed, for the supervisor (best effort: the page may be gone),
     with the masked fields painted over (none are typed before the steps exist)."""
     try:
-        evidence.screenshot(page, "failure", mask=[] if steps is None else steps.mask_locators())
+        masked_screenshot(evidence, page, "failure", [] if steps is None else steps.mask_locators())
     except Exception as exc:  # the browser itself may be what failed
         logger.debug("no failure screenshot: {}", exc)

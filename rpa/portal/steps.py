@@ -33,7 +33,16 @@ from rpa.errors import ConfigError, PortalError, SelectorDrift
 from rpa.portal.selectors import Locator as CandidateLocator
 from rpa.portal.selectors import PageDrift, SelectorMap, load_maps, pick_map, placeholders
 
-__all__ = ["DEFAULT_TIMEOUT_MS", "Evidence", "PageDrift", "Steps", "mask", "open_portal", "record_drift"]
+__all__ = [
+    "DEFAULT_TIMEOUT_MS",
+    "Evidence",
+    "PageDrift",
+    "Steps",
+    "mask",
+    "masked_screenshot",
+    "open_portal",
+    "record_drift",
+]
 
 DEFAULT_TIMEOUT_MS = 15_000
 _DRIFT_WARNED: set[tuple[str, int, str]] = set()
@@ -84,9 +93,11 @@ def record_drift(
         drift.dom = page.content()
     with suppress(PlaywrightError, OSError):
         if evidence is None:
+            if mask:
+                page.evaluate("window.scrollTo(0, 0)")  # see masked_screenshot
             drift.screenshot = page.screenshot(full_page=True, type="png", mask=list(mask))
         else:
-            shot = _shoot(evidence, page, label, mask)
+            shot = masked_screenshot(evidence, page, label, mask)
             drift.files.append(shot)
             reader = getattr(evidence, "read", None)  # sealed evidence opens through its recorder
             drift.screenshot = reader(shot) if reader else shot.read_bytes()
@@ -98,11 +109,18 @@ def record_drift(
     return drift
 
 
-def _shoot(evidence: Evidence, page: Page, label: str, mask: Sequence[Locator]) -> Path:
-    """``evidence.screenshot``; ``mask`` is passed only when there is something to paint over."""
-    if mask:
-        return evidence.screenshot(page, label, mask=mask)
-    return evidence.screenshot(page, label)
+def masked_screenshot(evidence: Evidence, page: Page, label: str, mask: Sequence[Locator]) -> Path:
+    """``evidence.screenshot`` with ``mask`` painted over (passed only when there is something to mask).
+
+    The page is scrolled to the top first: Playwright draws the mask on a pane fixed to the viewport,
+    and in a full-page picture of a page left scrolled part-way (a field filled lower down was
+    scrolled into view) Chromium placed that pane lower than the elements, leaving the identity
+    number readable beside a pink box (seen on the sandbox's judicial-record form, step A).
+    """
+    if not mask:
+        return evidence.screenshot(page, label)
+    page.evaluate("window.scrollTo(0, 0)")
+    return evidence.screenshot(page, label, mask=mask)
 
 
 def _widened(template: str, exact: bool | None) -> re.Pattern[str]:
@@ -622,7 +640,7 @@ class Steps:
         if self.evidence is None:
             return None
         with self._step("screenshot", label):
-            return _shoot(self.evidence, self.page, label, self.mask_locators())
+            return masked_screenshot(self.evidence, self.page, label, self.mask_locators())
 
 
 def open_portal(
