@@ -115,7 +115,7 @@ def masked_screenshot(evidence: Evidence, page: Page, label: str, mask: Sequence
     The page is scrolled to the top first: Playwright draws the mask on a pane fixed to the viewport,
     and in a full-page picture of a page left scrolled part-way (a field filled lower down was
     scrolled into view) Chromium placed that pane lower than the elements, leaving the identity
-    number readable beside a pink box (seen on the sandbox's judicial-record form, step A).
+    number readable beside a pink box (seen on a sandbox portal's form).
     """
     if not mask:
         return evidence.screenshot(page, label)
