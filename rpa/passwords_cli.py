@@ -17,7 +17,7 @@ from rpa.passwords import KEYRING_SERVICE, delete_password, file_passwords, set_
 
 credentials_app = typer.Typer(no_args_is_help=True, help="Account passwords: encrypted file or OS keyring.")
 
-ScopeArgument = Annotated[str, typer.Argument(help="provincial, or a portal's name (moj-lltp, dkkd, ...).")]
+ScopeArgument = Annotated[str, typer.Argument(help="provincial, or a portal's name as in [portals.<name>].")]
 UserArgument = Annotated[str, typer.Argument(help="The account's user name.")]
 KeyringOption = Annotated[bool, typer.Option("--keyring", help="The OS keyring instead of the file.")]
 

@@ -50,6 +50,7 @@ from rpa.portal.session import (
     read_status,
     write_back_and_record,
 )
+from rpa.portal.steps import masked_screenshot
 from rpa.procedures import Procedure, active_procedures, get_procedure, portals
 from rpa.sources.provincial import ProvincialClient
 from rpa.status.deadlines import (
@@ -360,7 +361,8 @@ def _screenshot(settings: Settings, attempt: Attempt, transfer: Transfer, status
     """The status page, in the dossier's own evidence (a new numbered folder next to its attempts)."""
     vault = vault_for(settings)
     evidence = AttemptEvidence.begin(settings.recordings_dir, transfer.dossier_code, vault=vault)
-    evidence.screenshot(attempt.steps.page, f"status-{status.status}")
+    steps = attempt.steps
+    masked_screenshot(evidence, steps.page, f"status-{status.status}", steps.mask_locators())
     evidence.write_manifest(
         outcome=f"status:{status.status}", receipt=transfer.receipt_code, label=status.label,
         certificate_number=status.certificate_number, supplement_reason=status.supplement_reason,

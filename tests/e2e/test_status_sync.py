@@ -161,7 +161,10 @@ def test_the_supplement_reason_reaches_the_clerk_and_the_supervisor(first: Pass)
     (folder,) = event.evidence
     manifest = json.loads((desk.world.root / folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["outcome"] == "status:supplement_requested"
-    assert [f["name"] for f in manifest["files"]] == ["01-status-supplement-requested.png"]
+    assert [f["name"] for f in manifest["files"]] == [
+        "01-status-supplement-requested.png.enc",
+        "values.json.enc",
+    ]
     shown = desk.world.rpa("runs", "show", code)
     assert shown.returncode == 0 and REASON in shown.stdout
     assert desk.world.rpa_json("runs", "show", code)["supplement_reason"] == REASON
