@@ -8,8 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
+from loguru import logger
+from playwright.sync_api import Browser
+from sealed_support import assert_sealed, make_vault
 
 from rpa.portal.browser import BrowserSettings, new_context, open_browser, reap_orphans, save_login_state
+from rpa.vault import Vault
 
 
 def _chromium_processes() -> set[psutil.Process]:
@@ -26,16 +30,18 @@ def test_context_per_dossier_saved_login_and_no_process_left(tmp_path: Path) -> 
 def _check_contexts(tmp_path: Path) -> None:
     before = _chromium_processes()  # pytest-playwright's own session browser may be running
     settings = BrowserSettings(state_dir=tmp_path / "state")
+    vault = make_vault(tmp_path / "vault")
     with open_browser(settings) as browser:
         ours = _chromium_processes() - before
         assert ours
-        with new_context(browser, settings, "moj-lltp", "canbo") as context:
-            context.add_cookies([{"name": "MOJSESSID", "value": "abc", "url": "http://127.0.0.1:9"}])
-            saved = save_login_state(context, settings, "moj-lltp", "canbo")
-        assert saved.stat().st_mode & 0o777 == 0o600
-        with new_context(browser, settings, "moj-lltp", "canbo") as context:
-            assert [c["value"] for c in context.cookies("http://127.0.0.1:9")] == ["abc"]
-        with new_context(browser, settings, "moj-lltp", "other") as context:
+        with new_context(browser, settings, "moj-lltp", "canbo", vault=vault) as context:
+            context.add_cookies([{"name": "MOJSESSID", "value": COOKIE, "url": "http://127.0.0.1:9"}])
+            saved = save_login_state(context, settings, "moj-lltp", "canbo", vault=vault)
+        assert saved.name == "moj-lltp-canbo.json.enc"
+        assert_sealed(saved, COOKIE.encode(), b"MOJSESSID")
+        with new_context(browser, settings, "moj-lltp", "canbo", vault=vault) as context:
+            assert [c["value"] for c in context.cookies("http://127.0.0.1:9")] == [COOKIE]
+        with new_context(browser, settings, "moj-lltp", "other", vault=vault) as context:
             assert context.cookies("http://127.0.0.1:9") == []
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in ours)
 
@@ -80,3 +86,48 @@ def test_the_browser_of_a_killed_worker_is_reaped_at_the_next_start(tmp_path: Pa
     finally:
         if worker.poll() is None:
             worker.kill()
+
+
+COOKIE = "s3ss10n-c00k1e-0f-the-p0rtal-7f3a9c"
+"""A cookie value long and odd enough to be found nowhere by chance."""
+
+
+def test_a_saved_login_that_does_not_open_is_ignored_with_a_log_line(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_check_unopenable, tmp_path).result()
+
+
+def _check_unopenable(tmp_path: Path) -> None:
+    settings = BrowserSettings(state_dir=tmp_path / "state")
+    vault = make_vault(tmp_path / "vault")
+    lines: list[str] = []
+    sink = logger.add(lambda message: lines.append(str(message)), level="WARNING")
+    try:
+        with open_browser(settings) as browser:
+            saved = _save_cookie(browser, settings, vault, "canbo")
+            sealed = saved.read_bytes()
+            saved.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))  # altered: the tag fails
+            assert _cookies(browser, settings, vault, "canbo") == []
+            # moved to another account's name: bound to its own name, it does not open either
+            saved.write_bytes(sealed)
+            saved.rename(saved.with_name("moj-lltp-khac.json.enc"))
+            assert _cookies(browser, settings, vault, "khac") == []
+            # sealed under another installation's keys (the master key changed, the ledger lost)
+            _save_cookie(browser, settings, make_vault(tmp_path / "other"), "canbo")
+            assert _cookies(browser, settings, vault, "canbo") == []
+    finally:
+        logger.remove(sink)
+    ignored = [line for line in lines if "does not open" in line]
+    assert len(ignored) == 3, lines
+    assert all(COOKIE not in line for line in lines)
+
+
+def _save_cookie(browser: Browser, settings: BrowserSettings, vault: Vault, username: str) -> Path:
+    with new_context(browser, settings, "moj-lltp", username, vault=vault) as context:
+        context.add_cookies([{"name": "MOJSESSID", "value": COOKIE, "url": "http://127.0.0.1:9"}])
+        return save_login_state(context, settings, "moj-lltp", username, vault=vault)
+
+
+def _cookies(browser: Browser, settings: BrowserSettings, vault: Vault, username: str) -> list[str]:
+    with new_context(browser, settings, "moj-lltp", username, vault=vault) as context:
+        return [c["value"] for c in context.cookies("http://127.0.0.1:9")]

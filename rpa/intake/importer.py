@@ -22,7 +22,6 @@ types that, not what the provincial system may show later.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,11 +38,12 @@ from rpa.intake.store import ImportedDossiers, content_digest, imported_dir
 from rpa.intake.workbook import Issue, SheetRow, read_rows
 from rpa.ledger import STATE_LABELS, Ledger, TransferState
 from rpa.ledger.states import is_clerk
-from rpa.private_files import private_dir
 from rpa.procedures import Procedure, active_procedures, procedure_codes
 from rpa.sources.base import SourceRecord, assemble
 from rpa.sources.provincial import max_bytes, verify_attachment
+from rpa.sources.sealed import SealedAttachments
 from rpa.transfer.intake import WAITING_STATUSES
+from rpa.vault import vault_for
 
 __all__ = ["ImportReport", "RowOutcome", "import_workbook"]
 
@@ -116,12 +116,6 @@ def _attachment_issues(row: SheetRow, folder: Path, settings: Settings) -> list[
     return issues
 
 
-def _copy(index: int, source: str, dest: Path) -> Path:
-    private_dir(dest.parent)
-    shutil.copyfile(source, dest)
-    return dest
-
-
 def _api_dict(data: dict[str, Any], folder: Path) -> dict[str, Any]:
     """The row's dossier as the API shows it: each attachment's file as its ``download_url``."""
     api = {**data}
@@ -176,7 +170,12 @@ def _one(
         return outcome
     outcome.procedure = procedure.name
     api = _api_dict(data, folder)
-    record = outcome.record = assemble(code, api, _copy, files, today)
+    attachments = SealedAttachments(kept.vault)  # even the import's own copies are never in the clear
+
+    def copy(index: int, source: str, dest: Path) -> Path:
+        return attachments.keep(code, dest, Path(source).read_bytes())
+
+    record = outcome.record = assemble(code, api, copy, files, today)
     if record.problems is not None:
         outcome.problems = [
             _issue(row, p.field, str(p), f"dossier problem on {p.field}") for p in record.problems.problems
@@ -221,7 +220,7 @@ def import_workbook(
     """
     rows, sheets = read_rows(path)
     report = ImportReport(path, sheets, [])
-    kept = ImportedDossiers(imported_dir(settings.work_dir))
+    kept = ImportedDossiers(imported_dir(settings.work_dir), vault_for(settings))
     with tempfile.TemporaryDirectory(prefix="rpa-intake-") as temporary:
         for row in rows:
             outcome = _one(row, path.parent, ledger, settings, actor, Path(temporary), today, kept)

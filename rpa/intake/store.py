@@ -2,11 +2,13 @@
 
 A province that can hand the bot only an Excel export has no API the worker could read the dossier
 from again, and text the import converted from TCVN3 or VNI exists only here. So each imported
-dossier is kept under ``<work_dir>/imported/<code>/``: ``dossier.json`` (the dossier as the API would
-show it, each attachment's ``download_url`` pointing at its kept copy) and the attachment files,
-owner-only. :class:`ImportedFirst` reads a kept dossier from there and any other from the configured
-source. The status check before the final click and the write-back still go to the provincial system
-through its configured account (API or clerk web UI).
+dossier is kept under ``<work_dir>/imported/<code>/``: ``dossier.json.enc`` (the dossier as the API
+would show it, each attachment's ``download_url`` pointing at its kept copy) and the attachment files
+``files/<NN>.enc``, every one sealed under the dossier's key (:mod:`rpa.vault`, bound to
+``imported/<code>/<its path there>``) and owner-only. :class:`ImportedFirst` reads a kept dossier
+from there and any other from the configured source. The status check before the final click and
+the write-back still go to the provincial system through its configured account (API or clerk web
+UI).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rpa.private_files import private_dir, write_private
+from rpa.private_files import private_dir
 from rpa.sources.base import Source, SourceRecord, assemble
+from rpa.sources.sealed import SealedAttachments, plain_name
+from rpa.vault import SUFFIX, Vault, dossier_scope, is_sealed
 
 __all__ = ["ImportedDossiers", "ImportedFirst", "content_digest", "imported_dir"]
 
@@ -42,26 +46,37 @@ def content_digest(api_dict: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _copy(index: int, source: str, dest: Path) -> Path:
-    private_dir(dest.parent)
-    return write_private(dest, Path(source).read_bytes())  # owner-only from the first byte
+DOSSIER = "dossier.json"
+FILES = "files"
+
+
+def imported_aad(dossier_code: str, name: str) -> str:
+    """What a kept file is bound to: its dossier and its plain path in the dossier's folder."""
+    return f"imported/{dossier_code}/{plain_name(name)}"
 
 
 class ImportedDossiers:
-    """The kept dossiers, one folder each."""
+    """The kept dossiers, one folder each, sealed with ``vault``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, vault: Vault) -> None:
         self.root = root
+        self.vault = vault
 
     def _folder(self, code: str) -> Path:
         # Dossier codes are checked before anything is kept (dots, digits, letters, dashes only).
         return self.root / code
 
     def get(self, code: str) -> dict[str, Any] | None:
-        path = self._folder(code) / "dossier.json"
-        if not path.is_file():
-            return None
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        folder = self._folder(code)
+        sealed = folder / (DOSSIER + SUFFIX)
+        if not sealed.is_file():
+            legacy = folder / DOSSIER
+            if not legacy.is_file():
+                return None
+            # Kept in the clear before sealing: sealed now, and the plain copy goes.
+            self.keep(code, json.loads(legacy.read_text(encoding="utf-8")))
+        opened = self.vault.read(dossier_scope(code), sealed, imported_aad(code, DOSSIER))
+        data: dict[str, Any] = json.loads(opened)
         return data
 
     def digest(self, code: str) -> str | None:
@@ -69,30 +84,49 @@ class ImportedDossiers:
         return None if kept is None else content_digest(kept)
 
     def keep(self, code: str, api_dict: dict[str, Any]) -> None:
-        """Keep ``api_dict`` (attachments' ``download_url`` are paths of readable files) and copies of
-        its files, replacing what was kept of ``code`` before."""
+        """Keep ``api_dict`` (attachments' ``download_url`` are paths of readable files, or of files
+        kept here) and sealed copies of its files, replacing what was kept of ``code`` before."""
         folder = self._folder(code)
         staging = self.root / f".{code}.new"
         if staging.exists():
             shutil.rmtree(staging)
-        private_dir(staging / "files")
+        private_dir(staging / FILES)
+        scope = dossier_scope(code)
         kept = {**api_dict}
         listed = api_dict.get("attachments")
         if isinstance(listed, list):
             kept["attachments"] = []
             for index, item in enumerate(listed):
-                dest = _copy(index, str(item["download_url"]), staging / "files" / f"{index + 1:02d}")
-                kept["attachments"].append({**item, "download_url": str(folder / "files" / dest.name)})
-        write_private(staging / "dossier.json", json.dumps(kept, ensure_ascii=False, indent=1, default=str))
+                name = f"{FILES}/{index + 1:02d}"
+                data = self._bytes(code, str(item["download_url"]))
+                self.vault.write(scope, staging / (name + SUFFIX), data, imported_aad(code, name))
+                kept["attachments"].append({**item, "download_url": str(folder / (name + SUFFIX))})
+        text = json.dumps(kept, ensure_ascii=False, indent=1, default=str)
+        self.vault.write(
+            scope, staging / (DOSSIER + SUFFIX), text.encode("utf-8"), imported_aad(code, DOSSIER)
+        )
         if folder.exists():
             shutil.rmtree(folder)
         staging.rename(folder)  # the whole dossier or the old one, never half of each
+
+    def _bytes(self, code: str, url: str) -> bytes:
+        """The plain bytes of an attachment's ``download_url``: a file kept here (sealed), else the
+        clerk's file beside the workbook."""
+        path = Path(url)
+        if not is_sealed(path):
+            return path.read_bytes()
+        return self.vault.read(dossier_scope(code), path, imported_aad(code, f"{FILES}/{path.name}"))
 
     def read(self, code: str, attachments_dir: Path, today: date | None = None) -> SourceRecord | None:
         kept = self.get(code)
         if kept is None:
             return None
-        return assemble(code, kept, _copy, attachments_dir, today)
+        attachments = SealedAttachments(self.vault)
+
+        def copy(index: int, url: str, dest: Path) -> Path:
+            return attachments.keep(code, dest, self._bytes(code, url))
+
+        return assemble(code, kept, copy, attachments_dir, today)
 
 
 class ImportedFirst(Source):

@@ -55,14 +55,15 @@ def portal_attempt(
     starts once the session is logged in, and is saved redacted (:func:`rpa.portal.evidence.redact_trace`):
     no login page, password, CAPTCHA reading or session cookie is in it.
     """
-    evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code, vault=vault_for(settings))
+    vault = vault_for(settings)
+    evidence = AttemptEvidence.begin(settings.recordings_dir, dossier_code, vault=vault)
     deadline = time.monotonic() + settings.dossier_timeout_s
     name = procedure.portal
     portal = settings.portals[name]
     account = portal.account
     tracing = settings.keep_trace != "never"
     selectors_dir = selectors_dir_for(settings, procedure)
-    with new_context(browser, browser_settings, name, account.username, session) as context:
+    with new_context(browser, browser_settings, name, account.username, session, vault=vault) as context:
         log = logger.bind(dossier=dossier_code)  # every step's log record names its dossier
         resend = {glob for m in load_maps(name, selectors_dir).values() for glob in m.resend_posts}
         retry_gateway_errors(context, settings.network_retries, resend_posts=sorted(resend), log=log)
@@ -90,7 +91,7 @@ def portal_attempt(
             if attempt.steps.on_page("login"):
                 read = None if read_captcha is None else _paused(attempt.steps, read_captcha, readings)
                 procedure.login(attempt.steps, account.username, password, read_captcha=read)
-                save_login_state(context, browser_settings, name, account.username, session)
+                save_login_state(context, browser_settings, name, account.username, session, vault=vault)
             if tracing:
                 # Only now: a trace of the login would hold the password (DOM snapshots of the filled
                 # field, the login post) and the new session's Set-Cookie, kept with the evidence.

@@ -1,7 +1,9 @@
 """Debian's Chromium driven by Playwright: one browser per worker, a fresh context per dossier.
 
-Login state is saved per portal account (a file only its owner can read) so that a worker does not
-log in again for every dossier; a flow that finds the saved session expired logs in again.
+Login state is saved per portal account so that a worker does not log in again for every dossier; a
+flow that finds the saved session expired logs in again. The saved state holds session cookies: it is
+sealed under the portal's sessions key (``session:<portal>``, :mod:`rpa.vault`) as ``<name>.json.enc``,
+owner-only, and opened into memory only, for the browser context.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psutil
+from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from pydantic import BaseModel
 
 from rpa.private_files import DIR_MODE, private_dir, write_private
+from rpa.vault import SUFFIX, SealedDataError, Vault
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -27,6 +32,7 @@ __all__ = [
     "open_browser",
     "reap_orphans",
     "save_login_state",
+    "session_scope",
 ]
 
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which these closed
@@ -150,20 +156,41 @@ def _alive(pid: int, started: float) -> bool:
         return False
 
 
+def session_scope(portal: str) -> str:
+    """The key the saved logins of ``portal`` are sealed under."""
+    return f"session:{portal}"
+
+
 def _state_file(settings: BrowserSettings, portal: str, username: str, session: int = 1) -> Path:
-    """The saved login of one of the account's sessions (see ``PortalSettings.max_sessions``)."""
+    """The saved login of one of the account's sessions (see ``PortalSettings.max_sessions``), sealed."""
     suffix = "" if session <= 1 else f"-{session}"
-    return settings.state_dir / f"{portal}-{username}{suffix}.json"
+    return settings.state_dir / f"{portal}-{username}{suffix}.json{SUFFIX}"
+
+
+def _saved_state(vault: Vault, portal: str, path: Path) -> dict[str, Any] | None:
+    """The saved login at ``path``, or None when there is none or it does not open (altered, sealed
+    for another portal or name, its key erased or missing): the flow then logs in again."""
+    if not path.is_file():
+        return None
+    try:
+        state = json.loads(vault.read(session_scope(portal), path, path.name.removesuffix(SUFFIX)))
+    except (SealedDataError, LookupError, ValueError, OSError) as exc:
+        logger.warning("saved login {} does not open ({}): ignored, the portal is logged in again", path, exc)
+        return None
+    if not isinstance(state, dict):
+        logger.warning("saved login {} holds no browser state: ignored, the portal is logged in again", path)
+        return None
+    return state
 
 
 @contextmanager
 def new_context(
-    browser: Browser, settings: BrowserSettings, portal: str, username: str, session: int = 1
+    browser: Browser, settings: BrowserSettings, portal: str, username: str, session: int = 1, *, vault: Vault
 ) -> Iterator[BrowserContext]:
     """A fresh context (memory stays flat over long runs) starting from the saved login of ``session``."""
-    state = _state_file(settings, portal, username, session)
+    state = _saved_state(vault, portal, _state_file(settings, portal, username, session))
     context = browser.new_context(
-        storage_state=str(state) if state.is_file() else None,
+        storage_state=state,  # type: ignore[arg-type]  # Playwright's StorageState is a TypedDict
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
         accept_downloads=True,
@@ -177,16 +204,25 @@ def new_context(
 
 
 def save_login_state(
-    context: BrowserContext, settings: BrowserSettings, portal: str, username: str, session: int = 1
+    context: BrowserContext,
+    settings: BrowserSettings,
+    portal: str,
+    username: str,
+    session: int = 1,
+    *,
+    vault: Vault,
 ) -> Path:
-    """Keep the session cookies for the next dossier; the file grants access, so owner-only.
+    """Keep the session cookies for the next dossier, sealed (they grant access), owner-only.
 
-    It is the one file that may hold a session cookie: never evidence, never a log. Written here rather
-    than by Playwright (``storage_state(path=...)`` truncates an existing file in place, keeping its
-    old mode while the cookie is written), atomically, so another worker never reads half of it.
+    It is the one file that may hold a session cookie: never evidence, never a log. Sealed here from
+    memory rather than written by Playwright (``storage_state(path=...)`` writes it in the clear),
+    atomically, so another worker never reads half of it. A login saved in the clear by an older
+    version is removed.
     """
     private_dir(settings.state_dir)
     os.chmod(settings.state_dir, DIR_MODE)  # the bot's own folder: an older, wider one is narrowed
     path = _state_file(settings, portal, username, session)
-    write_private(path, json.dumps(context.storage_state()))
+    data = json.dumps(context.storage_state()).encode("utf-8")
+    vault.write(session_scope(portal), path, data, path.name.removesuffix(SUFFIX), exclusive=False)
+    path.with_name(path.name.removesuffix(SUFFIX)).unlink(missing_ok=True)
     return path

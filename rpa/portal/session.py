@@ -26,6 +26,7 @@ from rpa.portal.steps import Steps
 from rpa.procedures import Procedure
 from rpa.sources.provincial import ProvincialClient
 from rpa.status.writeback import write_back_receipt
+from rpa.vault import vault_for
 
 __all__ = ["browser_settings", "opened_browser", "pause_portal", "read_status", "write_back_and_record"]
 
@@ -77,7 +78,10 @@ def read_status(
             account = settings.portals[procedure.portal].account
             procedure.login(steps, account.username, account.secret)
             context = steps.page.context
-            save_login_state(context, browser_settings(settings), procedure.portal, account.username, session)
+            save_login_state(
+                context, browser_settings(settings), procedure.portal, account.username, session,
+                vault=vault_for(settings),
+            )  # fmt: skip
     raise AssertionError("unreachable")
 
 

@@ -19,6 +19,8 @@ from rpa.sources.web import WebSource
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+    from rpa.vault import Vault
+
 __all__ = ["ApiSource", "Source", "SourceRecord", "WebSource", "make_source", "strip_extras"]
 
 
@@ -26,11 +28,14 @@ def make_source(
     settings: SourceSettings,
     browser: Browser | None = None,
     *,
+    vault: Vault | None = None,
     max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB,
 ) -> Source:
     """The source ``settings.kind`` names; ``web`` needs a launched ``browser``.
 
     ``max_attachment_mb`` is ``Settings.max_attachment_mb``: bigger attachments are refused.
+    ``vault`` (:func:`rpa.vault.vault_for`) seals the downloaded attachments; without it the source
+    lists dossiers (the poll) but reading one with files raises ``ConfigError``.
 
     Raises:
         ConfigError: ``kind`` is ``web`` and no browser is given.
@@ -41,7 +46,12 @@ def make_source(
         if browser is None:
             raise ConfigError("the provincial source is 'web' but no browser was given")
         return WebSource(
-            browser, settings.base_url, account.username, password, max_attachment_mb=max_attachment_mb
+            browser,
+            settings.base_url,
+            account.username,
+            password,
+            max_attachment_mb=max_attachment_mb,
+            vault=vault,
         )
     client = ProvincialClient(settings.base_url, account.username, password)
-    return ApiSource(client, max_attachment_mb=max_attachment_mb)
+    return ApiSource(client, vault=vault, max_attachment_mb=max_attachment_mb)

@@ -9,6 +9,8 @@ from typing import Any
 
 from rpa.sources.base import Source, SourceRecord, assemble
 from rpa.sources.provincial import DEFAULT_MAX_ATTACHMENT_MB, ProvincialClient
+from rpa.sources.sealed import sealer
+from rpa.vault import Vault
 
 __all__ = ["ApiSource"]
 
@@ -17,12 +19,19 @@ class ApiSource(Source):
     """A :class:`Source` over :class:`~rpa.sources.provincial.ProvincialClient` (which it closes).
 
     ``max_attachment_mb`` (``Settings.max_attachment_mb``) becomes the client's cap on each download.
+    ``vault`` (:func:`rpa.vault.vault_for`) seals each downloaded attachment under its dossier's key
+    (:mod:`rpa.sources.sealed`); without it the source lists dossiers but downloads no file.
     """
 
     def __init__(
-        self, client: ProvincialClient, *, max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB
+        self,
+        client: ProvincialClient,
+        *,
+        vault: Vault | None = None,
+        max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB,
     ) -> None:
         self.client = client
+        self.vault = vault
         client.max_attachment_mb = max_attachment_mb
 
     def list_codes(
@@ -41,7 +50,10 @@ class ApiSource(Source):
         metas: list[Any] = attachments if isinstance(attachments, list) else []
 
         def download(index: int, url: str, dest: Path) -> Path:
-            return self.client.download(url, dest, index=index, meta=metas[index], code=code)
+            keep = sealer(self.vault)
+            return keep.keep(
+                code, dest, self.client.fetch(url, dest.name, index=index, meta=metas[index], code=code)
+            )
 
         return assemble(code, api_dict, download, attachments_dir, today)
 

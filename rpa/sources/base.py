@@ -35,8 +35,9 @@ API_EXTRAS = ("processing_log", "receipt_codes")
 """Top-level keys the provincial API adds to the stored dossier (besides ``attachments[i].download_url``)."""
 
 Downloader = Callable[[int, str, Path], Path]
-"""``download(index, download_url, dest)``: save attachment ``index`` to ``dest`` and return the path.
-Raises ``InvalidDossier`` when the bytes disagree with the metadata."""
+"""``download(index, download_url, dest)``: keep attachment ``index`` sealed as ``dest`` + ``.enc`` and
+return it (a :class:`rpa.sources.sealed.SealedFile`). Raises ``InvalidDossier`` when the bytes
+disagree with the metadata (nothing is kept then)."""
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,9 @@ def assemble(
 
     ``found`` are problems the source met reading the dossier (a label the web UI shows that maps to
     no code); each replaces validation's own problems on its field, which would only say the shown
-    text is no valid code. Attachments are saved as ``attachments_dir/<code>/<NN>-<name>``; a download
-    that fails with ``InvalidDossier`` (a corrupt file) adds its problems to the record; other errors
-    propagate.
+    text is no valid code. Attachments are kept as ``attachments_dir/<code>/<NN>-<name>`` (the
+    downloader seals them: ``<NN>-<name>.enc``, :mod:`rpa.sources.sealed`); a download that fails with
+    ``InvalidDossier`` (a corrupt file) adds its problems to the record; other errors propagate.
     """
     raw = one_line_break(strip_extras(api_dict))
     problems: list[Problem] = list(found)
@@ -165,7 +166,7 @@ def assemble(
             files.append(download(index, url, dest))
         except InvalidDossier as exc:
             problems.extend(exc.problems)
-            files.append(dest if dest.exists() else None)
+            files.append(None)  # a corrupt file is not kept
     receipts = api_dict.get("receipt_codes")
     receipt_codes = [r for r in receipts if isinstance(r, str)] if isinstance(receipts, list) else []
     if problems:

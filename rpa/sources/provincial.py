@@ -22,7 +22,6 @@ import httpx
 
 from rpa.domain.labels import label_for
 from rpa.errors import BusinessError, ConfigError, InvalidDossier, PortalError, Problem
-from rpa.private_files import open_private, private_dir
 
 __all__ = [
     "DEFAULT_MAX_ATTACHMENT_MB",
@@ -34,6 +33,7 @@ __all__ = [
     "max_bytes",
     "refuse_listed_oversize",
     "verify_attachment",
+    "verify_bytes",
 ]
 
 SYSTEM = "provincial one-stop system"
@@ -42,7 +42,7 @@ DEFAULT_PAGE_SIZE = 50
 DEFAULT_MAX_ATTACHMENT_MB = 20.0
 """The default of ``Settings.max_attachment_mb``: bigger files are refused, not downloaded."""
 CHUNK_BYTES = 64 * 1024
-"""An attachment is streamed to disk this much at a time, so memory never holds a whole file."""
+"""An attachment is streamed this much at a time, and stops as soon as it passes the cap."""
 _MB = 1024 * 1024
 
 
@@ -102,16 +102,26 @@ def refuse_listed_oversize(
 
 
 def verify_attachment(path: Path, index: int, meta: Mapping[str, Any], dossier_code: str | None) -> None:
-    """Check a downloaded file against its attachment metadata (``size`` and ``sha256``, when given).
+    """Check a file on disk against its attachment metadata (``size`` and ``sha256``, when given).
 
     Raises:
         InvalidDossier: with a Vietnamese problem on ``attachments.{index}`` when they disagree.
     """
-    length = path.stat().st_size
     digest_of_file = hashlib.sha256()
     with path.open("rb") as stream:  # in chunks: a file up to the cap need not fit in memory
         for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
             digest_of_file.update(chunk)
+    _check(path.stat().st_size, digest_of_file.hexdigest(), index, meta, dossier_code)
+
+
+def verify_bytes(data: bytes, index: int, meta: Mapping[str, Any], dossier_code: str | None) -> None:
+    """:func:`verify_attachment` for a file held in memory (about to be sealed)."""
+    _check(len(data), hashlib.sha256(data).hexdigest(), index, meta, dossier_code)
+
+
+def _check(
+    length: int, hexdigest: str, index: int, meta: Mapping[str, Any], dossier_code: str | None
+) -> None:
     problems: list[Problem] = []
     where = f"attachments.{index}"
     size, digest = meta.get("size"), meta.get("sha256")
@@ -123,7 +133,7 @@ def verify_attachment(path: Path, index: int, meta: Mapping[str, Any], dossier_c
                 f"tệp tải về có {length} byte nhưng hồ sơ ghi {size} byte: tệp bị hỏng hoặc bị thay",
             )
         )
-    if isinstance(digest, str) and digest.strip().lower() != digest_of_file.hexdigest():
+    if isinstance(digest, str) and digest.strip().lower() != hexdigest:
         problems.append(
             Problem(where, label_for(where), "mã SHA-256 của tệp tải về không khớp với hồ sơ: tệp bị hỏng")
         )
@@ -211,46 +221,46 @@ class ProvincialClient:
             raise PortalError(f"{SYSTEM} at {self.base_url}: dossier {code} came back in an unexpected shape")
         return data
 
-    def download(self, url: str, dest: Path, *, index: int, meta: Mapping[str, Any], code: str) -> Path:
-        """Save an attachment (its ``download_url``) to ``dest`` (mode 0o600) and check it against ``meta``.
+    def fetch(self, url: str, name: str, *, index: int, meta: Mapping[str, Any], code: str) -> bytes:
+        """The bytes of an attachment (its ``download_url``), checked against ``meta``; ``name`` is
+        the file's name for a clerk when ``meta`` lists none.
 
         An attachment listed bigger than ``max_attachment_mb`` is not downloaded at all; any other is
-        streamed to disk in chunks, and the download stops as soon as it passes the cap, whatever
-        its metadata claimed: memory never holds a whole file.
+        streamed in chunks, and the download stops as soon as it passes the cap, whatever its
+        metadata claimed: memory never holds more than the cap. Nothing is written to disk: the
+        caller seals the bytes (:mod:`rpa.sources.sealed`).
 
         Raises:
-            AttachmentTooLarge: the file is bigger than the cap; nothing is left at ``dest``.
+            AttachmentTooLarge: the file is bigger than the cap.
             InvalidDossier: the bytes do not match the metadata's size or SHA-256.
-            PortalError: the download failed (nothing is left at ``dest``), or the URL leads away
-                from the provincial system (the bearer token is never sent elsewhere).
+            PortalError: the download failed, or the URL leads away from the provincial system (the
+                bearer token is never sent elsewhere).
         """
         if "://" in url and not url.startswith(self.base_url + "/"):
             raise PortalError(f"{SYSTEM} at {self.base_url}: attachment {index} of {code} points elsewhere")
-        refuse_listed_oversize(meta, index, dest, self.max_attachment_mb, code)
-        private_dir(dest.parent)
+        shown = Path(name)
+        refuse_listed_oversize(meta, index, shown, self.max_attachment_mb, code)
         what = f"attachment {index} of dossier {code}"
         limit = max_bytes(self.max_attachment_mb)
         response = self._send("GET", url, what=what, stream=True)
+        chunks: list[bytes] = []
         try:
-            with open_private(dest, "wb") as out:
-                written = 0
-                for chunk in response.iter_bytes(CHUNK_BYTES):
-                    written += len(chunk)
-                    if written > limit:
-                        raise AttachmentTooLarge(
-                            index, attachment_name(meta, dest), self.max_attachment_mb, code
-                        )
-                    out.write(chunk)
+            received = 0
+            for chunk in response.iter_bytes(CHUNK_BYTES):
+                received += len(chunk)
+                if received > limit:
+                    raise AttachmentTooLarge(
+                        index, attachment_name(meta, shown), self.max_attachment_mb, code
+                    )
+                chunks.append(chunk)
         except httpx.HTTPError as exc:
-            dest.unlink(missing_ok=True)
             raise PortalError(f"{SYSTEM} at {self.base_url} broke off {what}: {exc}") from exc
-        except BaseException:
-            dest.unlink(missing_ok=True)  # a partial file is no evidence of anything
-            raise
         finally:
             response.close()
-        verify_attachment(dest, index, meta, code)
-        return dest
+        data = b"".join(chunks)
+        del chunks  # a file near the cap is held once, not twice, while it is checked and sealed
+        verify_bytes(data, index, meta, code)
+        return data
 
     # -- writing -------------------------------------------------------------------------------------
 

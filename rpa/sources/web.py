@@ -22,7 +22,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from rpa.domain.labels import label_for
 from rpa.errors import ConfigError, InvalidDossier, PortalError, Problem
-from rpa.private_files import make_private, private_dir
 from rpa.sources.base import Source, SourceRecord, assemble
 from rpa.sources.fields import FieldError, PageFields, read_fields
 from rpa.sources.provincial import (
@@ -32,8 +31,10 @@ from rpa.sources.provincial import (
     attachment_name,
     max_bytes,
     refuse_listed_oversize,
-    verify_attachment,
+    verify_bytes,
 )
+from rpa.sources.sealed import sealer
+from rpa.vault import Vault
 
 __all__ = ["WebSource"]
 
@@ -56,6 +57,8 @@ class WebSource(Source):
         username, password: a clerk account of the web UI.
         timeout_ms: the longest wait for any one page action.
         max_attachment_mb: an attachment bigger than this is refused (:class:`AttachmentTooLarge`).
+        vault: seals each downloaded attachment under its dossier's key (:mod:`rpa.sources.sealed`);
+            without it the source lists dossiers but downloads no file.
     """
 
     def __init__(
@@ -67,8 +70,10 @@ class WebSource(Source):
         *,
         timeout_ms: float = 15_000,
         max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB,
+        vault: Vault | None = None,
     ) -> None:
         self.browser = browser
+        self.vault = vault
         self.max_attachment_mb = max_attachment_mb
         self.base_url = base_url.rstrip("/")
         self._username, self._password = username, password
@@ -174,19 +179,20 @@ class WebSource(Source):
             self._check_link(page, code, index, url)
             raise PortalError(f"{SYSTEM} at {self.base_url}: attachment {index} of {code} failed: {failure}")
         # Chromium streams the file into its own download folder, never into this process's memory;
-        # it is sized there and only copied to ``dest`` under the cap.
-        if Path(download.path()).stat().st_size > max_bytes(self.max_attachment_mb):
-            download.delete()
-            raise AttachmentTooLarge(index, attachment_name(listed, dest), self.max_attachment_mb, code)
-        private_dir(dest.parent)
-        download.save_as(dest)  # into a 0o700 folder: private before the chmod too
-        make_private(dest)
+        # it is sized there and read only under the cap, then sealed and removed: the plain copy
+        # lives no longer than this (in the browser's private downloads folder).
         try:
-            verify_attachment(dest, index, listed, code)
+            if Path(download.path()).stat().st_size > max_bytes(self.max_attachment_mb):
+                raise AttachmentTooLarge(index, attachment_name(listed, dest), self.max_attachment_mb, code)
+            data = Path(download.path()).read_bytes()
+        finally:
+            download.delete()
+        try:
+            verify_bytes(data, index, listed, code)
         except InvalidDossier:
             self._check_link(page, code, index, url)  # a browser may save an error page like any file
             raise
-        return dest
+        return sealer(self.vault).keep(code, dest, data)
 
     def _check_link(self, page: Page, code: str, index: int, url: str) -> None:
         """Raise as the API client would when the attachment's link answers an HTTP error."""

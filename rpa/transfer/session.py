@@ -70,8 +70,11 @@ def worker_session(
             ProvincialClient(settings.provincial.base_url, account.username, account.secret)
         )
         browser = stack.enter_context(opened_browser(settings))
-        configured = make_source(settings.provincial, browser, max_attachment_mb=settings.max_attachment_mb)
+        vault = vault_for(settings)
+        configured = make_source(
+            settings.provincial, browser, vault=vault, max_attachment_mb=settings.max_attachment_mb
+        )
         source = stack.enter_context(
-            ImportedFirst(configured, ImportedDossiers(imported_dir(settings.work_dir)))
+            ImportedFirst(configured, ImportedDossiers(imported_dir(settings.work_dir), vault))
         )
         yield Worker(settings, ledger, source, client, browser, worker_id=worker_id, stop=stop)

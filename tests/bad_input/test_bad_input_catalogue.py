@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sealed_support import make_vault
 
 from flows.judicial_record.form import JudicialRecordForm
 from flows.judicial_record.model import PROCEDURE_CODE
@@ -224,9 +225,10 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 
 @pytest.fixture(scope="module")
-def source(sandbox: Sandbox) -> Iterator[ApiSource]:
+def source(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiSource]:
     """One source for the module: one token, one connection pool, as a worker run has."""
-    with ApiSource(ProvincialClient(sandbox.url, *SERVICE, timeout=30)) as opened:
+    vault = make_vault(tmp_path_factory.mktemp("vault"))
+    with ApiSource(ProvincialClient(sandbox.url, *SERVICE, timeout=30), vault=vault) as opened:
         yield opened
 
 
@@ -621,11 +623,15 @@ def test_wrong_input_is_refused_in_vietnamese_and_kept(
     assert outcome.dossier_code == code
     assert_reported(outcome.problems, case)
 
-    # Nothing lost: the record keeps the code, the raw data exactly as stored, the downloaded files.
+    # Nothing lost: the record keeps the code, the raw data exactly as stored, the downloaded files
+    # (sealed) but a damaged scan, whose bytes are evidence of nothing.
     stored = sandbox.stored(code)
     assert record.code == code and record.raw == one_line_break(stored["data"])
     assert stored["status"] == VALID["status"]  # nothing written back
-    assert all(f is not None and f.exists() for f in record.files)  # kept for the clerk to see
+    damaged = {p.field for p in outcome.problems}  # a download that does not match is on attachments.N
+    for index, kept in enumerate(record.files):
+        assert (kept is None) == (f"attachments.{index}" in damaged), (index, kept)
+        assert kept is None or kept.read_bytes() == files[index]
 
     # map_raw on the raw record agrees (it sees metadata, not bytes).
     if case.scan not in BYTES_LEVEL:
@@ -906,7 +912,8 @@ API_FAILURES: list[ApiFailure] = [
 @pytest.mark.parametrize("case", API_FAILURES, ids=[c.id for c in API_FAILURES])
 def test_a_misbehaving_provincial_api_is_a_retryable_portal_error(case: ApiFailure, tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
-    with ApiSource(api(case.answer, seen)) as src, pytest.raises(PortalError) as failed:
+    vault = make_vault(tmp_path / "vault")
+    with ApiSource(api(case.answer, seen), vault=vault) as src, pytest.raises(PortalError) as failed:
         if case.on == "list":
             src.list_codes(PROCEDURE_CODE)
         else:

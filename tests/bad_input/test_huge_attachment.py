@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sealed_support import make_vault
 
 from flows.judicial_record import FLOW
 from rpa.config import Account, Settings, SourceSettings, load_settings, write_config
@@ -104,7 +105,7 @@ def test_a_huge_scan_is_refused_while_streaming_not_held_in_memory(
     stored.write_bytes(random.Random(11).randbytes(HUGE))  # incompressible, like a real scan
     downloads = tmp_path / "attachments"
     with ProvincialClient(provincial.url, *SERVICE, timeout=30) as client:
-        source = ApiSource(client, max_attachment_mb=CAP_MB)
+        source = ApiSource(client, vault=make_vault(tmp_path / "vault"), max_attachment_mb=CAP_MB)
         source.read(code, tmp_path / "warm-up", today=TODAY)  # modules the first request imports
         tracemalloc.start()
         try:
@@ -112,8 +113,9 @@ def test_a_huge_scan_is_refused_while_streaming_not_held_in_memory(
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
-    # Reading 12 MB whole needs 12 MB at least; streaming needs a chunk or so, whatever the file's size.
-    assert peak < CAP_MB * MB, f"peak {peak / MB:.1f} MB while downloading"
+    # Reading 12 MB whole needs 12 MB at least. Streaming stops at the cap: a file is sealed whole, so
+    # up to the cap is held (and the other, small attachment sealed), never the file's own size.
+    assert peak < 2 * CAP_MB * MB, f"peak {peak / MB:.1f} MB while downloading"
     assert record.dossier is None and isinstance(record.problems, BusinessError)
     [problem] = record.problems.problems
     assert problem.field == "attachments.0" and problem.label == "Tệp đính kèm 1"
@@ -130,7 +132,8 @@ def test_a_scan_listed_bigger_than_the_cap_is_not_downloaded_at_all(
     code, name = add_with_scan(provincial.url, random.Random(15).randbytes(3 * MB))
     transport = Recording()
     with ProvincialClient(provincial.url, *SERVICE, timeout=30, transport=transport) as client:
-        record = ApiSource(client, max_attachment_mb=CAP_MB).read(code, tmp_path, today=TODAY)
+        source = ApiSource(client, vault=make_vault(tmp_path / "vault"), max_attachment_mb=CAP_MB)
+        record = source.read(code, tmp_path / "attachments", today=TODAY)
     assert isinstance(record.problems, InvalidDossier)
     assert [p.message for p in record.problems.problems] == [
         f"tệp “{name}” lớn hơn 1 MB, vượt giới hạn cổng Bộ cho phép"
@@ -144,7 +147,8 @@ def test_a_scan_just_under_the_cap_is_downloaded_whole(provincial: Provincial, t
     content = random.Random(12).randbytes(MB - 1)
     code, _ = add_with_scan(provincial.url, content)
     with ProvincialClient(provincial.url, *SERVICE, timeout=30) as client:
-        record = ApiSource(client, max_attachment_mb=CAP_MB).read(code, tmp_path, today=TODAY)
+        source = ApiSource(client, vault=make_vault(tmp_path / "vault"), max_attachment_mb=CAP_MB)
+        record = source.read(code, tmp_path / "attachments", today=TODAY)
     assert record.problems is None and record.files[0] is not None
     assert record.files[0].read_bytes() == content
 
@@ -157,7 +161,9 @@ def test_the_cap_comes_from_the_settings(provincial: Provincial, tmp_path: Path)
         provincial=SourceSettings(base_url=provincial.url, account=account), max_attachment_mb=CAP_MB
     )
     assert Settings(provincial=settings.provincial).max_attachment_mb == 20.0  # the default
-    with make_source(settings.provincial, max_attachment_mb=settings.max_attachment_mb) as source:
+    vault = make_vault(tmp_path / "vault")
+    cap = settings.max_attachment_mb
+    with make_source(settings.provincial, vault=vault, max_attachment_mb=cap) as source:
         record = source.read(code, tmp_path, today=TODAY)
     assert isinstance(record.problems, InvalidDossier)
     assert [p.message for p in record.problems.problems] == [

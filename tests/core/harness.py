@@ -41,6 +41,7 @@ from rpa.sources import make_source
 from rpa.sources.provincial import ProvincialClient
 from rpa.transfer.settle import Found, Submitted
 from rpa.transfer.worker import Worker
+from rpa.vault import vault_for
 
 FAULTS = ("ok", "lost_click", "lost_answer", "late", "killed_before_click", "killed_after_click", "drift")
 """What the portal does with one final click (see :meth:`FakeMinistry.submit`)."""
@@ -279,7 +280,7 @@ def core(running: RunningSandbox, root: Path, **extra: Any) -> Iterator[Core]:
                 settings.provincial.base_url, account.username, account.password.get_secret_value()
             )
         )
-        source = stack.enter_context(make_source(settings.provincial, None))
+        source = stack.enter_context(make_source(settings.provincial, None, vault=vault_for(settings)))
         ministry = FakeMinistry(clock, province.status, evidence=root / "evidence")
         yield Core(settings, ledger, client, source, ministry, clock, province)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import load_workbook
+from sealed_support import assert_sealed
 from typer.testing import CliRunner
 
 from rpa.cli import app
@@ -23,6 +24,8 @@ from rpa.sandbox.cli import bot_config
 from rpa.sandbox.provincial.fields import flatten
 from rpa.sources import ApiSource
 from rpa.sources.provincial import ProvincialClient
+from rpa.sources.sealed import SealedFile
+from rpa.vault import vault_for
 
 if TYPE_CHECKING:
     from conftest import Sandbox
@@ -69,7 +72,7 @@ def test_export_round_trip_gives_the_apis_dossiers(
     client = ProvincialClient(
         settings.provincial.base_url, account.username, account.password.get_secret_value()
     )
-    with ApiSource(client) as api:
+    with ApiSource(client, vault=vault_for(settings)) as api:
         for outcome in queued:
             assert outcome.record is not None and outcome.code is not None
             by_api = api.read(outcome.code, tmp_path / "api", today=TODAY)
@@ -183,11 +186,10 @@ def test_a_corrected_row_replaces_the_kept_dossier_only_until_a_worker_takes_it(
 ) -> None:
     number = _clean_rows(settings, workbook, tmp_path)[0]
     first = _row(import_workbook(workbook, ledger, settings, actor="scheduler", today=TODAY), number)
-    kept = ImportedDossiers(imported_dir(settings.work_dir))
+    kept = ImportedDossiers(imported_dir(settings.work_dir), vault_for(settings))
     assert first.status == "new" and kept.get(first.code) is not None
-    assert (
-        stat.S_IMODE((settings.work_dir / "imported" / first.code / "dossier.json").stat().st_mode) == 0o600
-    )
+    sealed = settings.work_dir / "imported" / first.code / "dossier.json.enc"
+    assert stat.S_IMODE(sealed.stat().st_mode) == 0o600
     _set(workbook, "applicant.phone", number, "0905123456")
     second = _row(import_workbook(workbook, ledger, settings, actor="scheduler", today=TODAY), number)
     assert second.status == "updated" and kept.get(first.code)["applicant"]["phone"] == "0905123456"
@@ -214,9 +216,10 @@ def test_the_worker_reads_an_imported_dossier_as_imported(
                 settings.provincial.base_url,
                 settings.provincial.account.username,
                 settings.provincial.account.password.get_secret_value(),
-            )
+            ),
+            vault=vault_for(settings),
         ),
-        ImportedDossiers(imported_dir(settings.work_dir)),
+        ImportedDossiers(imported_dir(settings.work_dir), vault_for(settings)),
     )
     with source:
         record = source.read(outcome.code, tmp_path / "read", today=TODAY)
@@ -224,3 +227,66 @@ def test_the_worker_reads_an_imported_dossier_as_imported(
     assert record.dossier is not None and record.dossier.applicant.full_name == "Nguyễn Văn An"
     assert from_system.dossier is not None and from_system.dossier.applicant.full_name != "Nguyễn Văn An"
     assert [p.read_bytes() for p in record.files if p] == [p.read_bytes() for p in from_system.files if p]
+
+
+def test_imported_dossiers_are_kept_sealed(
+    settings: Settings, ledger: Ledger, workbook: Path, tmp_path: Path
+) -> None:
+    """Every file kept of an imported dossier is sealed under the dossier's key: no identity number,
+    no scan's or form's bytes on disk; the worker still reads the dossier and its files."""
+    report = import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY)
+    queued = [o for o in report.rows if o.status == "new" and o.code is not None]
+    kept = ImportedDossiers(imported_dir(settings.work_dir), vault_for(settings))
+    signatures = set()
+    for outcome in queued:
+        assert outcome.code is not None
+        data = outcome.row.data
+        contents = [(workbook.parent / meta["file"]).read_bytes() for meta in data["attachments"]]
+        signatures |= {c[:3] for c in contents}
+        folder = imported_dir(settings.work_dir) / outcome.code
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        names = ["dossier.json.enc", *(f"files/{n:02d}.enc" for n in range(1, len(contents) + 1))]
+        assert [p.relative_to(folder).as_posix() for p in files] == names
+        applicant = data["applicant"]
+        needles = [str(applicant["identity"]["number"]).encode(), applicant["full_name"].encode()]
+        for path in files:
+            assert_sealed(path, *needles, JPEG, b"%PDF-", *(c[:64] for c in contents))
+        record = kept.read(outcome.code, tmp_path / "read" / outcome.code, today=TODAY)
+        assert record is not None and [p.read_bytes() for p in record.files if p] == contents
+        assert all(isinstance(p, SealedFile) and p.name.endswith(".enc") for p in record.files)
+    assert {JPEG, b"%PD"} <= signatures, "the export holds pictures and PDF forms"
+
+
+JPEG = b"\xff\xd8\xff"
+"""How every JPEG file starts (the sandbox's scans are JPEGs)."""
+
+
+def test_a_dossier_kept_in_the_clear_before_is_sealed_when_read(
+    settings: Settings, ledger: Ledger, workbook: Path, tmp_path: Path
+) -> None:
+    number = _clean_rows(settings, workbook, tmp_path)[0]
+    outcome = _row(import_workbook(workbook, ledger, settings, actor="clerk:test", today=TODAY), number)
+    assert outcome.code is not None
+    vault = vault_for(settings)
+    kept = ImportedDossiers(imported_dir(settings.work_dir), vault)
+    folder = imported_dir(settings.work_dir) / outcome.code
+    before = kept.get(outcome.code)
+    assert before is not None
+    # as an older version kept it: plain dossier.json, plain files/NN
+    read = kept.read(outcome.code, tmp_path / "read")
+    assert read is not None
+    contents = [p.read_bytes() for p in read.files if p is not None]
+    old = {**before, "attachments": []}
+    for index, item in enumerate(before["attachments"]):
+        plain = folder / "files" / f"{index + 1:02d}"
+        plain.write_bytes(contents[index])
+        Path(item["download_url"]).unlink()
+        old["attachments"].append({**item, "download_url": str(plain)})
+    (folder / "dossier.json.enc").unlink()
+    (folder / "dossier.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert kept.get(outcome.code) == before
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == sorted(
+        ["dossier.json.enc", *(Path(a["download_url"]).name for a in before["attachments"])]
+    )
+    again = kept.read(outcome.code, tmp_path / "again")
+    assert again is not None and [p.read_bytes() for p in again.files if p is not None] == contents

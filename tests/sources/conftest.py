@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
+from sealed_support import make_vault
 
 from rpa.sandbox.provincial.app import create_app
 from rpa.sandbox.provincial.store import ProvincialStore
@@ -18,6 +19,7 @@ from rpa.sandbox.seed import generate
 from rpa.sandbox.serving import serve_app
 from rpa.sources import ApiSource, WebSource
 from rpa.sources.provincial import ProvincialClient
+from rpa.vault import Vault
 
 SERVICE = ("rpa.bot", "RpaBot@2025")
 CLERK = ("motcua.qngai", "MotCua@2025")
@@ -80,13 +82,19 @@ def client(provincial: Provincial) -> Iterator[ProvincialClient]:
 
 
 @pytest.fixture
-def api_source(client: ProvincialClient) -> ApiSource:
-    return ApiSource(client)
+def vault(tmp_path: Path) -> Vault:
+    """Seals the attachments the sources download (its keys in a ledger of its own)."""
+    return make_vault(tmp_path / "vault")
 
 
 @pytest.fixture
-def web_source(browser: Browser, provincial: Provincial) -> Iterator[WebSource]:
-    with WebSource(browser, provincial.url, *CLERK, timeout_ms=10_000) as source:
+def api_source(client: ProvincialClient, vault: Vault) -> ApiSource:
+    return ApiSource(client, vault=vault)
+
+
+@pytest.fixture
+def web_source(browser: Browser, provincial: Provincial, vault: Vault) -> Iterator[WebSource]:
+    with WebSource(browser, provincial.url, *CLERK, timeout_ms=10_000, vault=vault) as source:
         yield source
 
 

@@ -39,7 +39,8 @@ def test_a_corrupt_attachment_is_reported_by_both_sources(
         assert [p.field for p in record.problems.problems] == ["attachments.1"]
         assert "SHA-256" in record.problems.problems[0].message
         assert record.problems.problems[0].label == "Tệp đính kèm 2"
-        assert all(f is not None and f.exists() for f in record.files)  # kept for the clerk to see
+        assert record.files[0] is not None and record.files[0].read_bytes() == seeded.files[0].content
+        assert record.files[1] is None  # a corrupt file is not kept
     assert records[0].problems is not None and records[1].problems is not None
     assert records[0].problems.problems == records[1].problems.problems
 

@@ -132,11 +132,12 @@ def test_download_verifies_size_and_digest(tmp_path: Path) -> None:
     content = b"%PDF-1.4 to khai"
     client = _mock(lambda request: httpx.Response(200, content=content))
     good = {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-    dest = client.download("/api/dossiers/x/attachments/0", tmp_path / "a.pdf", index=0, meta=good, code=CODE)
-    assert dest.read_bytes() == content
+    got = client.fetch("/api/dossiers/x/attachments/0", "a.pdf", index=0, meta=good, code=CODE)
+    assert got == content
+    assert list(tmp_path.iterdir()) == []  # held in memory, for the caller to seal
     wrong = {**good, "size": 5, "sha256": "0" * 64}
     with pytest.raises(InvalidDossier) as info:
-        client.download("/f", tmp_path / "b.pdf", index=1, meta=wrong, code=CODE)
+        client.fetch("/f", "b.pdf", index=1, meta=wrong, code=CODE)
     fields = [p.field for p in info.value.problems]
     assert fields == ["attachments.1", "attachments.1"] and info.value.dossier_code == CODE
     assert "Tệp đính kèm 2" in str(info.value) and "SHA-256" in str(info.value)
@@ -146,4 +147,4 @@ def test_download_verifies_size_and_digest(tmp_path: Path) -> None:
 def test_the_token_never_leaves_for_another_host(tmp_path: Path) -> None:
     client = _mock(lambda request: httpx.Response(200, content=b"x"))
     with pytest.raises(PortalError, match="points elsewhere"):
-        client.download("http://evil.test/f", tmp_path / "f", index=0, meta={}, code=CODE)
+        client.fetch("http://evil.test/f", "f", index=0, meta={}, code=CODE)
