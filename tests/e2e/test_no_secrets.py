@@ -5,7 +5,8 @@ and unique: one that fails after the login with the trace kept on failure, one k
 logs in through a CAPTCHA a person reads (and then fails, so its trace is kept too). Then every file
 under the bots' folders (evidence, work folder, ledger, JSON log, alerts) and what the commands printed
 is scanned, zips (the traces) opened recursively. The saved login state is the one place a session
-cookie may live: it is left out of the scan, and must be owner-only and outside the evidence.
+cookie may live, sealed: it is scanned too (it holds no cookie in the clear), and must be owner-only
+and outside the evidence.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 from flows import SELECTORS_DIR
 from rpa.domain import DossierStatus
 from rpa.evidence.opening import open_attempt_file
+from rpa.portal.browser import session_scope
 from rpa.sandbox.seed import generate
 from rpa.vault import vault_for
 
@@ -64,14 +66,16 @@ def _configure(world: World, password: str, **extra: Any) -> None:
 
 
 def _state_files(world: World) -> list[Path]:
-    return sorted((world.settings.work_dir / "browser-state").glob("*.json"))
+    return sorted((world.settings.work_dir / "browser-state").glob("*"))
 
 
 def _cookie_values(world: World) -> set[str]:
-    """The portal session cookies the browser holds, read from the saved login state."""
+    """The portal session cookies the browser holds, read from the saved login state (opened)."""
     values: set[str] = set()
+    vault = vault_for(world.settings)
     for path in _state_files(world):
-        state = json.loads(path.read_text(encoding="utf-8"))
+        assert path.name.endswith(".json.enc"), path
+        state = json.loads(vault.read(session_scope("moj-lltp"), path, path.name.removesuffix(".enc")))
         values |= {cookie["value"] for cookie in state["cookies"] if len(cookie["value"]) >= 16}
     return values
 
@@ -177,7 +181,8 @@ def test_no_password_cookie_or_captcha_reading_in_what_a_failed_run_writes(
     assert log_file is not None and log_file.stat().st_size > 0
     assert (world.settings.work_dir / "alerts.jsonl").is_file()
 
-    # the saved login state is the one place a session cookie may be: owner-only, outside the evidence
+    # the saved login state is the one place a session cookie may be: sealed, owner-only, outside the
+    # evidence, and scanned with the rest (the cookie is not in it in the clear)
     (state,) = _state_files(world)
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
     assert not state.resolve().is_relative_to(world.settings.recordings_dir.resolve())
@@ -185,7 +190,6 @@ def test_no_password_cookie_or_captcha_reading_in_what_a_failed_run_writes(
         p
         for p in world.root.rglob("*")
         if p.is_file()
-        and p != state
         and p != world.config  # the configuration holds the password: it is where it belongs
         and not p.is_relative_to(world.running.data_dir)  # the sandboxes' own stores
     ]
