@@ -1,7 +1,8 @@
 """``rpa doctor``: is this installation fit to run, and if not, what to fix (in Vietnamese).
 
-Each check is independent and bounded in time: one that fails never hides the others. Nothing is
-changed (the database is not migrated, no key is made): the doctor only looks.
+Each check is independent and bounded in time (HTTP and the database 5 s, Chromium Playwright's
+launch timeout): one that fails, even with an unexpected error, never hides the others. Nothing is
+changed (the database is neither created nor migrated, no key is made): the doctor only looks.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ Status = Literal["ok", "warn", "fail"]
 CLOCK_WARN_S = 60.0
 DISK_WARN = 1 << 30
 DISK_FAIL = 100 << 20
+TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,17 @@ def _config(path: Path | None) -> Check:
             "config", "fail", f"Tệp cấu hình {path} để người khác đọc được ({mode}).", f"chmod 600 {path}"
         )
     return _ok("config", f"Tệp cấu hình {path} đọc được, chỉ chủ sở hữu truy cập.")
+
+
+def _passwords(settings: Settings) -> Check:
+    from rpa.config import resolve_passwords
+    from rpa.errors import ConfigError
+
+    try:
+        resolve_passwords(settings.model_copy(deep=True))  # the doctor's settings stay as loaded
+    except ConfigError as exc:  # the message names the account and what to run
+        return Check("passwords", "fail", str(exc), "rpa credentials set <phạm vi> <tài khoản>")
+    return _ok("passwords", "Mật khẩu mọi tài khoản đều lấy được.")
 
 
 def _key(name: str, path: Path, load: Callable[[Path], object]) -> Check:
@@ -116,10 +129,29 @@ def _chromium(settings: Settings) -> Check:
 def _database(settings: Settings) -> Check:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
 
     from rpa.ledger.engine import alembic_config, make_engine
 
-    engine = make_engine(settings.ledger_url)
+    url = make_url(settings.ledger_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        file = Path(url.database or "")
+        if not file.exists():  # make_engine would create it: the doctor only looks
+            return Check(
+                "database",
+                "warn",
+                f"Chưa có sổ cái {file}.",
+                "lệnh đầu tiên của bot tạo sổ cái (ví dụ rpa runs list)",
+            )
+        if _too_open(file):  # it names citizens' dossiers and receipts
+            mode = stat.filemode(file.stat().st_mode)
+            return Check(
+                "database", "fail", f"Sổ cái {file} để người khác đọc được ({mode}).", f"chmod 600 {file}"
+            )
+        engine = make_engine(settings.ledger_url)
+    else:  # a database server that does not answer must not hang the doctor
+        engine = create_engine(url, connect_args={"connect_timeout": int(TIMEOUT_S)})
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
@@ -133,7 +165,7 @@ def _database(settings: Settings) -> Check:
             "database",
             "warn",
             f"Sổ cái ở phiên bản {current or 'trống'}, mới nhất là {head}.",
-            "chạy một lệnh của bot (rpa run --once) để nâng cấp",
+            "rpa runs list (bot mở sổ cái là nâng cấp lên phiên bản mới nhất)",
         )
     return _ok("database", f"Sổ cái mở được, phiên bản {head}.")
 
@@ -147,15 +179,18 @@ def _reach(name: str, url: str) -> tuple[Check, float | None]:
     """The system's answer and, from its ``Date`` header, how far its clock is from ours (s)."""
     started = time.time()
     try:
-        response = httpx.get(url, timeout=5.0, follow_redirects=False)
+        response = httpx.get(url, timeout=TIMEOUT_S, follow_redirects=False)
     except httpx.HTTPError as exc:
         return Check(
             f"portal.{name}", "fail", f"Không kết nối được {url}: {exc}", "kiểm tra mạng và base_url"
         ), None
     ours = (started + time.time()) / 2
     offset = None
-    if date := response.headers.get("date"):
-        offset = email.utils.parsedate_to_datetime(date).timestamp() - ours
+    try:
+        if date := response.headers.get("date"):
+            offset = email.utils.parsedate_to_datetime(date).timestamp() - ours
+    except (TypeError, ValueError):  # a malformed Date says nothing about the clock
+        offset = None
     if response.status_code >= 500:
         detail = f"{url} trả lời lỗi {response.status_code}."
         return Check(f"portal.{name}", "fail", detail, "báo đơn vị quản lý cổng"), offset
@@ -189,21 +224,39 @@ def _disk(settings: Settings) -> Check:
     return _ok("disk", detail)
 
 
+def _guarded(name: str, check: Callable[[], Check]) -> Check:
+    """``check()``, or a failed check naming the error: one broken check never stops the others."""
+    try:
+        return check()
+    except Exception as exc:  # whatever it is, the operator sees it beside the other checks
+        return Check(
+            name, "fail", f"Không kiểm tra được: {type(exc).__name__}: {exc}", "báo kỹ sư kèm dòng này"
+        )
+
+
 def diagnose(settings: Settings, config_path: Path | None) -> list[Check]:
     """Every check, in the order an operator fixes things."""
+    signing, master = settings.keys.signing_key_path(settings), settings.keys.master_key_path(settings)
     checks = [
-        _config(config_path),
-        _key("keys.signing", settings.keys.signing_key_path(settings), load_signing_key),
-        _key("keys.master", settings.keys.master_key_path(settings), load_master_key),
-        _folders(settings),
-        _chromium(settings),
-        _database(settings),
+        _guarded("config", lambda: _config(config_path)),
+        _guarded("passwords", lambda: _passwords(settings)),
+        _guarded("keys.signing", lambda: _key("keys.signing", signing, load_signing_key)),
+        _guarded("keys.master", lambda: _key("keys.master", master, load_master_key)),
+        _guarded("folders", lambda: _folders(settings)),
+        _guarded("chromium", lambda: _chromium(settings)),
+        _guarded("database", lambda: _database(settings)),
     ]
     offsets: dict[str, float] = {}
     for name, url in _systems(settings):
-        check, offset = _reach(name, url)
+        try:
+            check, offset = _reach(name, url)
+        except Exception as exc:  # an invalid base_url (httpx.InvalidURL is no HTTPError): this portal only
+            check, offset = Check(f"portal.{name}", "fail", f"{url}: {exc}", "kiểm tra base_url"), None
         checks.append(check)
         if offset is not None:
             offsets[name] = offset
-    checks += [_clock(settings, offsets), _disk(settings)]
+    checks += [
+        _guarded("clock", lambda: _clock(settings, offsets)),
+        _guarded("disk", lambda: _disk(settings)),
+    ]
     return checks

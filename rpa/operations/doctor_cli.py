@@ -5,18 +5,31 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tomllib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rpa.config import load_settings, resolve_passwords
+from rpa.config import load_settings
 from rpa.console.cli import ConfigOption
 from rpa.errors import ConfigError
 from rpa.operations.doctor import Check, diagnose
 
 MARKS = {"ok": "✓", "warn": "!", "fail": "✗"}
+
+
+def _unloadable(path: Path | None, exc: Exception) -> Check:
+    """The configuration did not load: the one check there is, with what to do about it."""
+    text = str(exc)
+    if path is not None and "chmod" in text:
+        fix = f"chmod 600 {path}"
+    elif path is not None and not path.is_file():
+        fix = "sửa đường dẫn --config (hoặc RPA_CONFIG) cho đúng tệp cấu hình"
+    else:
+        fix = "sửa tệp cấu hình theo thông báo"
+    return Check("config", "fail", f"Không nạp được cấu hình: {text}", fix)
 
 
 def doctor_command(
@@ -26,17 +39,12 @@ def doctor_command(
     """Check permissions, keys, configuration, passwords, Chromium, the database, the portals, the
     clock and the disk; say what to fix. Exit 0 when nothing failed (warnings allowed), 1 otherwise."""
     path = config or (Path(os.environ["RPA_CONFIG"]) if os.environ.get("RPA_CONFIG") else None)
-    try:
+    try:  # passwords are resolved by the doctor's own check, which says which one is missing
         settings = load_settings(path, resolve=False)
-    except ConfigError as exc:
-        checks = [Check("config", "fail", str(exc), "sửa tệp cấu hình theo thông báo")]
+    except (ConfigError, tomllib.TOMLDecodeError, OSError, ValueError) as exc:
+        checks = [_unloadable(path, exc)]
     else:
         checks = diagnose(settings, path)
-        try:
-            resolve_passwords(settings)
-            checks.insert(1, Check("passwords", "ok", "Mật khẩu mọi tài khoản đều lấy được."))
-        except ConfigError as exc:
-            checks.insert(1, Check("passwords", "fail", str(exc), "rpa credentials set ..."))
     ok = all(check.status != "fail" for check in checks)
     if as_json:
         json.dump({"ok": ok, "checks": [asdict(c) for c in checks]}, sys.stdout, ensure_ascii=False)
