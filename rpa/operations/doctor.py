@@ -13,6 +13,7 @@ import shutil
 import stat
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,11 +112,16 @@ def _chromium(settings: Settings) -> Check:
     path = settings.browser.executable_path
     if not path.is_file():
         return Check("chromium", "fail", f"Không có Chromium tại {path}.", "apt-get install chromium")
-    try:
+    def launch() -> str:
         with open_browser(settings.browser) as browser:
-            page = browser.new_page()
-            page.goto("about:blank")
-            version = browser.version
+            browser.new_page().goto("about:blank")
+            return browser.version
+
+    try:
+        # Playwright's Sync API refuses a thread with a running asyncio loop (the console's, a
+        # test's): a thread of its own launches the browser wherever the doctor is called from.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            version = pool.submit(launch).result()
     except Exception as exc:  # a browser that cannot start: the message is Playwright's
         return Check(
             "chromium",

@@ -256,3 +256,20 @@ def test_a_check_that_breaks_is_a_failure_beside_the_others() -> None:
 
     broken = _guarded("disk", full_disk)
     assert broken.name == "disk" and broken.status == "fail" and "No space left" in broken.detail
+
+
+def test_chromium_is_checked_even_from_inside_a_running_asyncio_loop(tmp_path: Path, portal: str) -> None:
+    # Seen in CI: after a pytest-playwright test left its loop on the thread, the Sync API refused to
+    # start and the doctor reported a healthy Chromium as broken. The console calls it from a loop too.
+    import asyncio
+
+    from rpa.config import load_settings
+    from rpa.operations.doctor import _chromium
+
+    settings = load_settings(_install(tmp_path, portal, portal))
+
+    async def inside_a_loop() -> Check:
+        return _chromium(settings)
+
+    check = asyncio.run(inside_a_loop())
+    assert check.status == "ok", check
