@@ -104,6 +104,7 @@ from rpa.clock import VN
 from rpa.config import Settings, write_config
 from rpa.domain import DossierStatus
 from rpa.errors import InvalidDossier
+from rpa.evidence.keys import ensure_keys
 from rpa.ledger import Event, Ledger, Transfer, TransferState
 from rpa.operations.alerts import read_alerts
 from rpa.portal.evidence import sha256_of
@@ -1364,6 +1365,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             before = box.dossiers()
             accepted = {c for c, d in before.items() if d["status"] == int(DossierStatus.ACCEPTED)}
             config = bot_settings(args, root, running, box.procedures)
+            keys = Path(config["work_dir"]) / "keys"  # the defaults of [keys], as rpa demo makes them
+            ensure_keys(keys / "signing.key", keys / "master.key")
             write_config(root / "rpa.toml", config)
             shares = Counter(
                 getattr(procedure_of_data(d["data"], box.procedures), "name", "?") for d in before.values()

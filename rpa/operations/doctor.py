@@ -112,6 +112,7 @@ def _chromium(settings: Settings) -> Check:
     path = settings.browser.executable_path
     if not path.is_file():
         return Check("chromium", "fail", f"Không có Chromium tại {path}.", "apt-get install chromium")
+
     def launch() -> str:
         with open_browser(settings.browser) as browser:
             browser.new_page().goto("about:blank")
