@@ -235,6 +235,23 @@ def test_check_rows_upload_read_and_wait(steps: Steps, tmp_path: Path) -> None:
     steps.wait("later", state="detached")
 
 
+def test_a_sealed_attachment_reaches_the_portal_as_its_plain_bytes_under_its_plain_name(
+    steps: Steps, tmp_path: Path
+) -> None:
+    from rpa.sources.sealed import SealedAttachments
+    from tests.sealed_support import assert_sealed, make_vault
+
+    scan = b"\x89PNG\r\n\x1a\n" + b"cccd 001190001234"
+    sealed = SealedAttachments(make_vault(tmp_path / "v")).keep("H55-1", tmp_path / "a" / "01-cccd.png", scan)
+    assert_sealed(sealed, b"001190001234")
+    steps.upload("scan", sealed)  # no file_name: a flow that forgets it must not upload the ciphertext
+    got = steps.page.evaluate(
+        """async () => { const f = document.getElementById('scan').files[0];
+        return [f.name, f.type, Array.from(new Uint8Array(await f.arrayBuffer()))]; }"""
+    )
+    assert got[0] == "01-cccd.png" and got[1] == "image/png" and bytes(got[2]) == scan
+
+
 def test_steps_log_durations_and_mask_values(steps: Steps, logs: list[str], evidence: Evidence) -> None:
     steps.fill("name", "051190001234")
     steps.fill("password", "MatKhau@2025", secret=True)

@@ -269,11 +269,8 @@ def _fill_request(steps: Steps, form: JudicialRecordForm) -> None:
         steps.check("authorised.is_relative", form.authIsRelative)
         if form.authDateStr:  # a parent, spouse or child may have no written authorisation to date
             steps.pick_date("authorised.date", form.authDateStr)
-    if form.idCardFile is not None:
-        # A downloaded scan is kept sealed as "<name>.enc" and reads as its plain bytes: given a
-        # file name, the step hands the portal those bytes from memory, under the plain name.
-        scan = form.idCardFile
-        steps.upload("request.id_card_file", scan, file_name=scan.name.removesuffix(".enc"))
+    if form.idCardFile is not None:  # kept sealed: the portal gets its plain bytes and name
+        steps.upload("request.id_card_file", form.idCardFile)
 
 
 def _fill_address(steps: Steps, address: FormAddress, *, group: str) -> None:

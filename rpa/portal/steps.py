@@ -549,17 +549,22 @@ class Steps:
 
     def upload(self, name: str, path: Path, *, file_name: str | None = None, **fmt: Any) -> None:
         """Attach a file and check the input took it. ``file_name``: the name the portal gets (the one
-        the citizen gave the file, say), when it is not the local file's own."""
-        shown = file_name or path.name
+        the citizen gave the file, say), when it is not the local file's own.
+
+        The bytes are handed to the browser from memory, never as a path: a sealed attachment
+        (:class:`~rpa.sources.sealed.SealedFile`) reaches the portal as its plain bytes under its plain
+        name, and nothing decrypted is written to disk on the way."""
+        from rpa.sources.sealed import SealedFile, plain_name  # rpa.sources imports the procedures
+
+        plain = plain_name(path.name) if isinstance(path, SealedFile) else path.name
+        shown = file_name or plain
+        data = path.read_bytes()  # a SealedFile opens here: a wrong key fails before the portal sees it
+        kind = mimetypes.guess_type(shown)[0] or "application/octet-stream"
         with self._step("upload", _show(name, fmt), shown):
 
             def put(element: Locator, timeout: float | None) -> str:
-                if file_name is None:
-                    element.set_input_files(path, timeout=timeout)
-                else:
-                    kind = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-                    payload: Any = {"name": file_name, "mimeType": kind, "buffer": path.read_bytes()}
-                    element.set_input_files(payload, timeout=timeout)
+                payload: Any = {"name": shown, "mimeType": kind, "buffer": data}
+                element.set_input_files(payload, timeout=timeout)
                 return str(element.evaluate("e => e.files.length ? e.files[0].name : ''", timeout=timeout))
 
             got = self._set(name, fmt, put)
