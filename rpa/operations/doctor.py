@@ -8,6 +8,7 @@ changed (the database is neither created nor migrated, no key is made): the doct
 from __future__ import annotations
 
 import email.utils
+import json
 import os
 import shutil
 import stat
@@ -231,6 +232,41 @@ def _disk(settings: Settings) -> Check:
     return _ok("disk", detail)
 
 
+def _typed_in_the_clear(manifest: Path) -> bool:
+    """A manifest of an older version keeps the typed values themselves."""
+    try:
+        return bool(json.loads(manifest.read_text(encoding="utf-8")).get("typed"))
+    except (OSError, ValueError, AttributeError):
+        return False  # an unreadable manifest is for rpa evidence verify to name
+
+
+def _clear_evidence(settings: Settings) -> Check:
+    """Evidence written before sealing at rest: screenshots and values still readable on disk."""
+    from rpa.evidence.core import MANIFEST
+    from rpa.vault import SUFFIX
+
+    folders: list[Path] = []
+    for folder in settings.recordings_dir.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        files = [f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")]
+        clear = [f for f in files if not f.name.endswith(SUFFIX) and f.name != MANIFEST]
+        manifest = folder / MANIFEST
+        if clear or (manifest.is_file() and _typed_in_the_clear(manifest)):
+            folders.append(folder)
+    if not folders:
+        return _ok("evidence", "Không còn bằng chứng nào lưu không mã hoá.")
+    codes = sorted({folder.parent.name for folder in folders})
+    return Check(
+        "evidence",
+        "warn",
+        f"{len(folders)} lần gửi của {len(codes)} hồ sơ (ví dụ {codes[0]}) còn bằng chứng không mã hoá, "
+        "ghi trước khi có mã hoá: ai đọc được thư mục là đọc được dữ liệu cá nhân.",
+        "chúng bị xoá khi hết hạn lưu giữ ([retention]); xoá sớm hồ sơ đã xong: "
+        "rpa evidence erase MÃ --reason ...",
+    )
+
+
 def _guarded(name: str, check: Callable[[], Check]) -> Check:
     """``check()``, or a failed check naming the error: one broken check never stops the others."""
     try:
@@ -265,5 +301,6 @@ def diagnose(settings: Settings, config_path: Path | None) -> list[Check]:
     checks += [
         _guarded("clock", lambda: _clock(settings, offsets)),
         _guarded("disk", lambda: _disk(settings)),
+        _guarded("evidence", lambda: _clear_evidence(settings)),
     ]
     return checks

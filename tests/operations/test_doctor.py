@@ -273,3 +273,20 @@ def test_chromium_is_checked_even_from_inside_a_running_asyncio_loop(tmp_path: P
 
     check = asyncio.run(inside_a_loop())
     assert check.status == "ok", check
+
+
+def test_evidence_left_in_the_clear_by_an_older_version_is_named(tmp_path: Path, portal: str) -> None:
+    config = _install(tmp_path, portal, portal)
+    attempt = tmp_path / "recordings" / "2025" / "11" / "20" / "000.00.01.H55-251120-0001" / "1"
+    attempt.mkdir(parents=True)
+    (attempt / "manifest.json").write_text(json.dumps({"files": {}, "values": "values.json.enc"}))
+    (attempt / "01-a.png.enc").write_bytes(b"RPAENC1\n...")
+    assert {c["name"]: c for c in _doctor(config)[1]["checks"]}["evidence"]["status"] == "ok"
+    (attempt / "manifest.json").write_text(json.dumps({"typed": {"applicant.id_number": "001190001234"}}))
+    evidence = {c["name"]: c for c in _doctor(config)[1]["checks"]}["evidence"]
+    assert evidence["status"] == "warn" and "000.00.01.H55-251120-0001" in evidence["detail"], evidence
+    (attempt / "manifest.json").write_text(json.dumps({"files": {}}))
+    (attempt / "01-a.png").write_bytes(b"\x89PNG")  # a screenshot of an older version
+    code, result = _doctor(config)
+    evidence = {c["name"]: c for c in result["checks"]}["evidence"]
+    assert code == 0 and evidence["status"] == "warn" and "rpa evidence erase" in evidence["fix"]
