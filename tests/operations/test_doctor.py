@@ -262,6 +262,7 @@ def test_chromium_is_checked_even_from_inside_a_running_asyncio_loop(tmp_path: P
     # Seen in CI: after a pytest-playwright test left its loop on the thread, the Sync API refused to
     # start and the doctor reported a healthy Chromium as broken. The console calls it from a loop too.
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from rpa.config import load_settings
     from rpa.operations.doctor import _chromium
@@ -271,7 +272,9 @@ def test_chromium_is_checked_even_from_inside_a_running_asyncio_loop(tmp_path: P
     async def inside_a_loop() -> Check:
         return _chromium(settings)
 
-    check = asyncio.run(inside_a_loop())
+    # In a thread of its own: this test's thread may already run pytest-playwright's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        check = pool.submit(asyncio.run, inside_a_loop()).result()
     assert check.status == "ok", check
 
 
