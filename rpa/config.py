@@ -170,6 +170,24 @@ class KeySettings(BaseModel):
         return self.credentials_file or settings.work_dir / "keys" / "credentials.enc"
 
 
+class TimestampSettings(BaseModel):
+    """An RFC 3161 time-stamping authority for the evidence checkpoints (``[timestamping]``): each
+    signed checkpoint also gets the TSA's token over its signature, proving it existed at that time
+    independently of this machine's clock. Off unless ``url`` is set."""
+
+    url: str | None = None  # e.g. "http://tsa.example.vn/tsa"; the request is application/timestamp-query
+    certificate: Path | None = None  # PEM of the TSA's signing certificate: tokens are checked against it
+    timeout_s: float = Field(10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _certificate_with_url(self) -> TimestampSettings:
+        if self.url and self.certificate is None:
+            raise ValueError(
+                "[timestamping] cần certificate (chứng thư PEM của đơn vị cấp dấu thời gian) khi có url"
+            )
+        return self
+
+
 class RetentionSettings(BaseModel):
     """How many days each kind of personal data is kept (``[retention]``); the scheduler's daily
     ``purge`` deletes what is older and records each kind it purged in the audit log
@@ -221,6 +239,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     keys: KeySettings = Field(default_factory=KeySettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    timestamping: TimestampSettings = Field(default_factory=TimestampSettings)
     reports_dir: Path = Path("reports")  # daily Excel reports
     manual_minutes_per_dossier: float = 15.0  # a clerk's typing time per dossier, for "hours saved"
     evidence_retention_days: int = 365  # evidence folders older than this are purged

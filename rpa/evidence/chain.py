@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from loguru import logger
+
+from rpa.config import TimestampSettings
 from rpa.evidence.core import (
     CHAIN,
     CHECKPOINTS,
@@ -117,8 +120,14 @@ def record_file_erasure(root: Path, dossier_code: str, files: list[str]) -> dict
     return append_entry(root, {"kind": "erased_files", "dossier_code": dossier_code, "files": sorted(files)})
 
 
-def checkpoint(root: Path, signing_key: Path) -> dict[str, Any]:
+def checkpoint(
+    root: Path, signing_key: Path, timestamping: TimestampSettings | None = None
+) -> dict[str, Any]:
     """Sign the chain head into ``checkpoints.jsonl``; return the checkpoint.
+
+    With a TSA in ``timestamping``, the checkpoint also holds its RFC 3161 token over the signature
+    (:mod:`rpa.evidence.timestamps`); a TSA that fails leaves ``timestamp_error`` instead, never
+    stopping the checkpoint. The TSA is asked outside the chain's lock: attempts keep being chained.
 
     Raises:
         MissingKeyError: no signing key (``rpa keys init``).
@@ -127,13 +136,23 @@ def checkpoint(root: Path, signing_key: Path) -> dict[str, Any]:
     key = load_signing_key(signing_key)
     with _locked(root):
         last = _last_entry(root / CHAIN)
-        if last is None:
-            raise ValueError("Chuỗi băm còn trống: chưa có gì để ký.")
-        head = {"seq": int(last["seq"]), "entry_hash": entry_hash(last), "at": datetime.now(UTC).isoformat()}
-        record = {
-            "head": head,
-            "key": fingerprint(key.public_key()),
-            "signature": base64.b64encode(key.sign(canonical(head))).decode("ascii"),
-        }
+    if last is None:
+        raise ValueError("Chuỗi băm còn trống: chưa có gì để ký.")
+    head = {"seq": int(last["seq"]), "entry_hash": entry_hash(last), "at": datetime.now(UTC).isoformat()}
+    signature = key.sign(canonical(head))
+    record: dict[str, Any] = {
+        "head": head,
+        "key": fingerprint(key.public_key()),
+        "signature": base64.b64encode(signature).decode("ascii"),
+    }
+    if timestamping is not None and timestamping.url:
+        from rpa.evidence.timestamps import TimestampError, stamp
+
+        try:
+            record["timestamp"] = stamp(timestamping, signature)
+        except TimestampError as exc:
+            logger.warning("checkpoint {} not time-stamped: {}", head["seq"], exc)
+            record["timestamp_error"] = str(exc)
+    with _locked(root):
         _append(root, CHECKPOINTS, record)
     return record

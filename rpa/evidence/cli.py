@@ -17,6 +17,7 @@ from rpa.evidence import core
 from rpa.evidence.chain import checkpoint
 from rpa.evidence.export import export_bundle
 from rpa.evidence.keys import MissingKeyError, init_keys, load_public
+from rpa.evidence.timestamps import check_stamps
 from rpa.vault import rotate_master, vault_for
 
 keys_app = typer.Typer(no_args_is_help=True, help="The installation's signing and master keys.")
@@ -55,12 +56,17 @@ def evidence_checkpoint(config: ConfigOption = None) -> None:
     """Sign the chain head into checkpoints.jsonl."""
     settings = _settings(config)
     try:
-        record = checkpoint(settings.recordings_dir, settings.keys.signing_key_path(settings))
+        record = checkpoint(
+            settings.recordings_dir, settings.keys.signing_key_path(settings), settings.timestamping
+        )
     except (MissingKeyError, ValueError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     json.dump(record, sys.stdout, ensure_ascii=False)
     typer.echo()
+    if "timestamp_error" in record:  # signed and kept, but what was asked for is missing
+        typer.echo(f"Đã ký nhưng chưa có dấu thời gian: {record['timestamp_error']}", err=True)
+        raise typer.Exit(3)
 
 
 @evidence_app.command("verify")
@@ -87,12 +93,28 @@ def evidence_verify(
         typer.echo(f"Ngày không đúng dạng YYYY-MM-DD: {day}", err=True)
         raise typer.Exit(2) from None
     report = core.verify(settings.recordings_dir, public, code=code, day=folder_day)
+    stamps = None
+    if settings.timestamping.certificate is not None:  # the TSA's tokens, checked against its certificate
+        stamps = check_stamps(settings.recordings_dir, settings.timestamping.certificate)
+        report.findings += [core.Finding("timestamp_invalid", seq=seq) for seq in stamps.invalid]
     _audit(settings, "evidence.verify", code or day or "all", {"findings": len(report.findings)})
     if as_json:
-        json.dump(report.as_json(), sys.stdout, ensure_ascii=False)
+        json.dump(
+            report.as_json() | ({"timestamps": stamps.as_json()} if stamps else {}),
+            sys.stdout,
+            ensure_ascii=False,
+        )
         typer.echo()
     else:
         typer.echo(f"Đã kiểm tra {report.entries} mục chuỗi băm, {report.checkpoints} điểm ký số.")
+        if stamps is not None:
+            latest = max(stamps.stamped, default=None)
+            typer.echo(
+                f"  Dấu thời gian RFC 3161: {len(stamps.stamped)} điểm ký số có dấu hợp lệ"
+                + (f" (mới nhất: điểm {latest}, {stamps.stamped[latest]})" if latest is not None else "")
+                + (f", {len(stamps.unstamped)} điểm chưa có dấu" if stamps.unstamped else "")
+                + "."
+            )
         for folder in report.verified:
             typer.echo(f"  Khớp: {folder}")
         for folder in report.erased:
@@ -114,7 +136,8 @@ def evidence_export(
     try:
         vault = vault_for(settings)
         signing = settings.keys.signing_key_path(settings)
-        about = export_bundle(settings.recordings_dir, signing, code, out, vault)
+        tsa = settings.timestamping.certificate
+        about = export_bundle(settings.recordings_dir, signing, code, out, vault, tsa)
     except (MissingKeyError, LookupError) as exc:
         typer.echo(str(exc).strip("'\""), err=True)
         raise typer.Exit(1) from None

@@ -55,6 +55,10 @@ MESSAGES = {
     ),
     "attempt_not_in_chain": "Thư mục bằng chứng {folder} không có trong chuỗi băm.",
     "no_public_key": "Không có khoá công khai để kiểm tra chữ ký các điểm ký số.",
+    "timestamp_invalid": (
+        "Dấu thời gian RFC 3161 của điểm ký số {seq} không hợp lệ (không khớp chữ ký của điểm này "
+        "hoặc không do đơn vị cấp dấu thời gian đã cấu hình ký)."
+    ),
 }
 
 
@@ -305,6 +309,11 @@ def main(argv: list[str]) -> int:
     for finding in report.findings:
         print(f"  SAI: {finding.message}")
     print("KẾT QUẢ: nguyên vẹn" if not report.findings else f"KẾT QUẢ: {len(report.findings)} sai lệch")
+    for seq in about.get("timestamped_checkpoints", []):  # the TSA's token: checked with OpenSSL
+        print(
+            f"Dấu thời gian của điểm ký số {seq}: openssl ts -verify -token_in -in timestamps/{seq}.tsr "
+            f"-data timestamps/{seq}.sig -CAfile tsa.pem"
+        )
     return 0 if not report.findings else 1
 
 

@@ -8,6 +8,7 @@ key and ``verify.py`` (a copy of :mod:`rpa.evidence.core`, which needs only Pyth
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import zipfile
@@ -21,13 +22,20 @@ from rpa.vault import SUFFIX, Vault, dossier_scope, evidence_aad, is_sealed
 
 
 def export_bundle(
-    root: Path, signing_key: Path, code: str, out: Path, vault: Vault | None = None
+    root: Path,
+    signing_key: Path,
+    code: str,
+    out: Path,
+    vault: Vault | None = None,
+    tsa_certificate: Path | None = None,
 ) -> dict[str, Any]:
     """Write the bundle of ``code`` to ``out`` (owner-only); return what it holds.
 
     Sealed files are opened with ``vault`` and written in the clear under their plain names (the
     chain holds the plaintext's hash too, so the bundle's own ``verify.py`` checks them); without a
-    vault they are copied sealed.
+    vault they are copied sealed. Each kept checkpoint's RFC 3161 token goes in as
+    ``timestamps/<seq>.tsr`` beside the signature it stamps (``<seq>.sig``), with the TSA's
+    certificate ``tsa.pem``, for ``openssl ts -verify``.
 
     Raises:
         ErasedKey: the dossier's data was erased: there is nothing left to hand over.
@@ -63,8 +71,21 @@ def export_bundle(
                     bundle.write(path, f"{folder}/{name}")
         bundle.writestr(core.CHAIN, "".join(f"{line}\n" for line in chain))
         bundle.writestr(core.CHECKPOINTS, "".join(json.dumps(c, sort_keys=True) + "\n" for c in kept))
+        stamped = [c for c in kept if isinstance(c.get("timestamp"), dict) and "token" in c["timestamp"]]
+        for record in stamped:
+            seq = int(record["head"]["seq"])
+            bundle.writestr(f"timestamps/{seq}.tsr", base64.b64decode(record["timestamp"]["token"]))
+            bundle.writestr(f"timestamps/{seq}.sig", base64.b64decode(record["signature"]))
+        if stamped and tsa_certificate is not None:
+            bundle.write(tsa_certificate, "tsa.pem")
         bundle.write(public, "signing.pub")
         bundle.write(core.__file__, "verify.py")
-        about = {"dossier_code": code, "folders": folders, "chain_end": end, "checkpoints": len(kept)}
+        about = {
+            "dossier_code": code,
+            "folders": folders,
+            "chain_end": end,
+            "checkpoints": len(kept),
+            "timestamped_checkpoints": [int(c["head"]["seq"]) for c in stamped],
+        }
         bundle.writestr("bundle.json", json.dumps(about, ensure_ascii=False, indent=2))
     return about | {"out": str(out), "covered_by_checkpoint": bool(covering)}

@@ -40,6 +40,7 @@ KIND_LABELS = {
     "overdue": "Hồ sơ quá hạn giải quyết",
     "config_error": "Lỗi cấu hình",
     "ledger_error": "Lỗi sổ theo dõi",
+    "timestamp_failed": "Không lấy được dấu thời gian cho điểm ký số",
 }
 """Every kind the engine raises, as a supervisor reads it (page and e-mail)."""
 

@@ -304,8 +304,18 @@ def _checkpoint(context: JobContext) -> None:
     if not (settings.recordings_dir / CHAIN).exists():
         logger.info("checkpoint: no evidence chained yet")
         return
-    record = checkpoint(settings.recordings_dir, settings.keys.signing_key_path(settings))
+    signing = settings.keys.signing_key_path(settings)
+    record = checkpoint(settings.recordings_dir, signing, settings.timestamping)
     logger.info("checkpoint: chain head {} signed", record["head"]["seq"])
+    if "timestamp_error" in record:  # signed all the same; the supervisor should know the TSA failed
+        raise_alert(
+            settings.work_dir,
+            "timestamp_failed",
+            f"Điểm ký số {record['head']['seq']} chưa có dấu thời gian: đơn vị cấp dấu thời gian "
+            f"{settings.timestamping.url} không trả lời hợp lệ. Điểm ký số vẫn được lưu; "
+            "lần ký sau sẽ xin lại.",
+            seq=record["head"]["seq"],
+        )
 
 
 def _health(context: JobContext) -> None:
