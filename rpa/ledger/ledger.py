@@ -384,6 +384,34 @@ class Ledger:
             rows.compare_and_set(session, row, {"lease_expires_at": now + timedelta(seconds=lease_s)})
             return rows.snapshot(session, transfer_id)
 
+    def end_leases_of_gone_holders(
+        self, is_gone: Callable[[str], bool], now: datetime | None = None
+    ) -> builtins.list[Transfer]:
+        """End at once the live leases of holders ``is_gone(owner)`` says are dead (a worker on the
+        same machine whose process ended), instead of waiting out their lease.
+
+        Only the lease ends: the next claim takes the transfer over the usual way, a ``submitting``
+        one through ``uncertain`` and a look-up, never by typing again. Each one gets an event.
+        """
+        now = now or self._clock()
+        query = select(TransferRow).where(
+            TransferRow.state.in_([s.value for s in LEASED]),
+            TransferRow.lease_owner.is_not(None),
+            TransferRow.lease_expires_at > now,
+        )
+        ended = []
+        with self._session(write=True) as session:
+            for row in session.scalars(query.order_by(TransferRow.id).with_for_update(skip_locked=True)):
+                owner = str(row.lease_owner)
+                if not is_gone(owner):
+                    continue
+                if rows.compare_and_set(session, row, {"lease_expires_at": now}, strict=False):
+                    state = TransferState(row.state)
+                    reason = f"lease of {owner} ended early: its process is gone from this machine"
+                    rows.log(session, row.id, state, state, states.SYSTEM, reason, (), now)
+                    ended.append(rows.snapshot(session, row.id))
+        return ended
+
     def recover_expired(self, now: datetime | None = None) -> builtins.list[Transfer]:
         """Settle every transfer whose worker's lease expired, e.g. after a crash.
 

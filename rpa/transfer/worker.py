@@ -17,7 +17,6 @@ lease ran out can no longer move the transfer, so it never clicks while another 
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
@@ -69,6 +68,7 @@ from rpa.sources import Source
 from rpa.sources.provincial import ProvincialClient
 from rpa.status.deadlines import due_date
 from rpa.status.writeback import NoLongerAccepted
+from rpa.transfer.holder import is_gone_here, new_worker_id
 from rpa.transfer.intake import NotAccepted, intake, require_accepted
 from rpa.transfer.lease import LeaseKeeper, keep_lease
 from rpa.transfer.outcome import Outcome
@@ -118,7 +118,7 @@ class Worker:
         self.source = source
         self.client = client
         self.browser = browser
-        self.worker_id = worker_id or f"{socket.gethostname()}-{id(self):x}"
+        self.worker_id = worker_id or new_worker_id(f"{id(self):x}")
         self.actor = worker(self.worker_id)
         self.browser_settings: BrowserSettings = browser_settings(settings)
         self.stop = stop or StopLatch()  # set by SIGTERM: take no new transfer, end any wait
@@ -251,6 +251,11 @@ class Worker:
 
     def claim(self, dossier_code: str | None = None, lane: _Lane | None = None) -> Transfer | None:
         flows = lane.flows if lane is not None else self.flows
+        for ended in self.ledger.end_leases_of_gone_holders(is_gone_here):
+            logger.bind(transfer_id=ended.id, dossier=ended.dossier_code).warning(
+                "transfer {} ({}): its worker {} died on this machine; taking it over now",
+                ended.id, ended.state.value, ended.lease_owner,
+            )  # fmt: skip
         return self.ledger.claim(
             self.worker_id, lease_s=self.settings.lease_s, flows=flows, dossier_code=dossier_code
         )
