@@ -165,6 +165,7 @@ class Ledger:
             select(EventRow.at)
             .join(TransferRow, TransferRow.id == EventRow.transfer_id)
             .where(EventRow.to_state == TransferState.SUBMITTING.value, EventRow.at > since)
+            .where(EventRow.from_state != TransferState.SUBMITTING.value)  # a note is no final click
             .where(TransferRow.flow.in_(flows))
             .order_by(EventRow.at)
         )

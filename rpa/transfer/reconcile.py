@@ -140,7 +140,11 @@ def _submitted(worker: Worker, transfer: Transfer, procedure: Procedure, since: 
 
 
 def _submitting_since(worker: Worker, transfer: Transfer) -> datetime:
-    starts = [e.at for e in worker.ledger.events(transfer.id) if e.to_state is S.SUBMITTING]
+    starts = [  # moves into submitting, not notes left on it (a lease ended early, say)
+        e.at
+        for e in worker.ledger.events(transfer.id)
+        if e.to_state is S.SUBMITTING and e.from_state is not S.SUBMITTING
+    ]
     return starts[-1] if starts else transfer.created_at
 
 

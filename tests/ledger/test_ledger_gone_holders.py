@@ -92,3 +92,16 @@ def test_only_a_dead_process_of_this_very_machine_is_gone() -> None:
         child.kill()
         child.wait()
     assert is_gone_here(living)
+
+
+def test_a_lease_ended_early_is_a_note_not_another_final_click(ledger: Ledger, clock: FakeClock) -> None:
+    # The portal's rate counts moves into submitting: the note left on a submitting transfer whose
+    # holder died must not count as a second click.
+    transfer = ledger.enqueue("H55-1", "moj_lltp", actor="scheduler")
+    start = clock.now
+    assert ledger.claim("dead", lease_s=300) is not None
+    clock.advance(1)
+    ledger.transition(transfer.id, S.SUBMITTING, actor="worker:dead", worker_id="dead")
+    clock.advance(1)
+    assert len(ledger.end_leases_of_gone_holders(lambda owner: owner == "dead")) == 1
+    assert len(ledger.submissions_since(start, ["moj_lltp"])) == 1
