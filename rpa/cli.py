@@ -185,6 +185,65 @@ def run(
             _print_outcome(outcome)
 
 
+@app.command("worker")
+def worker_command(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=16, help="Workers in parallel, one Chromium each.")
+    ] = 1,
+    once: Annotated[bool, typer.Option("--once", help="Stop when nothing is left to do.")] = False,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Only process queued transfers (no reading of new dossiers), with N workers in parallel.
+
+    Several of these may run on one or several machines against one ledger: a claim takes one
+    transfer under a lease, and each portal account's sessions and rate hold across all of them.
+    Without --once it runs until SIGTERM (the transfers in hand reach a safe state first).
+    Exit 0; 1 when a worker could not work at all (its error is printed).
+    """
+    import signal
+
+    from rpa.logs import configure_logging
+    from rpa.operations.stopping import StopLatch
+    from rpa.transfer.pool import run_pool
+    from rpa.vault import vault_for
+
+    settings = _settings(config)
+    configure_logging(settings.log_file, console=not as_json)
+    try:
+        vault_for(settings)  # without the master key nothing can be sealed: stop before any browser
+    except RpaError as exc:
+        typer.echo(f"worker not started: {exc}", err=True)
+        raise typer.Exit(EXIT_SYSTEM) from None
+    stop = StopLatch()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise SystemExit(128 + signum)  # a second signal: now
+        stop.set()
+        typer.echo("stopping: the transfers in hand reach a safe state first", err=True)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    result = run_pool(settings, concurrency, once=once, stop=stop)
+    summary = {
+        "workers": result.workers,
+        "processed": len(result.outcomes),
+        "states": dict(Counter(o.state for o in result.outcomes)),
+        "outcomes": [dataclasses.asdict(o) for o in result.outcomes],
+        "errors": result.errors,
+    }
+    if as_json:
+        _print_json(summary)
+    else:
+        typer.echo(f"{len(result.workers)} workers, {len(result.outcomes)} transfers processed")
+        for outcome in result.outcomes:
+            _print_outcome(outcome)
+        for error in result.errors:
+            typer.echo(f"worker error: {error}", err=True)
+    raise typer.Exit(EXIT_SYSTEM if result.errors else 0)
+
+
 @app.command()
 def sync(
     once: Annotated[
