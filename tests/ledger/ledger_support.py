@@ -56,6 +56,8 @@ def database(backend: str, directory: Path) -> Iterator[str]:
         return
     problem = _postgres_reachable()
     if problem is not None:
+        if os.environ.get("RPA_REQUIRE_POSTGRES") == "1":  # CI: a server it set up must be there
+            pytest.fail(f"PostgreSQL unreachable at {POSTGRES_URL}: {problem}")
         pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: {problem}")
     schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL)
