@@ -7,6 +7,13 @@ holder that stopped renewing (killed, frozen, cut off from the database) loses t
 :data:`LEASE_S` seconds after its last heartbeat: the next scheduler to start takes it over, and the old
 one, should it wake up, finds its renewal refused and stops.
 
+On PostgreSQL the holder also keeps a session-level advisory lock, keyed by its holder id, on a
+connection of its own. The server drops it the moment that connection ends (the process killed, its
+machine cut off: TCP keepalives notice a silent peer within about 15 s). A standby that finds the row
+held asks for that advisory lock: if it gets it, the holder is gone, and it takes the row over at once
+instead of waiting out the lease. A holder that is alive but silent (frozen) keeps its advisory lock
+and loses the row only when its lease runs out, as on SQLite.
+
 The table is created here (``CREATE TABLE IF NOT EXISTS``) rather than by a ledger migration, like the
 job store's own table, because it belongs to the scheduler, not to the transfers' history. Clocks of
 machines sharing a PostgreSQL ledger are assumed to agree within a few seconds (NTP).
@@ -14,6 +21,8 @@ machines sharing a PostgreSQL ledger are assumed to agree within a few seconds (
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import socket
 import uuid
@@ -21,9 +30,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
 
 from rpa.clock import VN
 from rpa.errors import RpaError
@@ -38,6 +60,7 @@ LEASE_S = 60.0
 HEARTBEAT_S = 10.0
 """How often the holder renews it: several renewals fit in one lease, so one slow write loses nothing."""
 _PG_CREATE_LOCK = 0x52504153  # "RPAS": serialises concurrent CREATE TABLE on PostgreSQL
+_KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
 
 _metadata = MetaData()
 _locks = Table(
@@ -117,6 +140,7 @@ class SchedulerLock:
         self.holder_id = f"{self.host}:{self.pid}:{uuid.uuid4().hex[:12]}"
         self._clock = clock
         self._engine = make_engine(url)
+        self._alive: Connection | None = None  # PostgreSQL: the connection holding our advisory lock
         with self._connect() as connection, connection.begin():
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CREATE_LOCK})
@@ -133,9 +157,46 @@ class SchedulerLock:
             LockHeld: another process holds the lock and renewed it within the lease.
         """
         try:
-            return self._acquire_once()
+            taken = self._acquire_once()
         except IntegrityError:  # PostgreSQL: a rival inserted the first row meanwhile; now we see it
-            return self._acquire_once()
+            taken = self._acquire_once()
+        self._hold_advisory()
+        return taken
+
+    def _postgres(self) -> bool:
+        return self._engine.dialect.name == "postgresql"
+
+    def _fresh_connection(self) -> Connection:
+        # No pool: closing the connection must end the session, or an advisory lock would outlive it.
+        # Keepalives: a holder whose machine is cut off loses its advisory lock within about 15 s.
+        engine = create_engine(self._engine.url, poolclass=NullPool, connect_args=_KEEPALIVE)
+        return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def _hold_advisory(self) -> None:
+        """PostgreSQL: hold the advisory lock of our holder id for as long as this process lives."""
+        if not self._postgres() or self._alive is not None:
+            return
+        self._alive = self._fresh_connection()
+        self._alive.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _key(self.holder_id)})
+
+    def _holder_is_gone(self, holder: str) -> bool:
+        """PostgreSQL: whether the process that wrote ``holder`` has lost its session (dead or cut off)."""
+        if not self._postgres():
+            return False
+        with self._fresh_connection() as connection:
+            key = {"key": _key(holder)}
+            gone = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar())
+            if gone:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+            connection.engine.dispose()
+        return gone
+
+    def _drop_advisory(self) -> None:
+        if self._alive is not None:
+            alive, self._alive = self._alive, None
+            with contextlib.suppress(Exception):  # a connection already broken is gone all the same
+                alive.close()  # the session ends: the server releases the advisory lock
+            alive.engine.dispose()
 
     def _acquire_once(self) -> Holder | None:
         now = self._clock()
@@ -154,13 +215,20 @@ class SchedulerLock:
             if row is None:
                 connection.execute(insert(_locks).values(name=self.name, **values))
                 return None
-            if row.holder != self.holder_id and row.expires_at > now:
+            if row.holder != self.holder_id and row.expires_at > now and not self._holder_is_gone(row.holder):
                 raise LockHeld(Holder.of(row))
             connection.execute(update(_locks).where(_locks.c.name == self.name).values(**values))
             return Holder.of(row) if row.holder != self.holder_id else None
 
     def renew(self) -> bool:
-        """Extend the lease from now; False when the lock is no longer ours (taken over, or released)."""
+        """Extend the lease from now; False when the lock is no longer ours (taken over, or released,
+        or on PostgreSQL the session holding our advisory lock ended: a standby may take over now)."""
+        if self._alive is not None:
+            try:
+                self._alive.execute(text("SELECT 1"))
+            except Exception:
+                self._drop_advisory()
+                return False
         now = self._clock()
         statement = (
             update(_locks)
@@ -182,9 +250,16 @@ class SchedulerLock:
             connection.execute(
                 delete(_locks).where(_locks.c.name == self.name, _locks.c.holder == self.holder_id)
             )
+        self._drop_advisory()
 
     def close(self) -> None:
+        self._drop_advisory()
         self._engine.dispose()
+
+
+def _key(holder: str) -> int:
+    """The advisory lock's key of one holder id: 64 bits of its SHA-256, as PostgreSQL's bigint."""
+    return int.from_bytes(hashlib.sha256(holder.encode()).digest()[:8], "big", signed=True)
 
 
 def _vn(moment: datetime) -> str:

@@ -3,20 +3,17 @@ is submitted once, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from ledger.ledger_support import database
 
 from rpa.domain import DossierStatus
 from rpa.ledger import Ledger, TransferState
 from rpa.sandbox.cli import bot_config
 from rpa.sandbox.seed import generate
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
-from ledger_support import database
 
 if TYPE_CHECKING:
     from conftest import World

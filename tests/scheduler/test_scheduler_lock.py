@@ -4,6 +4,10 @@ holder that stopped renewing, release."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,3 +89,45 @@ def test_a_released_lock_is_free_at_once_and_release_never_frees_another_holders
     finally:
         first.close()
         second.close()
+
+
+def test_on_postgresql_a_killed_holder_is_taken_over_at_once(tmp_path: Path) -> None:
+    # The holder's advisory lock dies with its session: no need to wait out the 60 s lease.
+    with database("postgresql", tmp_path) as database_url:  # SQLite: a killed holder waits out its lease
+        _killed_holder_taken_over(database_url)
+
+
+def _killed_holder_taken_over(database_url: str) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys, time\n"
+            "from rpa.ledger.scheduler_lock import SchedulerLock\n"
+            f"lock = SchedulerLock({database_url!r})\n"
+            "lock.acquire()\n"
+            "print('held', flush=True)\n"
+            "time.sleep(600)\n"
+        )],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    standby = SchedulerLock(database_url)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockHeld):  # alive: its lease and its advisory lock both stand
+            standby.acquire()
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+        deadline = time.monotonic() + 10  # the server notices the closed socket at once
+        while True:
+            try:
+                stale = standby.acquire()
+                break
+            except LockHeld:
+                assert time.monotonic() < deadline, "not taken over within 10 s of the kill"
+                time.sleep(0.2)
+        assert stale is not None and stale.pid == holder.pid
+        assert stale.expires_at > datetime.now(UTC) + timedelta(seconds=30)  # long before the lease ran out
+        assert standby.renew()
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+        standby.close()
