@@ -67,7 +67,7 @@ def test_every_kind_the_engine_raises_has_a_vietnamese_label() -> None:
     raised = {
         "portal_down", "portal_up", "selector_drift", "captcha", "job_failing", "job_recovered",
         "failed_system", "transfer_error", "needs_review", "unknown_status", "overdue", "config_error",
-        "ledger_error",
+        "ledger_error", "timestamp_failed",
     }  # fmt: skip
     source = "\n".join(p.read_text(encoding="utf-8") for p in Path("rpa").rglob("*.py"))
     for kind in raised:
